@@ -1,0 +1,81 @@
+// Bundles the extension host code (node, cjs, `vscode` external) and one browser bundle per webview panel.
+// Usage: node esbuild.js [--production] [--watch]
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Every folder in webview/ with a main.ts is a panel with its own browser bundle. */
+function webviewEntryPoints() {
+  const root = path.join(__dirname, 'webview');
+  if (!fs.existsSync(root)) return {};
+  const entries = {};
+  for (const name of fs.readdirSync(root)) {
+    const main = path.join(root, name, 'main.ts');
+    if (fs.existsSync(main)) entries[name] = main;
+  }
+  return entries;
+}
+
+/** Problem-matcher friendly output for `npm run watch` in VS Code. */
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+  plugins: watch ? [problemMatcherPlugin] : [],
+};
+
+const configs = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+];
+const webviews = webviewEntryPoints();
+if (Object.keys(webviews).length > 0) {
+  configs.push({ ...common, entryPoints: webviews, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
+}
+
+function printSizes(metafile) {
+  for (const [file, info] of Object.entries(metafile.outputs)) {
+    if (!file.endsWith('.map')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+  }
+}
+
+async function main() {
+  if (watch) {
+    for (const config of configs) await (await esbuild.context(config)).watch();
+    return;
+  }
+  fs.rmSync(path.join(__dirname, 'dist'), { recursive: true, force: true });
+  for (const config of configs) printSizes((await esbuild.build(config)).metafile);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
