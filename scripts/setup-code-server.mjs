@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, symlinkSync, copyFileSync, chmodSync, mkdtempSync, readdirSync, appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CODE_SERVER_VERSION, codeServerDir, codeServerMarker } from './lib/codeServerPaths.mjs';
+import { CODE_SERVER_VERSION, codeServerDir, codeServerMarker } from './lib/codeServer.cjs';
 
 // rg comes from this registry package (it carries the binary inside the tarball; no download at install).
 const RIPGREP_PACKAGE_VERSION = '1.18.0';

@@ -1,17 +1,31 @@
 // Starts and stops code-server for the end-to-end tests and the demo: a fresh profile (user data, extensions,
 // XDG dirs) in a temp folder per run, the Sim Cloud vsix installed first, user settings that point Sim Cloud at the
 // sandbox, and a generated workspace folder. stop() ends the whole process tree, also when the caller is dying.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { codeServerEntry, codeServerMarker, CODE_SERVER_VERSION } from './codeServerPaths.mjs';
+// Also the one place that says where the pinned code-server lives (setup-code-server.mjs installs it there).
+//
+// CommonJS on purpose: the TypeScript tests (CommonJS under this tsconfig) and the .mjs scripts can both import it
+// without a loader; codeServer.d.cts types it.
+'use strict';
+const { spawn } = require('node:child_process');
+const { once } = require('node:events');
+const { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 
-export { CODE_SERVER_VERSION, VSCODE_VERSION, codeServerDir, repoRoot } from './codeServerPaths.mjs';
+const CODE_SERVER_VERSION = '4.100.3';
+/** The VS Code release code-server 4.100.3 is built on; the e2e suite targets this API level. */
+const VSCODE_VERSION = '1.100.3';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const codeServerDir = path.join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
+/** Written last by setup-code-server.mjs; its presence (with a matching Node ABI) means the install is usable. */
+const codeServerMarker = path.join(codeServerDir, '.install-complete.json');
+const codeServerPackageDir = path.join(codeServerDir, 'node_modules', 'code-server');
+/** code-server's bin is a Node script; we start it with the current Node rather than through a shell wrapper. */
+const codeServerEntry = path.join(codeServerPackageDir, 'out', 'node', 'entry.js');
 
 /** Settings every launched profile gets: no trust prompt (this throwaway profile only), no welcome page, no telemetry. */
-export const BASE_SETTINGS = Object.freeze({
+const BASE_SETTINGS = Object.freeze({
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -30,7 +44,7 @@ export const BASE_SETTINGS = Object.freeze({
  * Maps the sandbox's URLs onto Sim Cloud's host settings.
  * @param {{ simulacrum: string, simulacra: string, simulacraTokenUrl: string, cybernetic: string, simulix: string }} urls
  */
-export function simCloudSettings(urls) {
+function simCloudSettings(urls) {
   return {
     'simcloud.simulacrum.baseUrl': urls.simulacrum,
     'simcloud.simulacra.baseUrl': urls.simulacra,
@@ -51,10 +65,10 @@ process.once('exit', () => {
 });
 
 /**
- * @param {import('./codeServer.d.mts').StartOptions} [options]
- * @returns {Promise<import('./codeServer.d.mts').CodeServer>}
+ * @param {import('./codeServer.d.cts').StartOptions} [options]
+ * @returns {Promise<import('./codeServer.d.cts').CodeServer>}
  */
-export async function startCodeServer(options = {}) {
+async function startCodeServer(options = {}) {
   if (!existsSync(codeServerMarker)) {
     throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed: run \`node scripts/setup-code-server.mjs\` first`);
   }
@@ -146,6 +160,7 @@ export async function startCodeServer(options = {}) {
     url: '',
     baseUrl: '',
     output: () => text,
+    exited: exitPromise,
     killNow: () => killTree(child.pid, 'SIGKILL'),
     stop: async () => {
       if (!live.has(server)) return;
@@ -160,6 +175,7 @@ export async function startCodeServer(options = {}) {
       // Whatever is left of the tree (a process that changed its group, or ignored SIGTERM) goes too.
       signalGroup(child.pid, 'SIGKILL');
       for (const pid of family) signal(pid, 'SIGKILL');
+      await waitFor(() => (family.some(isRunning) ? undefined : true), { timeoutMs: 5000, what: 'code-server processes to end' }).catch(() => undefined);
       await new Promise((resolve) => output.end(resolve));
       cleanupDirs();
     },
@@ -234,7 +250,7 @@ function killTree(pid, name) {
 }
 
 /** All live descendants of `pid`, read from /proc (ppid links), so processes that left the group are found too. */
-export function descendants(pid) {
+function descendants(pid) {
   const children = new Map();
   for (const entry of safeReaddir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -256,6 +272,13 @@ export function descendants(pid) {
   return found;
 }
 
+/** True while the process exists and is not a zombie waiting to be reaped. */
+function isRunning(pid) {
+  const stat = safeRead(`/proc/${pid}/stat`);
+  if (stat === undefined) return false;
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
 function safeReaddir(dir) {
   try {
     return readdirSync(dir);
@@ -271,3 +294,17 @@ function safeRead(file) {
     return undefined;
   }
 }
+
+module.exports = {
+  CODE_SERVER_VERSION,
+  VSCODE_VERSION,
+  repoRoot,
+  codeServerDir,
+  codeServerMarker,
+  codeServerEntry,
+  BASE_SETTINGS,
+  simCloudSettings,
+  startCodeServer,
+  descendants,
+  isRunning,
+};

@@ -1,7 +1,9 @@
-// Types for codeServer.mjs, so the TypeScript e2e tests get checked against the launcher they call.
+// Types for codeServer.cjs, so the TypeScript e2e tests get checked against the launcher they call.
 export declare const CODE_SERVER_VERSION: string;
 export declare const VSCODE_VERSION: string;
 export declare const codeServerDir: string;
+export declare const codeServerMarker: string;
+export declare const codeServerEntry: string;
 export declare const repoRoot: string;
 export declare const BASE_SETTINGS: Readonly<Record<string, unknown>>;
 
@@ -42,6 +44,8 @@ export interface CodeServer {
   url: string;
   dirs: { root: string; userData: string; extensions: string; workspace: string; xdg: string };
   logFile: string;
+  /** Settles when the code-server process exits (for any reason). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** What code-server printed so far. */
   output(): string;
   /** SIGKILLs the process tree synchronously. */
@@ -52,3 +56,5 @@ export interface CodeServer {
 
 export declare function startCodeServer(options?: StartOptions): Promise<CodeServer>;
 export declare function descendants(pid: number): number[];
+/** True while the process exists and is not a zombie. */
+export declare function isRunning(pid: number): boolean;

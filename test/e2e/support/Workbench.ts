@@ -1,0 +1,147 @@
+// A page object for the VS Code workbench as code-server serves it: the few things a user does in these tests
+// (palette commands, the activity bar, the Jobs tree, input boxes, the Output panel), each waiting on the DOM state
+// it expects rather than on time. Selectors are VS Code 1.100's own class names and ARIA attributes.
+import type { Locator, Page } from 'playwright-core';
+
+export interface ProviderRow {
+  label: string;
+  description: string;
+}
+
+const WORKBENCH_TIMEOUT_MS = 90_000;
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Opens the workbench URL and waits until the Sim Cloud container is in the activity bar. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.waitForReady();
+  }
+
+  /** The workbench is drawn and the extension host has registered Sim Cloud's contributions. */
+  async waitForReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+    await this.simCloudTab().waitFor({ timeout: WORKBENCH_TIMEOUT_MS });
+  }
+
+  /** The folder name VS Code shows in the Explorer / title area for the open workspace. */
+  async windowTitle(): Promise<string> {
+    return this.page.title();
+  }
+
+  simCloudTab(): Locator {
+    return this.page.locator('.part.activitybar li.action-item[role="tab"]:has(a.action-label[aria-label^="Sim Cloud"])');
+  }
+
+  /** Clicks the Sim Cloud icon unless its container is already showing (a second click would hide the side bar). */
+  async openSimCloud(): Promise<void> {
+    const tab = this.simCloudTab();
+    await tab.waitFor();
+    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+    await this.simCloudView().waitFor();
+  }
+
+  simCloudView(): Locator {
+    return this.page.locator('.part.sidebar [id="workbench.view.extension.simcloud"]');
+  }
+
+  welcomeButton(text: string): Locator {
+    return this.simCloudView().locator('.welcome-view-content a.monaco-button', { hasText: exactly(text) });
+  }
+
+  async welcomeButtonTexts(): Promise<string[]> {
+    await this.simCloudView().locator('.welcome-view-content a.monaco-button').first().waitFor();
+    return (await this.simCloudView().locator('.welcome-view-content a.monaco-button').allTextContents()).map(clean);
+  }
+
+  /** The tree row of a provider, matched on its label and (optionally) its description. */
+  providerRow(label: string, description?: string): Locator {
+    let row = this.simCloudView()
+      .locator('.monaco-list-row[role="treeitem"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: exactly(label) }) });
+    if (description !== undefined) row = row.filter({ has: this.page.locator('.label-description', { hasText: exactly(description) }) });
+    return row;
+  }
+
+  async waitForProvider(label: string, description: string, timeout = 30_000): Promise<void> {
+    await this.providerRow(label, description).waitFor({ timeout });
+  }
+
+  async providerRows(): Promise<ProviderRow[]> {
+    const rows = this.simCloudView().locator('.monaco-list-row[role="treeitem"]');
+    await rows.first().waitFor();
+    return rows.evaluateAll((elements) =>
+      elements.map((row) => ({
+        label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+        description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+      })),
+    );
+  }
+
+  /** F1, type the command's palette label, pick it. */
+  async runCommand(label: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInputBox();
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    // The row's aria-label is the command's label, followed by ", <keybinding>" when it has one.
+    const quoted = JSON.stringify(label);
+    const row = this.page.locator(
+      `.quick-input-widget .quick-input-list .monaco-list-row:is([aria-label=${quoted}], [aria-label^=${JSON.stringify(`${label},`)}])`,
+    );
+    await row.first().waitFor();
+    await row.first().click();
+  }
+
+  quickInputBox(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  /** Waits for an input box with this title (what `showInputBox({ title })` draws) and returns its text field. */
+  async inputBox(title: string): Promise<Locator> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: exactly(title) }).waitFor();
+    const input = this.quickInputBox();
+    await input.waitFor();
+    return input;
+  }
+
+  /** A notification toast whose message contains the text. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
+  /** Runs "Developer: Reload Window" and waits for the reloaded workbench. */
+  async reloadWindow(): Promise<void> {
+    const reloaded = this.page.waitForEvent('load', { timeout: WORKBENCH_TIMEOUT_MS });
+    await this.runCommand('Developer: Reload Window');
+    await reloaded;
+    await this.waitForReady();
+  }
+
+  /** The Output view's editor while it shows the given channel. */
+  outputEditor(channel: string): Locator {
+    return this.page.locator(`.part.panel .monaco-editor[data-uri^="output:"][data-uri$="${encodeURIComponent(channel)}"]`);
+  }
+
+  /** The text the Output view shows for the channel, once it contains `waitFor`. Only rendered lines are read. */
+  async outputText(channel: string, waitFor: string): Promise<string> {
+    const editor = this.outputEditor(channel);
+    await editor.locator('.view-lines .view-line', { hasText: waitFor }).first().waitFor();
+    return editor.locator('.view-lines').evaluate((lines) =>
+      [...lines.querySelectorAll<HTMLElement>('.view-line')]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
+  }
+}
+
+/** A regular expression matching exactly this text (trimmed), for Playwright's hasText. */
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+function clean(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
