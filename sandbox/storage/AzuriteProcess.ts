@@ -1,0 +1,95 @@
+// Azurite's blob service as a child process on an internal loopback port, with the flags that keep it honest:
+// signatures are checked (no --loose), any x-ms-version is accepted (--skipApiVersionCheck, so clients pinned to a
+// newer version than 3.35 knows still work), and no telemetry leaves the machine.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+export interface AzuriteStartOptions {
+  host: string;
+  /** Workspace for Azurite's database and extents. */
+  location: string;
+  log: (line: string) => void;
+}
+
+export class AzuriteProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+    readonly commandLine: readonly string[],
+  ) {}
+
+  static resolveMain(): string {
+    return require.resolve('azurite/dist/src/blob/main.js');
+  }
+
+  static async start(options: AzuriteStartOptions): Promise<AzuriteProcess> {
+    const args = [
+      '--require', path.join(__dirname, 'exitWithParent.cjs'),
+      AzuriteProcess.resolveMain(),
+      '--blobHost', options.host,
+      '--blobPort', '0',
+      '--location', options.location,
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--silent',
+    ];
+    // Azurite reads its accounts from AZURITE_ACCOUNTS and switches to SQL with AZURITE_DB; the sandbox promises the
+    // well-known account, so neither may leak in from the caller's environment.
+    const env = { ...process.env };
+    delete env.AZURITE_ACCOUNTS;
+    delete env.AZURITE_DB;
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    const port = await waitForPort(child, options.log);
+    return new AzuriteProcess(child, port, [process.execPath, ...args]);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** SIGTERM (Azurite closes its server), then SIGKILL if it lingers. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Synchronous last resort for process 'exit' hooks. */
+  killNow(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+/** Azurite prints "successfully listens on http://host:port" once it accepts connections. */
+function waitForPort(child: ChildProcess, log: (line: string) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`Azurite did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) log(`[azurite] ${line.trim()}`);
+      const match = /successfully listens on https?:\/\/[^\s:]+:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('error', fail);
+    child.once('exit', (code, signal) => fail(new Error(`Azurite exited during start (code ${code}, signal ${signal}):\n${output}`)));
+  });
+}
