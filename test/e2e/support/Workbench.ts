@@ -34,12 +34,25 @@ export class Workbench {
     return this.page.locator('.part.activitybar li.action-item[role="tab"]:has(a.action-label[aria-label^="Sim Cloud"])');
   }
 
-  /** Clicks the Sim Cloud icon unless its container is already showing (a second click would hide the side bar). */
-  async openSimCloud(): Promise<void> {
+  /**
+   * Shows the Sim Cloud container: clicks its icon unless the container is already showing (a second click would
+   * hide the side bar). Right after a reload the workbench may still be restoring the last container, so this
+   * checks again until the view is visible.
+   */
+  async openSimCloud(timeout = 30_000): Promise<void> {
     const tab = this.simCloudTab();
-    await tab.waitFor();
-    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
-    await this.simCloudView().waitFor();
+    const view = this.simCloudView();
+    await tab.waitFor({ timeout });
+    const deadline = Date.now() + timeout;
+    while (!(await view.isVisible())) {
+      if (Date.now() > deadline) throw new Error(`the Sim Cloud view did not show within ${timeout} ms`);
+      if ((await tab.getAttribute('aria-selected')) !== 'true') {
+        await tab.click();
+        // Move off the icon before its hover tooltip appears, so it does not cover the view in screenshots.
+        await this.page.mouse.move(700, 300);
+      }
+      await view.waitFor({ timeout: 1000 }).catch(() => undefined);
+    }
   }
 
   simCloudView(): Locator {
@@ -106,9 +119,9 @@ export class Workbench {
     return input;
   }
 
-  /** A notification toast whose message contains the text. */
+  /** A notification toast whose message contains the text, once its fade-in animation has finished. */
   notification(text: string | RegExp): Locator {
-    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+    return this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text });
   }
 
   /** Runs "Developer: Reload Window" and waits for the reloaded workbench. */

@@ -1,0 +1,122 @@
+// A user's first minutes with Sim Cloud in a real VS Code (code-server 4.100.3 = VS Code 1.100.3 in Chromium):
+// find the Sim Cloud view, sign in to Simulacrum Labs by pasting a key into the sign-in box, reload, read the log,
+// sign out. The steps share one window on purpose (each builds on what the previous one left), so they run in order.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { screenshot, withFailureScreenshot } from './support/artifacts';
+import { startSession, type E2eSession } from './support/session';
+
+const PROVIDER_LABELS = ['Simulacrum Labs', 'Simulacra', 'Cybernetic Physics', 'Simulix'];
+const SIGN_IN_BUTTONS = PROVIDER_LABELS.map((label) => `Sign In to ${label}`);
+
+describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
+  let session: E2eSession;
+  let apiKey: string;
+  let failed = false;
+
+  before(async () => {
+    session = await startSession();
+    apiKey = session.sandbox.credentials.simulacrum.apiKey;
+  });
+
+  after(async () => {
+    if (session && failed) {
+      console.error(`# page errors:\n${session.pageErrors.slice(-20).join('\n')}`);
+      console.error(`# code-server output (tail):\n${session.codeServer.output().split('\n').slice(-30).join('\n')}`);
+    }
+    await session?.close();
+  });
+
+  const step = (name: string, body: () => Promise<void>) =>
+    it(name, { timeout: 120_000 }, async () => {
+      try {
+        await withFailureScreenshot(session?.page, name.replace(/\s+/g, '-').slice(0, 60), body);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    });
+
+  step('loads the workbench in code-server with the generated workspace open', async () => {
+    const { workbench, page, codeServer } = session;
+    await workbench.open(codeServer.url);
+    assert.match(await page.title(), /workspace/, 'the window title names the open folder');
+    await page.locator('.part.statusbar').waitFor();
+    await screenshot(page, '01-workbench');
+  });
+
+  step('shows a sign-in button for each provider while nothing is signed in', async () => {
+    const { workbench, page } = session;
+    await workbench.openSimCloud();
+    assert.deepEqual(await workbench.welcomeButtonTexts(), SIGN_IN_BUTTONS);
+    await screenshot(page, '02-welcome-sign-in-buttons');
+  });
+
+  step('signs in to Simulacrum Labs with a key typed into the sign-in box, and shows all four providers', async () => {
+    const { workbench, page, sandbox } = session;
+    sandbox.requests.clear();
+    await workbench.runCommand('Sim Cloud: Sign In to Simulacrum Labs');
+    const input = await workbench.inputBox('Sign In to Simulacrum Labs');
+    assert.equal(await input.getAttribute('type'), 'password', 'the key is masked while typed');
+    await input.pressSequentially(apiKey);
+    await screenshot(page, '03-sign-in-box-with-masked-key');
+    await input.press('Enter');
+
+    await workbench.waitForProvider('Simulacrum Labs', 'Signed in');
+    assert.deepEqual(await workbench.providerRows(), [
+      { label: 'Simulacrum Labs', description: 'Signed in' },
+      { label: 'Simulacra', description: 'Not signed in' },
+      { label: 'Cybernetic Physics', description: 'Not signed in' },
+      { label: 'Simulix', description: 'Not signed in' },
+    ]);
+    await workbench.notification(/Signed in to Simulacrum Labs/).waitFor();
+    await screenshot(page, '04-signed-in-to-simulacrum');
+
+    const checks = sandbox.requests.all().filter((request) => request.provider === 'simulacrum' && request.path === '/api/billing/balance');
+    assert.ok(checks.length >= 1, 'the key was checked against GET /api/billing/balance');
+    assert.equal(checks[0].headers.authorization, `Bearer ${apiKey}`);
+  });
+
+  step('keeps the Simulacrum Labs sign-in across Developer: Reload Window', async () => {
+    const { workbench, page } = session;
+    await workbench.reloadWindow();
+    await workbench.openSimCloud();
+    await workbench.waitForProvider('Simulacrum Labs', 'Signed in');
+    assert.deepEqual(
+      (await workbench.providerRows()).map((row) => row.label),
+      PROVIDER_LABELS,
+    );
+    await screenshot(page, '05-after-reload-still-signed-in');
+  });
+
+  step('sends the Authorization header to the Simulacrum origin only', async () => {
+    const requests = session.sandbox.requests.all();
+    const withAuthorization = requests.filter((request) => request.headers.authorization !== undefined);
+    assert.ok(withAuthorization.length >= 1, 'the sign-in check carried the key');
+    assert.deepEqual([...new Set(withAuthorization.map((request) => request.provider))], ['simulacrum']);
+    const carryingKey = requests.filter((request) => JSON.stringify([request.headers, request.query]).includes(apiKey));
+    assert.deepEqual([...new Set(carryingKey.map((request) => request.provider))], ['simulacrum'], 'no other origin saw the key anywhere');
+  });
+
+  step('shows its activation time in the Sim Cloud log, and never the key', async () => {
+    const { workbench, page } = session;
+    await workbench.runCommand('Sim Cloud: Show Log');
+    const shown = await workbench.outputText('Sim Cloud', 'Sim Cloud activated in');
+    assert.match(shown, /Sim Cloud activated in \d+(\.\d+)? ms/);
+    assert.equal(shown.includes(apiKey), false, 'the Output view does not show the key');
+    const full = session.simCloudLog();
+    assert.match(full, /Sim Cloud activated in \d+(\.\d+)? ms/);
+    assert.equal(full.includes(apiKey), false, 'the Sim Cloud output channel never contained the key');
+    await screenshot(page, '06-sim-cloud-log');
+  });
+
+  step('signs out of Simulacrum Labs and offers the sign-in buttons again', async () => {
+    const { workbench, page } = session;
+    await workbench.runCommand('Sim Cloud: Sign Out of Simulacrum Labs');
+    await workbench.welcomeButton('Sign In to Simulacrum Labs').waitFor();
+    assert.deepEqual(await workbench.welcomeButtonTexts(), SIGN_IN_BUTTONS);
+    assert.equal(await workbench.providerRow('Simulacrum Labs').count(), 0, 'no provider node claims a sign-in');
+    await workbench.notification(/Signed out of Simulacrum Labs/).waitFor();
+    await screenshot(page, '07-signed-out');
+  });
+});
