@@ -16,11 +16,16 @@ export interface AzuriteStartOptions {
 }
 
 export class AzuriteProcess {
+  private readonly exited: Promise<unknown>;
+
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
     readonly commandLine: readonly string[],
-  ) {}
+    private readonly serverClosed: Promise<void>,
+  ) {
+    this.exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit');
+  }
 
   static resolveMain(): string {
     return require.resolve('azurite/dist/src/blob/main.js');
@@ -43,22 +48,27 @@ export class AzuriteProcess {
     delete env.AZURITE_ACCOUNTS;
     delete env.AZURITE_DB;
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    const serverClosed = outputMatching(child, /successfully closed/).then(() => undefined);
     const port = await waitForPort(child, options.log);
-    return new AzuriteProcess(child, port, [process.execPath, ...args]);
+    return new AzuriteProcess(child, port, [process.execPath, ...args], serverClosed);
   }
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
-  /** SIGTERM (Azurite closes its server), then SIGKILL if it lingers. */
+  /** SIGTERM lets Azurite close its server and flush its metadata; it then stays alive only because of the IPC
+   *  channel (its own 'message' listener holds it), so we disconnect, and exitWithParent.cjs ends it. SIGKILL if it
+   *  lingers past the grace period. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
     this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
+    await Promise.race([this.serverClosed, this.exited, grace]);
+    if (this.child.connected) this.child.disconnect();
+    const killer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    await this.exited;
+    clearTimeout(killer);
   }
 
   /** Synchronous last resort for process 'exit' hooks. */
@@ -67,25 +77,46 @@ export class AzuriteProcess {
   }
 }
 
-/** Azurite prints "successfully listens on http://host:port" once it accepts connections. */
+function outputMatching(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    let output = '';
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!pattern.test(output)) return;
+      child.stdout?.off('data', onOutput);
+      child.stderr?.off('data', onOutput);
+      resolve(output);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+  });
+}
+
+/** Azurite prints "successfully listens on http://host:port" once it accepts connections. Its output keeps going to
+ *  the sandbox log afterwards (start-up errors, the closing lines). */
 function waitForPort(child: ChildProcess, log: (line: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`Azurite did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
-    const fail = (error: Error) => {
+    let settled = false;
+    const settle = (action: () => void) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(error);
+      action();
     };
+    const fail = (error: Error) =>
+      settle(() => {
+        child.kill('SIGKILL');
+        reject(error);
+      });
+    const timer = setTimeout(() => fail(new Error(`Azurite did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
     const onOutput = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      output += text;
       for (const line of text.split('\n')) if (line.trim()) log(`[azurite] ${line.trim()}`);
+      if (settled) return;
+      output += text;
       const match = /successfully listens on https?:\/\/[^\s:]+:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
+      if (match) settle(() => resolve(Number(match[1])));
     };
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);
