@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run demo`: Sim Cloud in a browser against the local sandbox, nothing else needed.
-// Packages the extension, installs code-server if needed, starts `npm run sandbox` (with Azurite and s3rver) and
+// Packages the extension, installs code-server if needed, starts the sandbox (with Azurite and s3rver) and
 // code-server with the vsix installed and settings pointing at the sandbox, then prints where to go and which dev
 // credentials to paste. Ctrl-C stops everything it started.
 //
 // Options: --no-package (reuse sim-cloud.vsix as it is). Environment: SIMCLOUD_DEMO_PORT (default 8080),
-// SIMCLOUD_DEMO_HOST (default 127.0.0.1).
+// SIMCLOUD_DEMO_HOST (default 127.0.0.1), SIMCLOUD_VSIX (another vsix to install; implies nothing about packaging).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { isRunning, repoRoot, simCloudSettings, startCodeServer } from './lib/co
 const tag = '[demo]';
 const port = Number(process.env.SIMCLOUD_DEMO_PORT ?? 8080);
 const host = process.env.SIMCLOUD_DEMO_HOST ?? '127.0.0.1';
-const vsix = path.join(repoRoot, 'sim-cloud.vsix');
+const vsix = path.resolve(process.env.SIMCLOUD_VSIX ?? path.join(repoRoot, 'sim-cloud.vsix'));
 const log = (message) => console.log(`${tag} ${message}`);
 
 let sandbox;
@@ -76,10 +76,19 @@ function runOrExit(command, args) {
   }
 }
 
-/** Starts `npm run sandbox` in its own process group and resolves with its JSON ready line. */
+/**
+ * Starts the sandbox (what `npm run sandbox` runs: sandbox/main.ts under tsx) in its own process group and resolves
+ * with its JSON ready line. It runs as one Node process with tsx as a loader rather than through npm, sh and the tsx
+ * CLI, so that stopping it is one signal to the process that owns Azurite and s3rver; a signal to the whole group
+ * would also reach Azurite directly and make it close twice.
+ */
 function startSandbox() {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'sandbox'], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('sandbox', 'main.ts')], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     sandbox = child;
     let ready = false;
     const timer = setTimeout(() => reject(new Error('the sandbox did not print its ready line within 120 s')), 120_000);
@@ -112,19 +121,23 @@ function startSandbox() {
 async function stopSandbox() {
   if (!sandbox || sandbox.exitCode !== null || sandbox.signalCode !== null) return;
   const exited = new Promise((resolve) => sandbox.once('exit', resolve));
-  signalGroup(sandbox.pid, 'SIGINT');
-  const timer = setTimeout(() => signalGroup(sandbox.pid, 'SIGKILL'), 5000);
+  signal(sandbox.pid, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(sandbox.pid, 'SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
   signalGroup(sandbox.pid, 'SIGKILL');
 }
 
-function signalGroup(pid, name) {
+function signal(pid, name) {
   try {
-    process.kill(-pid, name);
+    process.kill(pid, name);
   } catch {
     // already gone
   }
+}
+
+function signalGroup(pid, name) {
+  signal(-pid, name);
 }
 
 async function shutdown(code, reason) {
