@@ -9,6 +9,7 @@ import type { SandboxResponse } from '../http/SandboxResponse';
 import { proxyRequest, type ProxyTarget } from './proxyRequest';
 import { boundaryOf, fileSizeFromContentLength, readMultipartHead } from './readMultipartHead';
 import type { S3Rejection } from './S3Rejection';
+import { parseRawQuery } from './sigV4';
 import { verifyPostPolicy } from './verifyPostPolicy';
 import { QUERY_AUTH_PARAMS, verifyS3Signature, type S3KeyStore } from './verifyS3Signature';
 
@@ -31,7 +32,7 @@ async function handlePost(req: SandboxRequest, res: SandboxResponse, boundary: s
   if (!Number.isFinite(contentLength)) throw new HttpError(411, { code: 'MissingContentLength', message: 'You must provide the Content-Length HTTP header.' });
   const parsed = await readMultipartHead(req.raw, boundary);
   if (!parsed) throw new HttpError(400, { code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' });
-  const bucket = decodeURIComponent(req.path.split('/').filter(Boolean)[0] ?? '');
+  const bucket = req.path.split('/').filter(Boolean)[0] ?? '';
   const fileSize = fileSizeFromContentLength(contentLength, parsed.fileStart, boundary);
   refuse(verifyPostPolicy({ bucket, fields: parsed.fields, fileSize }, keys, clock.now()));
   await proxyRequest(req, res, s3rver, { prefix: parsed.head });
@@ -45,7 +46,8 @@ function isBucketPath(path: string): boolean {
   return path.split('/').filter(Boolean).length === 1;
 }
 
+/** The query minus the presign parameters, otherwise byte for byte (s3rver must see e.g. partNumber as sent). */
 function withoutQueryAuth(req: SandboxRequest): string {
-  const kept = req.rawQuery.split('&').filter((pair) => pair !== '' && !QUERY_AUTH_PARAMS.includes(decodeURIComponent(pair.split('=')[0])));
+  const kept = req.rawQuery.split('&').filter((pair) => pair !== '' && !parseRawQuery(pair).some(([name]) => QUERY_AUTH_PARAMS.includes(name)));
   return kept.length > 0 ? `${req.path}?${kept.join('&')}` : req.path;
 }
