@@ -47,7 +47,10 @@ export class AzuriteProcess {
     const env = { ...process.env };
     delete env.AZURITE_ACCOUNTS;
     delete env.AZURITE_DB;
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and Azurite must hear about
+    // shutdown once, from stop(), not also straight from the terminal (it would close its server twice). The IPC
+    // channel still ties its life to ours.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env, detached: true });
     const serverClosed = outputMatching(child, /successfully closed/).then(() => undefined);
     const port = await waitForPort(child, options.log);
     return new AzuriteProcess(child, port, [process.execPath, ...args], serverClosed);

@@ -17,8 +17,8 @@ interface Ready {
 
 /** `npm run -s sandbox` in its own process group (npm does not forward SIGTERM to the script, so launchers signal
  *  the group, as scripts/demo.mjs does). */
-function launch(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn('npm', ['run', '--silent', 'sandbox', '--', ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function launch(args: string[], env: NodeJS.ProcessEnv = {}, command = ['npm', 'run', '--silent', 'sandbox', '--']) {
+  const child = spawn(command[0], [...command.slice(1), ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -43,16 +43,27 @@ function processesOfGroup(child: ChildProcess): string[] {
     .filter((line) => line.split(/\s+/)[0] === String(child.pid));
 }
 
+/** Azurite runs in a process group of its own, so it is found by its data dir. */
+function processesWith(marker: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(marker));
+}
+
 async function stopAndExpectNothingLeft(child: ChildProcess, exited: Promise<void>, marker?: string): Promise<void> {
-  process.kill(-(child.pid ?? 0), 'SIGTERM');
+  try {
+    process.kill(-(child.pid ?? 0), 'SIGTERM');
+  } catch {
+    // the group is already gone
+  }
   await exited;
   for (let waited = 0; waited < 15_000; waited += 100) {
     const left = processesOfGroup(child);
-    const strays = marker ? execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(marker)) : [];
+    const strays = marker ? processesWith(marker) : [];
     if (left.length === 0 && strays.length === 0) return;
     await realSleep(100);
   }
-  assert.fail(`processes left after SIGTERM:\n${processesOfGroup(child).join('\n')}`);
+  assert.fail(`processes left after SIGTERM:\n${[...processesOfGroup(child), ...(marker ? processesWith(marker) : [])].join('\n')}`);
 }
 
 describe('npm run sandbox', () => {
@@ -71,14 +82,27 @@ describe('npm run sandbox', () => {
       assert.equal((await fetch(`${ready.urls.simulacra}/healthz`)).status, 200);
       assert.equal((await fetch(`${ready.urls.control}/_sandbox/state`)).status, 200);
       assert.ok(
-        processesOfGroup(run.child).some((line) => line.includes('azurite') && line.includes(dataDir)),
-        'Azurite runs as a child with the given data dir',
+        processesWith(dataDir).some((line) => line.includes('azurite')),
+        'Azurite runs with the given data dir',
       );
 
       await stopAndExpectNothingLeft(run.child, run.exited, dataDir);
       const { stdout, stderr } = run.output();
       assert.equal(stdout.trim().split('\n').length, 1, 'stdout carries only the ready line');
       assert.match(stderr, /SIGTERM: shutting down/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves no Azurite behind even when the sandbox process is SIGKILLed', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'simcloud-sandbox-kill-'));
+    try {
+      const run = launch(['--ports', 'ephemeral', '--data-dir', dataDir], {}, [process.execPath, '--import', 'tsx', 'sandbox/main.ts']);
+      JSON.parse(await run.firstLine);
+      assert.ok(processesWith(dataDir).some((line) => line.includes('azurite')));
+      run.child.kill('SIGKILL');
+      await stopAndExpectNothingLeft(run.child, run.exited, dataDir);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
