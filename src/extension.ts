@@ -1,0 +1,75 @@
+// Composition root: build the objects, wire them together, register them. No logic lives here.
+
+import * as vscode from 'vscode';
+import { AccountsModel } from './core/accounts/AccountsModel';
+import { CredentialRepository } from './core/accounts/CredentialRepository';
+import { Redactor } from './core/log/Redactor';
+import { PROVIDER_IDS } from './core/providers/providerCatalog';
+import { createCredentialVerifiers } from './providers/credentialVerifiers';
+import { ProviderClientFactory } from './providers/ProviderClientFactory';
+import { AccountCommands } from './ui/accounts/AccountCommands';
+import { registerCommand } from './ui/commands/registerCommand';
+import { ContextKeys } from './ui/ContextKeys';
+import { OutputLog } from './ui/logging/OutputLog';
+import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
+import { JobsTreeDataProvider } from './ui/tree/JobsTreeDataProvider';
+
+/** Set by the esbuild banner before the bundle loads; absent when running from sources in tests. */
+declare global {
+  var __simcloudLoadStart: number | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const startedAt = globalThis.__simcloudLoadStart ?? performance.now();
+  const redactor = new Redactor();
+  const log = new OutputLog(vscode.window.createOutputChannel('Sim Cloud', { log: true }), redactor);
+  context.subscriptions.push(log);
+
+  const accounts = new AccountsModel(new CredentialRepository(context.secrets, process.env), new VscodeUserSettings(), process.env);
+  context.subscriptions.push(accounts);
+  const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
+  const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
+
+  const tree = new JobsTreeDataProvider(accounts);
+  const view = vscode.window.createTreeView('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: false });
+  context.subscriptions.push(tree, view);
+
+  const contextKeys = new ContextKeys();
+  const syncContextKeys = () => {
+    void contextKeys.setAnySignedIn(accounts.anySignedIn);
+    for (const status of accounts.all()) void contextKeys.setSignedIn(status.provider, status.state === 'signedIn');
+  };
+  context.subscriptions.push(accounts.onDidChangeAccounts(syncContextKeys));
+
+  for (const provider of PROVIDER_IDS) {
+    context.subscriptions.push(
+      registerCommand(`simcloud.${provider}.signIn`, log, () => accountCommands.signIn(provider)),
+      registerCommand(`simcloud.${provider}.signOut`, log, () => accountCommands.signOut(provider)),
+    );
+  }
+  context.subscriptions.push(
+    registerCommand('simcloud.account.signIn', log, (node) => withProvider(node, (p) => accountCommands.signIn(p))),
+    registerCommand('simcloud.account.signOut', log, (node) => withProvider(node, (p) => accountCommands.signOut(p))),
+    registerCommand('simcloud.jobs.refresh', log, () => accounts.refresh()),
+    registerCommand('simcloud.showLog', log, () => log.show()),
+    registerCommand('simcloud.openSettings', log, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:simcloud.sim-cloud')),
+    // Another window (or the OS keychain) may change a secret; settings changes may move a provider to another host.
+    context.secrets.onDidChange(() => void accounts.refresh()),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('simcloud')) void accounts.refresh();
+    }),
+  );
+
+  await accounts.refresh();
+  syncContextKeys();
+  log.info(`Sim Cloud activated in ${(performance.now() - startedAt).toFixed(1)} ms`);
+}
+
+function withProvider(arg: unknown, run: (provider: (typeof PROVIDER_IDS)[number]) => Promise<void>): Promise<void> | undefined {
+  const provider = AccountCommands.providerFrom(arg);
+  return provider ? run(provider) : undefined;
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

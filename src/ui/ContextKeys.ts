@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import type { ProviderId } from '../core/providers/providerCatalog';
+
+/** Every context key Sim Cloud sets, one method each, so `when` clauses in package.json have one place to match. */
+export class ContextKeys {
+  setAnySignedIn(value: boolean): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', 'simcloud.anySignedIn', value);
+  }
+
+  setSignedIn(provider: ProviderId, value: boolean): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', `simcloud.signedIn.${provider}`, value);
+  }
+}
