@@ -1,5 +1,5 @@
-// How a provider plugs into the sandbox: `sandbox/providers/<name>/index.ts` default-exports nothing and exports a
-// `ProviderModule`; startSandbox registers it on that provider's own router and origin with a SandboxContext.
+// How a provider plugs into the sandbox: `sandbox/providers/<name>/index.ts` exports a `ProviderModule`, listed in
+// providerModules.ts; startSandbox registers it on that provider's own router and origin with a SandboxContext.
 import type { ProviderAuthenticator } from '../auth/ProviderAuthenticator';
 import type { VirtualClock } from '../clock/VirtualClock';
 import type { ErrorDetails, ErrorStyle } from '../http/ErrorStyle';
