@@ -34,8 +34,9 @@ export function proxyRequest(req: SandboxRequest, res: SandboxResponse, target: 
       },
     );
     upstream.once('error', (error) => {
+      // A backend may answer (e.g. 403) and close before the whole upload arrived; that answer stands.
       if (!res.sent) res.error({ status: 502, message: `storage backend unreachable: ${error.message}` });
-      else res.raw.destroy();
+      else if (!res.raw.writableEnded) res.raw.destroy();
       resolve();
     });
     req.signal.addEventListener('abort', () => upstream.destroy(), { once: true });
