@@ -16,7 +16,8 @@ export function parseRetryAfter(value: string | readonly string[] | undefined | 
   if (DELTA_SECONDS.test(text)) return Math.min(Number(text) * 1000, MAX_TIMEOUT_MS);
   // HTTP-dates always name a weekday or month; requiring a letter keeps Date.parse from accepting "1.5" or "-3".
   if (!/[A-Za-z]/.test(text)) return undefined;
-  const at = Date.parse(text);
+  // HTTP-dates are always GMT; the asctime form has no zone, and Date.parse would read it as local time.
+  const at = Date.parse(/\b(GMT|UTC|UT|Z)\b|[+-]\d{4}$/.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(at)) return undefined;
   return Math.min(Math.max(0, at - nowMs), MAX_TIMEOUT_MS);
 }
