@@ -8,6 +8,8 @@ import { startSession, type E2eSession } from './support/session';
 
 const PROVIDER_LABELS = ['Simulacrum Labs', 'Simulacra', 'Cybernetic Physics', 'Simulix'];
 const SIGN_IN_BUTTONS = PROVIDER_LABELS.map((label) => `Sign In to ${label}`);
+/** Shaped like a real key so no format check short-cuts the round trip; the sandbox answers 401. */
+const WRONG_KEY = 'sim_live_e2e_wrong_key_0000';
 
 describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
   let session: E2eSession;
@@ -52,14 +54,33 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     await screenshot(page, '02-welcome-sign-in-buttons');
   });
 
+  step('rejects a wrong key with an error that offers a next step, and stays signed out', async () => {
+    const { workbench, page, sandbox } = session;
+    await workbench.runCommand('Sim Cloud: Sign In to Simulacrum Labs');
+    const input = await workbench.inputBox('Sign In to Simulacrum Labs');
+    await input.pressSequentially(WRONG_KEY);
+    await input.press('Enter');
+
+    const error = workbench.notification('Simulacrum Labs did not accept these credentials.');
+    await error.waitFor();
+    const buttons = await workbench.notificationButtons(error);
+    assert.ok(buttons.includes('Try Again'), `the error offers Try Again (buttons: ${buttons.join(', ')})`);
+    assert.deepEqual(await workbench.welcomeButtonTexts(), SIGN_IN_BUTTONS, 'still nothing signed in');
+    assert.equal(await workbench.providerRow('Simulacrum Labs').count(), 0);
+    const rejected = sandbox.requests.all().filter((request) => request.headers.authorization === `Bearer ${WRONG_KEY}`);
+    assert.deepEqual(rejected.map((request) => [request.provider, request.path, request.status]), [['simulacrum', '/api/billing/balance', 401]]);
+    await screenshot(page, '03-wrong-key-rejected');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.anyNotification('did not accept').waitFor({ state: 'hidden' });
+  });
+
   step('signs in to Simulacrum Labs with a key typed into the sign-in box, and shows all four providers', async () => {
     const { workbench, page, sandbox } = session;
-    sandbox.requests.clear();
     await workbench.runCommand('Sim Cloud: Sign In to Simulacrum Labs');
     const input = await workbench.inputBox('Sign In to Simulacrum Labs');
     assert.equal(await input.getAttribute('type'), 'password', 'the key is masked while typed');
     await input.pressSequentially(apiKey);
-    await screenshot(page, '03-sign-in-box-with-masked-key');
+    await screenshot(page, '04-sign-in-box-with-masked-key');
     await input.press('Enter');
 
     await workbench.waitForProvider('Simulacrum Labs', 'Signed in');
@@ -70,11 +91,15 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
       { label: 'Simulix', description: 'Not signed in' },
     ]);
     await workbench.notification(/Signed in to Simulacrum Labs/).waitFor();
-    await screenshot(page, '04-signed-in-to-simulacrum');
+    await workbench.anyNotification('Checking your Simulacrum Labs credentials').waitFor({ state: 'hidden', timeout: 10_000 });
+    await screenshot(page, '05-signed-in-to-simulacrum');
 
-    const checks = sandbox.requests.all().filter((request) => request.provider === 'simulacrum' && request.path === '/api/billing/balance');
-    assert.ok(checks.length >= 1, 'the key was checked against GET /api/billing/balance');
-    assert.equal(checks[0].headers.authorization, `Bearer ${apiKey}`);
+    const checks = sandbox.requests.all().filter((request) => request.headers.authorization === `Bearer ${apiKey}`);
+    assert.deepEqual(
+      checks.slice(0, 1).map((request) => [request.provider, request.method, request.path, request.status]),
+      [['simulacrum', 'GET', '/api/billing/balance', 200]],
+      'the key was checked against GET /api/billing/balance before it was stored',
+    );
   });
 
   step('keeps the Simulacrum Labs sign-in across Developer: Reload Window', async () => {
@@ -86,7 +111,7 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
       (await workbench.providerRows()).map((row) => row.label),
       PROVIDER_LABELS,
     );
-    await screenshot(page, '05-after-reload-still-signed-in');
+    await screenshot(page, '06-after-reload-still-signed-in');
   });
 
   step('sends the Authorization header to the Simulacrum origin only', async () => {
@@ -107,7 +132,9 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     const full = session.simCloudLog();
     assert.match(full, /Sim Cloud activated in \d+(\.\d+)? ms/);
     assert.equal(full.includes(apiKey), false, 'the Sim Cloud output channel never contained the key');
-    await screenshot(page, '06-sim-cloud-log');
+    assert.equal(full.includes(WRONG_KEY), false, 'nor the rejected key');
+    for (const line of full.split('\n').filter((text) => text.includes('activated in'))) console.log(`# ${line}`);
+    await screenshot(page, '07-sim-cloud-log');
   });
 
   step('signs out of Simulacrum Labs and offers the sign-in buttons again', async () => {
@@ -117,6 +144,6 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     assert.deepEqual(await workbench.welcomeButtonTexts(), SIGN_IN_BUTTONS);
     assert.equal(await workbench.providerRow('Simulacrum Labs').count(), 0, 'no provider node claims a sign-in');
     await workbench.notification(/Signed out of Simulacrum Labs/).waitFor();
-    await screenshot(page, '07-signed-out');
+    await screenshot(page, '08-signed-out');
   });
 });

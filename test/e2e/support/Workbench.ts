@@ -124,6 +124,16 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text });
   }
 
+  /** Any toast with this text, also while it fades in or out (for waiting until one is gone). */
+  anyNotification(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
+  /** The buttons of a notification toast. */
+  async notificationButtons(toast: Locator): Promise<string[]> {
+    return (await toast.locator('.monaco-button').allTextContents()).map(clean).filter(Boolean);
+  }
+
   /** Runs "Developer: Reload Window" and waits for the reloaded workbench. */
   async reloadWindow(): Promise<void> {
     const reloaded = this.page.waitForEvent('load', { timeout: WORKBENCH_TIMEOUT_MS });
