@@ -36,7 +36,7 @@ describe('systemClock', () => {
 
   it('never hands setTimeout more than 2^31-1 ms (Node would fire after 1 ms)', async () => {
     const delays: number[] = [];
-    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+    globalThis.setTimeout = ((_callback: () => void, ms?: number) => {
       delays.push(ms ?? 0);
       return realSetTimeout(() => undefined, 0);
     }) as typeof setTimeout;
