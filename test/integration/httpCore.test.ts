@@ -231,11 +231,14 @@ describe('responses', () => {
   });
 
   it('fails slow headers with a timeout error', async () => {
-    sb.faults.script('simulacrum', ECHO, [{ kind: 'latency', ms: 60_000 }]);
+    // 200 s of virtual latency is 2 s of real time at speed 100: longer than the (real-time) headers timeout.
+    sb.faults.script('simulacrum', ECHO, [{ kind: 'latency', ms: 200_000 }]);
     const started = performance.now();
-    const error = await rejection(client({ timeouts: { headersMs: 300 } }).request({ url: ECHO, signal: signal() }));
+    const error = await rejection(client({ timeouts: { headersMs: 1_000 } }).request({ url: ECHO, signal: signal() }));
+    const elapsed = performance.now() - started;
     assert.equal(error.code, 'timeout_headers');
-    assert.ok(performance.now() - started < 330);
+    assert.ok(elapsed >= 1_000 && elapsed <= 1_100, `timed out after ${elapsed} ms`);
+    assert.equal(requestsTo(sb, ECHO).length, 1, 'a timeout after sending is not retried');
   });
 
   it('hands back a raw stream that the caller reads', async () => {
