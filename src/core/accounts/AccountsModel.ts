@@ -23,6 +23,7 @@ export interface AccountStatus {
 /** Who is signed in where. State and change events only: the tree, context keys and commands subscribe. */
 export class AccountsModel {
   private readonly statuses = new Map<ProviderId, AccountStatus>();
+  private firstRead: Promise<void> | undefined;
   private readonly changed = new Emitter<readonly ProviderId[]>();
   readonly onDidChangeAccounts: Event<readonly ProviderId[]> = this.changed.event;
 
@@ -32,6 +33,15 @@ export class AccountsModel {
     private readonly env: Environment,
   ) {
     for (const provider of PROVIDER_IDS) this.statuses.set(provider, { provider, state: 'signedOut' });
+  }
+
+  /**
+   * Resolves once every provider's credential has been read the first time. Activation does not wait for it (in
+   * code-server SecretStorage is a round trip to the browser); views that draw from the model do.
+   */
+  ready(): Promise<void> {
+    this.firstRead ??= this.refresh();
+    return this.firstRead;
   }
 
   status(provider: ProviderId): AccountStatus {

@@ -17,8 +17,9 @@ import { backoffDelay, DEFAULT_RETRY_OPTIONS, isRetryableStatus, retryDelay, sho
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
+/** Real-time limits on one try (the socket lives in real time, whatever Clock the client runs on). */
 export interface TimeoutOptions {
-  /** TCP + TLS connect. Default 10 s. */
+  /** TCP + TLS connect. Default 10 s. Set per client: it belongs to the client's Agent, a per-request value is ignored. */
   connectMs: number;
   /** From sending the request to the response headers (a slow server that accepted the connection). Default 30 s. */
   headersMs: number;
@@ -86,7 +87,10 @@ export interface JsonRequestOptions<T> extends RequestOptions {
 }
 
 export interface StreamRequestOptions extends RequestOptions {
-  /** The caller reads (or destroys) the body; it fails with a timeout ApiError if the server stalls. */
+  /**
+   * The caller reads (or destroys) the body; it fails with a timeout ApiError if the server stalls, and with an
+   * 'aborted' one when the signal fires. Retries and the deadline end when the response headers arrive.
+   */
   response: 'stream';
 }
 
@@ -224,6 +228,7 @@ export class HttpClient {
     let aborted: AttemptAbort | undefined;
     let headersTimer: NodeJS.Timeout | undefined;
     const redactedUrl = this.redactor.redactUrl(attempt.url);
+    const started = performance.now();
     let keepAbortLink = false;
     try {
       const headers = { ...attempt.headers, ...(await this.authorizationHeader(attempt)) };
@@ -234,7 +239,6 @@ export class HttpClient {
         aborted ??= { reason: 'timeout', phase: 'headers' };
         attemptAbort.abort(aborted);
       }, clampTimeout(attempt.timeouts.headersMs));
-      const started = performance.now();
       const response = await undiciRequest(attempt.url, {
         method: attempt.method as Dispatcher.HttpMethod,
         headers: requestHeaders,
@@ -277,7 +281,10 @@ export class HttpClient {
       if (attempt.mode.kind === 'none') return { ok: true, response: { ...info, body: undefined } };
       return { ok: true, response: { ...info, body: this.parseJson(bytes, attempt.mode.schema, base) } };
     } catch (error) {
-      return this.failureFrom(error, attempt, aborted, undefined);
+      const failure = this.failureFrom(error, attempt, aborted, undefined);
+      const { code, requestId } = failure.error;
+      this.options.logger?.debug(`${attempt.method} ${redactedUrl} failed after ${Math.round(performance.now() - started)} ms (attempt ${attempt.number}, ${code}${requestId ? `, request id ${requestId}` : ''})`);
+      return failure;
     } finally {
       clearTimeout(headersTimer);
       if (!keepAbortLink) attemptAbort.dispose();
@@ -286,7 +293,21 @@ export class HttpClient {
 
   private async authorizationHeader(attempt: Attempt): Promise<Record<string, string>> {
     if (!attempt.credential) return {};
-    const value = await attempt.credential.authorization(attempt.signal);
+    let value: string;
+    try {
+      value = await attempt.credential.authorization(attempt.signal);
+    } catch (error) {
+      if (ApiError.is(error) || attempt.signal.aborted) throw error;
+      throw this.error({
+        kind: 'network',
+        method: attempt.method,
+        url: attempt.url.href,
+        code: 'credential_unavailable',
+        retryable: false,
+        detail: `The credential could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      });
+    }
     // Whatever the source minted is a secret from now on, in every log line and error of this redactor.
     this.redactor.addSecret(value);
     this.redactor.addSecret(value.replace(/^\S+\s+/, ''));

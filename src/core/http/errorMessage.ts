@@ -57,7 +57,7 @@ function nextStep(f: FailureFacts): string {
     case 'timeout':
       return 'Check your network connection and the base URL setting; if the service is just slow, try again later.';
     case 'aborted':
-      return 'Nothing else to do.';
+      return 'No action is needed.';
     case 'invalid-response':
       return `Please report this${f.requestId ? ' with the request id' : ''}; trying again later may help.`;
     case 'deadline':
