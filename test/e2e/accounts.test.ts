@@ -61,7 +61,7 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     await input.pressSequentially(WRONG_KEY);
     await input.press('Enter');
 
-    const error = workbench.notification('Simulacrum Labs did not accept these credentials.');
+    const error = workbench.notification('Simulacrum Labs rejected this API key (HTTP 401).');
     await error.waitFor();
     const buttons = await workbench.notificationButtons(error);
     assert.ok(buttons.includes('Try Again'), `the error offers Try Again (buttons: ${buttons.join(', ')})`);
@@ -71,7 +71,7 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     assert.deepEqual(rejected.map((request) => [request.provider, request.path, request.status]), [['simulacrum', '/api/billing/balance', 401]]);
     await screenshot(page, '03-wrong-key-rejected');
     await workbench.runCommand('Notifications: Clear All Notifications');
-    await workbench.anyNotification('did not accept').waitFor({ state: 'hidden' });
+    await workbench.anyNotification('rejected this API key').waitFor({ state: 'hidden' });
   });
 
   step('signs in to Simulacrum Labs with a key typed into the sign-in box, and shows all four providers', async () => {

@@ -7,6 +7,7 @@ import { PROVIDERS, isProviderId, type ProviderId } from '../../core/providers/p
 import type { Logger } from '../../core/log/Logger';
 import { ApiError } from '../../core/http/ApiError';
 import { showOperationError } from '../errors/showOperationError';
+import { askInput } from './askInput';
 
 /** Sign-in and sign-out: prompt, verify with the provider, store in SecretStorage via the AccountsModel. */
 export class AccountCommands {
@@ -53,36 +54,37 @@ export class AccountCommands {
 
   private async askApiKey(provider: ProviderId, host: string): Promise<StoredCredential | undefined> {
     const descriptor = PROVIDERS[provider];
-    const apiKey = await vscode.window.showInputBox({
+    const apiKey = await askInput({
       title: vscode.l10n.t('Sign In to {0}', descriptor.displayName),
       prompt: vscode.l10n.t('Paste your {0} API key for {1}. It is kept in VS Code secret storage.', descriptor.displayName, host),
-      placeHolder: descriptor.keyHint,
+      placeholder: descriptor.keyHint,
       password: true,
-      ignoreFocusOut: true,
-      validateInput: validateSecret,
+      validate: validateSecret,
     });
-    return apiKey === undefined ? undefined : { kind: 'apiKey', apiKey: apiKey.trim() };
+    return apiKey === undefined ? undefined : { kind: 'apiKey', apiKey };
   }
 
   private async askClientCredentials(provider: ProviderId, host: string): Promise<StoredCredential | undefined> {
     const descriptor = PROVIDERS[provider];
     const title = vscode.l10n.t('Sign In to {0}', descriptor.displayName);
-    const clientId = await vscode.window.showInputBox({
+    const clientId = await askInput({
       title,
-      prompt: vscode.l10n.t('Client ID of your {0} machine-to-machine credentials for {1} (step 1 of 2).', descriptor.displayName, host),
-      ignoreFocusOut: true,
-      validateInput: validateSecret,
+      step: 1,
+      totalSteps: 2,
+      prompt: vscode.l10n.t('Client ID of your {0} machine-to-machine credentials for {1}.', descriptor.displayName, host),
+      validate: validateSecret,
     });
     if (clientId === undefined) return undefined;
-    const clientSecret = await vscode.window.showInputBox({
+    const clientSecret = await askInput({
       title,
-      prompt: vscode.l10n.t('Client secret for {0} (step 2 of 2). It is kept in VS Code secret storage.', clientId.trim()),
+      step: 2,
+      totalSteps: 2,
+      prompt: vscode.l10n.t('Client secret for {0}. It is kept in VS Code secret storage.', clientId),
       password: true,
-      ignoreFocusOut: true,
-      validateInput: validateSecret,
+      validate: validateSecret,
     });
     if (clientSecret === undefined) return undefined;
-    return { kind: 'clientCredentials', clientId: clientId.trim(), clientSecret: clientSecret.trim() };
+    return { kind: 'clientCredentials', clientId, clientSecret };
   }
 
   /** True when the credential may be saved: accepted by the provider, or the user chose to save it unchecked. */
@@ -114,11 +116,33 @@ export class AccountCommands {
         );
         return choice === save;
       }
-      showOperationError(error, this.logger, vscode.l10n.t('{0} did not accept these credentials.', descriptor.displayName), [
+      if (ApiError.is(error) && (error.status === 401 || error.status === 403)) {
+        this.showRejected(provider, error);
+        return false;
+      }
+      showOperationError(error, this.logger, vscode.l10n.t('Could not check your {0} credentials.', descriptor.displayName), [
         { title: vscode.l10n.t('Try Again'), run: () => this.signIn(provider) },
       ]);
       return false;
     }
+  }
+  /** A rejected credential is the user's to fix: say which one, how to find the request, and offer a retry. */
+  private showRejected(provider: ProviderId, error: ApiError): void {
+    const descriptor = PROVIDERS[provider];
+    this.logger.warn(`${descriptor.displayName} rejected the credentials`, error);
+    const what = descriptor.credentialKind === 'apiKey' ? vscode.l10n.t('this API key') : vscode.l10n.t('this client ID and secret');
+    const requestId = error.requestId ? vscode.l10n.t(' Request ID: {0}.', error.requestId) : '';
+    const message =
+      vscode.l10n.t('{0} rejected {1} (HTTP {2}).', descriptor.displayName, what, String(error.status)) +
+      requestId +
+      ' ' +
+      vscode.l10n.t('Copy it again from your {0} dashboard; it may be incomplete, revoked, or for another account.', descriptor.displayName);
+    const tryAgain = vscode.l10n.t('Try Again');
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(message, tryAgain, showLog).then((choice) => {
+      if (choice === tryAgain) void this.signIn(provider);
+      if (choice === showLog) void vscode.commands.executeCommand('simcloud.showLog');
+    });
   }
 }
 

@@ -28,7 +28,8 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     });
   }
 
-  getChildren(element?: JobsTreeNode): JobsTreeNode[] {
+  async getChildren(element?: JobsTreeNode): Promise<JobsTreeNode[]> {
+    await this.accounts.ready();
     if (element || !this.accounts.anySignedIn) return [];
     return this.accounts.all().map((status) => this.node(status.provider));
   }

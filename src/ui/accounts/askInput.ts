@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+
+export interface AskInputOptions {
+  readonly title: string;
+  readonly prompt: string;
+  readonly placeholder?: string;
+  readonly password?: boolean;
+  /** Multi-step sign-ins show "(1/2)" in the title. */
+  readonly step?: number;
+  readonly totalSteps?: number;
+  validate(value: string): string | undefined;
+}
+
+/**
+ * An input box that stays open when focus moves (so the user can copy a key from a browser) and shows which step of
+ * a multi-step sign-in they are on. Resolves undefined on Escape.
+ */
+export function askInput(options: AskInputOptions): Promise<string | undefined> {
+  const input = vscode.window.createInputBox();
+  Object.assign(input, {
+    title: options.title,
+    prompt: options.prompt,
+    placeholder: options.placeholder,
+    password: options.password ?? false,
+    step: options.step,
+    totalSteps: options.totalSteps,
+    ignoreFocusOut: true,
+  });
+  return new Promise((resolve) => {
+    const subscriptions = [
+      input.onDidChangeValue((value) => (input.validationMessage = value === '' ? undefined : options.validate(value))),
+      input.onDidAccept(() => {
+        const problem = options.validate(input.value);
+        if (problem) {
+          input.validationMessage = problem;
+          return;
+        }
+        finish(input.value.trim());
+      }),
+      input.onDidHide(() => finish(undefined)),
+    ];
+    let done = false;
+    function finish(value: string | undefined) {
+      if (done) return;
+      done = true;
+      for (const subscription of subscriptions) subscription.dispose();
+      input.dispose();
+      resolve(value);
+    }
+    input.show();
+  });
+}
