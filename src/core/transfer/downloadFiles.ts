@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto';
+import { link, lstat, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../http/ApiError';
+import type { HttpClient } from '../http/HttpClient';
+import type { RetryOptions } from '../http/retryPolicy';
+import type { Logger } from '../log/Logger';
+import { Redactor } from '../log/Redactor';
+import { resolveInside } from './safePath';
+import { runPool } from './runPool';
+import { TransferError } from './TransferError';
+import { ProgressMeter, type ProgressCallback } from './TransferProgress';
+
+export const DEFAULT_DOWNLOAD_CONCURRENCY = 4;
+/** Times a body cut off mid-way is picked up again (with Range when the server gave a strong ETag). */
+export const DEFAULT_BODY_RESUMES = 3;
+/** Temp files are hidden, never a name a result could have, and the same length whatever the result's name. */
+export const TEMP_FILE_PATTERN = /^\.simcloud-[0-9a-f]{16}\.part$/;
+
+export interface DownloadFile {
+  /** Relative path as the server gives it (`checkpoints/model.pt`); sanitised segment by segment. */
+  readonly name: string;
+  readonly sizeBytes: number;
+  /** Usually a read SAS or presigned URL: it is its own credential, and is never logged with its query. */
+  readonly url: string;
+}
+
+export interface DownloadFilesOptions {
+  files: readonly DownloadFile[];
+  targetDir: string;
+  /** Requests are sent with `authenticate: false`: a download link never gets the provider's credential. */
+  http: HttpClient;
+  signal: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** Files in flight at once. Default 4. */
+  concurrency?: number;
+  retry?: Partial<RetryOptions>;
+  bodyResumes?: number;
+  logger?: Logger;
+  redactor?: Redactor;
+}
+
+export interface DownloadedFile {
+  readonly name: string;
+  readonly path: string;
+  readonly bytes: number;
+}
+
+export interface DownloadResult {
+  readonly downloaded: DownloadedFile[];
+  /** Already present with the expected size. */
+  readonly skipped: DownloadedFile[];
+  /** Never written: a hostile or unusable name, or a different file already under that name. */
+  readonly refused: { readonly name: string; readonly reason: string }[];
+  readonly failed: { readonly name: string; readonly error: ApiError }[];
+}
+
+interface Accepted {
+  readonly file: DownloadFile;
+  readonly target: string;
+  readonly segments: readonly string[];
+}
+
+class Refusal extends Error {}
+
+/**
+ * Downloads result files into `targetDir` the way SECURITY.md asks: every name is sanitised and must resolve inside
+ * the folder (refused ones are reported, never written); no existing file is ever overwritten; each file is written to
+ * a hidden temp file in its own folder (opened with `wx`), its length verified and flushed, then published under its
+ * name with link() (which fails rather than replace) or, where links are not supported, rename() after a check.
+ * A download that fails or is cancelled removes its temp file, so a name holds either nothing or the complete file.
+ * Cancelling rejects with the abort error once every file in flight has cleaned up.
+ */
+export async function downloadFiles(options: DownloadFilesOptions): Promise<DownloadResult> {
+  if (!(options.signal instanceof AbortSignal)) throw new TypeError('downloadFiles needs an AbortSignal');
+  const redactor = options.redactor ?? new Redactor();
+  const result: DownloadResult = { downloaded: [], skipped: [], refused: [], failed: [] };
+  const root = path.resolve(options.targetDir);
+  const accepted: Accepted[] = [];
+  const seen = new Set<string>();
+  for (const file of options.files) {
+    const resolved = resolveInside(root, file.name);
+    if (!resolved.ok) {
+      result.refused.push({ name: file.name, reason: resolved.reason });
+      continue;
+    }
+    if (!Number.isSafeInteger(file.sizeBytes) || file.sizeBytes < 0) {
+      result.refused.push({ name: file.name, reason: 'the server gave no valid size for it' });
+      continue;
+    }
+    // Case-insensitive: on Windows and macOS `Model.pt` and `model.pt` are one file.
+    const key = resolved.relativePath.toLowerCase();
+    if (seen.has(key)) {
+      result.refused.push({ name: file.name, reason: 'another file in this download has the same name' });
+      continue;
+    }
+    seen.add(key);
+    accepted.push({ file, target: resolved.path, segments: resolved.relativePath.split('/') });
+  }
+  for (const refused of result.refused) options.logger?.warn(`download: refused ${JSON.stringify(refused.name)}: ${refused.reason}`);
+
+  const meter = new ProgressMeter(
+    accepted.reduce((sum, item) => sum + item.file.sizeBytes, 0),
+    options.onProgress,
+  );
+  meter.report();
+  await mkdir(root, { recursive: true });
+  await runPool(accepted, options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY, options.signal, async (item, signal) => {
+    try {
+      const outcome = await downloadOne(item, root, { ...options, signal }, meter, redactor);
+      const entry = { name: item.file.name, path: item.target, bytes: item.file.sizeBytes };
+      (outcome === 'skipped' ? result.skipped : result.downloaded).push(entry);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (error instanceof Refusal) result.refused.push({ name: item.file.name, reason: error.message });
+      else result.failed.push({ name: item.file.name, error: explain(error, item.file, redactor) });
+    }
+  });
+  meter.report();
+  options.logger?.debug(
+    `download into ${root}: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed`,
+  );
+  return result;
+}
+
+async function downloadOne(item: Accepted, root: string, options: DownloadFilesOptions, meter: ProgressMeter, redactor: Redactor): Promise<'downloaded' | 'skipped'> {
+  const folder = await ensureFolderInside(root, item.segments.slice(0, -1));
+  const existing = await lstatOrUndefined(item.target);
+  if (existing) {
+    if (existing.isFile() && existing.size === item.file.sizeBytes) {
+      meter.skip(item.file.sizeBytes);
+      return 'skipped';
+    }
+    throw new Refusal('a different file or folder already has this name; move it away to download this one');
+  }
+  const temp = path.join(folder, `.simcloud-${randomBytes(8).toString('hex')}.part`);
+  let handle: FileHandle | undefined = await open(temp, 'wx');
+  let counted = 0;
+  try {
+    const written = await fetchInto(handle, item.file, options, redactor, (delta) => {
+      counted += delta;
+      meter.add(delta);
+    });
+    if (written !== item.file.sizeBytes) throw lengthError(item.file, written, redactor);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await publish(temp, item.target);
+    return 'downloaded';
+  } catch (error) {
+    meter.add(-counted);
+    throw error;
+  } finally {
+    await handle?.close().catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Streams the body into the temp file with positional writes. A body cut off mid-way is resumed with
+ * `Range: bytes=<written>-` and `If-Range: <ETag>`; a 200 instead of a 206 (the file changed, or no range support)
+ * starts again from 0.
+ */
+async function fetchInto(handle: FileHandle, file: DownloadFile, options: DownloadFilesOptions, redactor: Redactor, onBytes: (delta: number) => void): Promise<number> {
+  let written = 0;
+  let etag: string | undefined;
+  let resumes = 0;
+  for (;;) {
+    let inBody = false;
+    try {
+      const canResume = written > 0 && etag !== undefined && !etag.startsWith('W/');
+      const headers: Record<string, string> = canResume ? { range: `bytes=${written}-`, 'if-range': etag as string } : {};
+      const response = await options.http.request({ method: 'GET', url: file.url, headers, response: 'stream', signal: options.signal, authenticate: false, retry: options.retry });
+      inBody = true;
+      if (response.status !== 206 || !canResume || !contentRangeStartsAt(response.headers['content-range'], written)) {
+        if (response.status === 206) {
+          response.body.destroy();
+          throw lengthError(file, -1, redactor, 'The server answered with a range that was not asked for');
+        }
+        await handle.truncate(0);
+        onBytes(-written);
+        written = 0;
+      }
+      etag = response.headers.etag ?? etag;
+      const announced = Number(response.headers['content-length']);
+      if (Number.isFinite(announced) && response.headers['content-length'] !== undefined && written + announced !== file.sizeBytes) {
+        response.body.destroy();
+        throw lengthError(file, written + announced, redactor);
+      }
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        if (written + chunk.length > file.sizeBytes) {
+          response.body.destroy();
+          throw lengthError(file, written + chunk.length, redactor, 'The server sent more than the announced size');
+        }
+        await handle.write(chunk, 0, chunk.length, written);
+        written += chunk.length;
+        onBytes(chunk.length);
+      }
+      return written;
+    } catch (error) {
+      if (options.signal.aborted) throw error;
+      const retryable = inBody && ApiError.is(error) && error.retryable && error.kind !== 'invalid-response';
+      if (!retryable || resumes >= (options.bodyResumes ?? DEFAULT_BODY_RESUMES)) throw error;
+      resumes += 1;
+      options.logger?.debug(`download ${JSON.stringify(file.name)}: body cut off at ${written} bytes, resuming (${resumes})`);
+    }
+  }
+}
+
+function contentRangeStartsAt(header: string | undefined, offset: number): boolean {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header?.trim() ?? '');
+  return match !== null && Number(match[1]) === offset;
+}
+
+/** Creates the folders one by one, refusing any that is a symbolic link (it could point outside the target). */
+async function ensureFolderInside(root: string, folders: readonly string[]): Promise<string> {
+  let current = root;
+  for (const segment of folders) {
+    current = path.join(current, segment);
+    let info = await lstatOrUndefined(current);
+    if (!info) {
+      await mkdir(current).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      info = await lstat(current);
+    }
+    if (info.isSymbolicLink()) throw new Refusal(`the folder ${segment} is a link, which could point outside the target folder`);
+    if (!info.isDirectory()) throw new Refusal(`a file named ${segment} is in the way of its folder`);
+  }
+  return current;
+}
+
+/** Publishes the complete temp file under its name without ever replacing a file that appeared meanwhile. */
+async function publish(temp: string, target: string): Promise<void> {
+  try {
+    await link(temp, target);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new Refusal('a file with this name appeared while downloading; it was left as it is');
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK', 'EACCES'].includes(code ?? '')) throw error;
+  }
+  // File systems without hard links (FAT, some network shares): rename, which would replace, so look first.
+  if (await lstatOrUndefined(target)) throw new Refusal('a file with this name appeared while downloading; it was left as it is');
+  await rename(temp, target);
+}
+
+async function lstatOrUndefined(file: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+  try {
+    return await lstat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function lengthError(file: DownloadFile, received: number, redactor: Redactor, detail?: string): TransferError {
+  const got = received >= 0 ? `${received} bytes instead of ${file.sizeBytes}` : 'an unexpected part of the file';
+  return new TransferError(
+    { kind: 'invalid-response', method: 'GET', url: file.url, code: 'length_mismatch', retryable: false, detail, whatHappened: `${file.name} arrived with ${got}`, nextStep: 'Nothing was saved under its name: download again; if it keeps happening, report it.' },
+    redactor,
+  );
+}
+
+function explain(error: unknown, file: DownloadFile, redactor: Redactor): ApiError {
+  if (error instanceof TransferError) return error;
+  if (!ApiError.is(error)) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'write_failed';
+    return new TransferError(
+      { kind: 'invalid-response', method: 'GET', url: file.url, code: String(code).toLowerCase(), retryable: false, cause: error, whatHappened: `${file.name} could not be saved (${String(code)})`, nextStep: 'Check that the folder is writable and has free space, then download again.' },
+      redactor,
+    );
+  }
+  if (error.status === 403) return TransferError.wrap(error, `The download link for ${file.name} was refused: it has expired or is not valid`, 'Refresh the results to get new links, then download again.', redactor);
+  if (error.status === 404) return TransferError.wrap(error, `${file.name} is no longer on the server`, 'Refresh the results; the file may have been deleted.', redactor);
+  if (error.retryable) return TransferError.wrap(error, `The download of ${file.name} failed`, 'Check your network connection and download again: files already complete are kept and skipped.', redactor);
+  return error;
+}
