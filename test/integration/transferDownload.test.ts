@@ -132,7 +132,7 @@ describe('downloadFiles when the connection drops mid-body', () => {
 
   before(async () => {
     server = createServer((req, res) => {
-      seen.push({ range: req.headers.range, ifRange: req.headers['if-range'] });
+      seen.push({ range: req.headers.range, ifRange: String(req.headers['if-range'] ?? '') || undefined });
       const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       if (range && honourRange && req.headers['if-range'] === '"v1"') {
         const start = Number(range[1]);
