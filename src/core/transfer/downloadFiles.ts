@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { link, lstat, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../http/ApiError';
 import type { HttpClient } from '../http/HttpClient';
@@ -16,6 +17,11 @@ export const DEFAULT_DOWNLOAD_CONCURRENCY = 4;
 export const DEFAULT_BODY_RESUMES = 3;
 /** Temp files are hidden, never a name a result could have, and the same length whatever the result's name. */
 export const TEMP_FILE_PATTERN = /^\.simcloud-[0-9a-f]{16}\.part$/;
+/**
+ * A temp file this old is left over from a process that was killed (a live download writes every few ms, and its
+ * body times out after 30 s of silence), so the next download into that folder removes it.
+ */
+export const STALE_TEMP_MS = 10 * 60_000;
 
 export interface DownloadFile {
   /** Relative path as the server gives it (`checkpoints/model.pt`); sanitised segment by segment. */
@@ -105,9 +111,10 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
   );
   meter.report();
   await mkdir(root, { recursive: true });
+  const cleaned = new Map<string, Promise<void>>();
   await runPool(accepted, options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY, options.signal, async (item, signal) => {
     try {
-      const outcome = await downloadOne(item, root, { ...options, signal }, meter, redactor);
+      const outcome = await downloadOne(item, root, { ...options, signal }, meter, redactor, cleaned);
       const entry = { name: item.file.name, path: item.target, bytes: item.file.sizeBytes };
       (outcome === 'skipped' ? result.skipped : result.downloaded).push(entry);
     } catch (error) {
@@ -123,8 +130,10 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
   return result;
 }
 
-async function downloadOne(item: Accepted, root: string, options: DownloadFilesOptions, meter: ProgressMeter, redactor: Redactor): Promise<'downloaded' | 'skipped'> {
+async function downloadOne(item: Accepted, root: string, options: DownloadFilesOptions, meter: ProgressMeter, redactor: Redactor, cleaned: Map<string, Promise<void>>): Promise<'downloaded' | 'skipped'> {
   const folder = await ensureFolderInside(root, item.segments.slice(0, -1));
+  if (!cleaned.has(folder)) cleaned.set(folder, removeStaleTempFiles(folder, options.logger));
+  await cleaned.get(folder);
   const existing = await lstatOrUndefined(item.target);
   if (existing) {
     if (existing.isFile() && existing.size === item.file.sizeBytes) {
@@ -230,6 +239,21 @@ async function ensureFolderInside(root: string, folders: readonly string[]): Pro
   return current;
 }
 
+async function removeStaleTempFiles(folder: string, logger: Logger | undefined): Promise<void> {
+  try {
+    for (const name of await readdir(folder)) {
+      if (!TEMP_FILE_PATTERN.test(name)) continue;
+      const info = await lstatOrUndefined(path.join(folder, name));
+      if (info?.isFile() && Date.now() - info.mtimeMs > STALE_TEMP_MS) {
+        await rm(path.join(folder, name), { force: true });
+        logger?.debug(`download: removed a temp file left by an interrupted download in ${folder}`);
+      }
+    }
+  } catch {
+    // Only housekeeping: a folder we cannot list fails the download itself a moment later, with a better message.
+  }
+}
+
 /** Publishes the complete temp file under its name without ever replacing a file that appeared meanwhile. */
 async function publish(temp: string, target: string): Promise<void> {
   try {
@@ -245,7 +269,7 @@ async function publish(temp: string, target: string): Promise<void> {
   await rename(temp, target);
 }
 
-async function lstatOrUndefined(file: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
   try {
     return await lstat(file);
   } catch (error) {

@@ -1,13 +1,13 @@
 // downloadFiles over undici's MockAgent (no sockets): where files land, what is refused, what is never touched.
 // Real HTTP, cut-off bodies and cancellation are in test/integration/transferDownload.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { MockAgent } from 'undici';
 import { HttpClient } from '../../../src/core/http/HttpClient';
-import { downloadFiles, TEMP_FILE_PATTERN, type DownloadFile } from '../../../src/core/transfer/downloadFiles';
+import { downloadFiles, STALE_TEMP_MS, TEMP_FILE_PATTERN, type DownloadFile } from '../../../src/core/transfer/downloadFiles';
 import { HOSTILE_NAMES } from './fileNameCorpus';
 
 const ORIGIN = 'https://results.example.test';
@@ -121,6 +121,17 @@ describe('downloadFiles', () => {
     await downloadFiles({ files, targetDir: target, http, signal: new AbortController().signal, onProgress: (p) => seen.push(p.bytesDone) });
     assert.equal(seen.at(-1), 15);
     assert.ok(seen.every((b) => b <= 15));
+  });
+
+  it('removes temp files left by a killed download once they are stale, and leaves fresh ones (a live download) alone', async () => {
+    const stale = path.join(target, '.simcloud-00000000000000aa.part');
+    const fresh = path.join(target, '.simcloud-00000000000000bb.part');
+    await writeFile(stale, 'half');
+    await writeFile(fresh, 'half');
+    const old = new Date(Date.now() - STALE_TEMP_MS - 60_000);
+    await utimes(stale, old, old);
+    await downloadFiles({ files: [serve('/new.txt', 'abc')], targetDir: target, http, signal: new AbortController().signal });
+    assert.deepEqual((await readdir(target)).sort(), ['.simcloud-00000000000000bb.part', 'new.txt']);
   });
 
   it('uses temp names that cannot collide with a result name', () => {
