@@ -54,6 +54,6 @@ export function planBlocks(sizeBytes: number, blockSize: number, fingerprint: st
 
 /** A block size that keeps a very large file under Azure's 50,000-block limit (rounded up to whole MiB). */
 export function blockSizeFor(sizeBytes: number, preferred: number): number {
-  const minimum = Math.ceil(sizeBytes / MAX_BLOCKS / MIB) * MIB;
-  return Math.max(preferred, minimum);
+  const needed = Math.ceil(sizeBytes / MAX_BLOCKS);
+  return needed <= preferred ? preferred : Math.ceil(needed / MIB) * MIB;
 }

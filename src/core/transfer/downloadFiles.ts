@@ -112,7 +112,7 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
   meter.report();
   await mkdir(root, { recursive: true });
   const cleaned = new Map<string, Promise<void>>();
-  await runPool(accepted, options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY, options.signal, async (item, signal) => {
+  const pool = runPool(accepted, options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY, options.signal, async (item, signal) => {
     try {
       const outcome = await downloadOne(item, root, { ...options, signal }, meter, redactor, cleaned);
       const entry = { name: item.file.name, path: item.target, bytes: item.file.sizeBytes };
@@ -123,6 +123,13 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
       else result.failed.push({ name: item.file.name, error: explain(error, item.file, redactor) });
     }
   });
+  try {
+    await pool;
+  } catch (error) {
+    // A cancel can surface from the HTTP core (an ApiError) or from a file operation (an AbortError): one shape out.
+    if (!options.signal.aborted || ApiError.is(error, 'aborted')) throw error;
+    throw new ApiError({ kind: 'aborted', method: 'GET', url: options.files[0]?.url ?? 'about:blank', code: 'aborted', retryable: false, cause: error }, redactor);
+  }
   meter.report();
   options.logger?.debug(
     `download into ${root}: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed`,

@@ -71,5 +71,6 @@ describe('block plan', () => {
     assert.ok(planBlocks(huge, adjusted, FP).length <= MAX_BLOCKS);
     assert.equal(adjusted % MIB, 0);
     assert.equal(blockSizeFor(40 * MIB, 8 * MIB), 8 * MIB, 'a normal file keeps the preferred size');
+    assert.equal(blockSizeFor(25, 10), 10, 'small preferred sizes are kept too');
   });
 });
