@@ -7,8 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startSandbox, type RecordedRequest, type Sandbox, type StorageHelpers } from '../../sandbox/index';
+import { CapturingSink } from '../support/CapturingSink';
 import { ApiError } from '../../src/core/http/ApiError';
 import { HttpClient } from '../../src/core/http/HttpClient';
+import { RedactingLogger } from '../../src/core/log/RedactingLogger';
+import { Redactor } from '../../src/core/log/Redactor';
 import { MIB } from '../../src/core/transfer/blockPlan';
 import { BlockBlobUploader, type BlockBlobUploaderOptions } from '../../src/core/transfer/BlockBlobUploader';
 
@@ -146,6 +149,27 @@ describe('BlockBlobUploader against Azurite', () => {
     assert.ok(!`${error.message} ${error.url} ${error.toString()} ${JSON.stringify(error)}`.includes(sig));
     assert.ok(blockPuts().length >= 1 && blockPuts().length <= 4, 'at most the first wave of blocks was sent');
     assert.equal(new Set(blockPuts().map((p) => p.query.blockid)).size, blockPuts().length, 'none of them retried');
+  });
+
+  it('logs a faulted and a failed upload at trace level without the SAS signature', async () => {
+    const sink = new CapturingSink();
+    const redactor = new Redactor();
+    const logger = new RedactingLogger(sink, redactor, { level: 'trace' });
+    const logged = new HttpClient({ logger, redactor, retry: FAST_RETRY });
+    try {
+      const url = sas('runs/logged.zip');
+      sb.faults.script('azurite', `/devstoreaccount1/${CONTAINER}/runs/logged.zip`, [{ kind: 'reset' }, { kind: 'status', status: 503 }]);
+      await new BlockBlobUploader({ http: logged, logger, redactor }).upload({ filePath: bigFile, sasUrl: url, signal: new AbortController().signal });
+      const late = sas('runs/logged-late.zip', 'rcw', 1);
+      sb.clock.advance(2_000);
+      const error = await new BlockBlobUploader({ http: logged, logger, redactor }).upload({ filePath: bigFile, sasUrl: late, signal: new AbortController().signal }).catch((e: unknown) => e);
+      logger.error('upload failed', error);
+      assert.match(sink.text, /retrying in/);
+      assert.match(sink.text, /comp=REDACTED/);
+      for (const link of [url, late]) assert.ok(!sink.text.includes(new URL(link).searchParams.get('sig') ?? 'missing'), 'no signature in the log');
+    } finally {
+      await logged.close();
+    }
   });
 
   it('fails a tampered link with 403 after exactly one request', async () => {

@@ -59,6 +59,9 @@ export interface DownloadResult {
   /** Never written: a hostile or unusable name, or a different file already under that name. */
   readonly refused: { readonly name: string; readonly reason: string }[];
   readonly failed: { readonly name: string; readonly error: ApiError }[];
+  readonly elapsedMs: number;
+  /** Bytes actually received in this run per second (skipped files excluded). */
+  readonly bytesPerSecond: number;
 }
 
 interface Accepted {
@@ -80,7 +83,8 @@ class Refusal extends Error {}
 export async function downloadFiles(options: DownloadFilesOptions): Promise<DownloadResult> {
   if (!(options.signal instanceof AbortSignal)) throw new TypeError('downloadFiles needs an AbortSignal');
   const redactor = options.redactor ?? new Redactor();
-  const result: DownloadResult = { downloaded: [], skipped: [], refused: [], failed: [] };
+  const started = performance.now();
+  const result: Omit<DownloadResult, 'elapsedMs' | 'bytesPerSecond'> = { downloaded: [], skipped: [], refused: [], failed: [] };
   const root = path.resolve(options.targetDir);
   const accepted: Accepted[] = [];
   const seen = new Set<string>();
@@ -134,7 +138,7 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
   options.logger?.debug(
     `download into ${root}: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed`,
   );
-  return result;
+  return { ...result, elapsedMs: performance.now() - started, bytesPerSecond: meter.bytesPerSecond };
 }
 
 async function downloadOne(item: Accepted, root: string, options: DownloadFilesOptions, meter: ProgressMeter, redactor: Redactor, cleaned: Map<string, Promise<void>>): Promise<'downloaded' | 'skipped'> {
