@@ -48,6 +48,7 @@ describe('BlockBlobUploader against Azurite', () => {
   const sas = (blob: string, permissions = 'rcw', expiresInSeconds = 3600) => storage.azure.blobSasUrl({ container: CONTAINER, blob, permissions, expiresInSeconds });
   const uploader = (options: Partial<BlockBlobUploaderOptions> = {}) => new BlockBlobUploader({ http, ...options });
   const blockPuts = (): RecordedRequest[] => sb.requests.all().filter((r) => r.method === 'PUT' && r.query.comp === 'block');
+  const storedContentMd5 = async (blob: string) => (await fetch(sas(blob, 'r'), { method: 'HEAD' })).headers.get('content-md5');
   const md5Of = async (blob: string) => createHash('md5').update((await storage.azure.getBlob(CONTAINER, blob)) ?? Buffer.alloc(0)).digest('base64');
 
   it('uploads a 40 MB file in blocks and the committed blob has the source MD5 (and measures the rate)', async (t) => {
@@ -68,6 +69,7 @@ describe('BlockBlobUploader against Azurite', () => {
     const result = await uploader({ blockSizeBytes: 2 * MIB }).upload({ filePath: bigFile, sasUrl: sas(blob), signal: new AbortController().signal });
     sb.faults.clear();
     assert.equal(await md5Of(blob), bigMd5);
+    assert.equal(await storedContentMd5(blob), bigMd5, 'Put Block List stored the whole-file MD5 as Content-MD5');
     assert.equal(result.blocks, 21);
 
     const byBlock = new Map<string, RecordedRequest[]>();

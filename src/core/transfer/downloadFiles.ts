@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -179,12 +179,15 @@ async function downloadOne(item: Accepted, root: string, options: DownloadFilesO
 /**
  * Streams the body into the temp file with positional writes. A body cut off mid-way is resumed with
  * `Range: bytes=<written>-` and `If-Range: <ETag>`; a 200 instead of a 206 (the file changed, or no range support)
- * starts again from 0.
+ * starts again from 0. When the server states the whole file's MD5 (Azure's Content-MD5 on a full read, or
+ * x-ms-blob-content-md5), the bytes are hashed in order as they arrive, across resumes, and checked at the end.
  */
 async function fetchInto(handle: FileHandle, file: DownloadFile, options: DownloadFilesOptions, redactor: Redactor, onBytes: (delta: number) => void): Promise<number> {
   let written = 0;
   let etag: string | undefined;
   let resumes = 0;
+  let hash = createHash('md5');
+  let expectedMd5: string | undefined;
   for (;;) {
     let inBody = false;
     try {
@@ -200,7 +203,11 @@ async function fetchInto(handle: FileHandle, file: DownloadFile, options: Downlo
         await handle.truncate(0);
         onBytes(-written);
         written = 0;
+        hash = createHash('md5');
+        // On a 200, Content-MD5 is the whole file's; on a 206 it would be the range's, so only this one is kept.
+        expectedMd5 = response.headers['content-md5'] ?? response.headers['x-ms-blob-content-md5'];
       }
+      expectedMd5 ??= response.headers['x-ms-blob-content-md5'];
       etag = response.headers.etag ?? etag;
       const announced = Number(response.headers['content-length']);
       if (Number.isFinite(announced) && response.headers['content-length'] !== undefined && written + announced !== file.sizeBytes) {
@@ -213,9 +220,11 @@ async function fetchInto(handle: FileHandle, file: DownloadFile, options: Downlo
           throw lengthError(file, written + chunk.length, redactor, 'The server sent more than the announced size');
         }
         await handle.write(chunk, 0, chunk.length, written);
+        hash.update(chunk);
         written += chunk.length;
         onBytes(chunk.length);
       }
+      if (written === file.sizeBytes && expectedMd5 !== undefined && hash.digest('base64') !== expectedMd5.trim()) throw checksumError(file, redactor);
       return written;
     } catch (error) {
       if (options.signal.aborted) throw error;
@@ -293,6 +302,13 @@ function lengthError(file: DownloadFile, received: number, redactor: Redactor, d
   const got = received >= 0 ? `${received} bytes instead of ${file.sizeBytes}` : 'an unexpected part of the file';
   return new TransferError(
     { kind: 'invalid-response', method: 'GET', url: file.url, code: 'length_mismatch', retryable: false, detail, whatHappened: `${file.name} arrived with ${got}`, nextStep: 'Nothing was saved under its name: download again; if it keeps happening, report it.' },
+    redactor,
+  );
+}
+
+function checksumError(file: DownloadFile, redactor: Redactor): TransferError {
+  return new TransferError(
+    { kind: 'invalid-response', method: 'GET', url: file.url, code: 'checksum_mismatch', retryable: false, whatHappened: `${file.name} arrived damaged: its MD5 does not match the one the server states`, nextStep: 'Nothing was saved under its name: download again; if it keeps happening, report it.' },
     redactor,
   );
 }

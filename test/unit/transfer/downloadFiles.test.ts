@@ -1,6 +1,7 @@
 // downloadFiles over undici's MockAgent (no sockets): where files land, what is refused, what is never touched.
 // Real HTTP, cut-off bodies and cancellation are in test/integration/transferDownload.test.ts.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -103,6 +104,18 @@ describe('downloadFiles', () => {
     assert.match(result.failed[0].error.message, /short\.bin arrived with 9 bytes instead of 100/);
     assert.doesNotMatch(result.failed[0].error.message, /secret/);
     assert.deepEqual(await readdir(target), []);
+  });
+
+  it('checks the MD5 the server states (Content-MD5) and saves nothing when it does not match', async () => {
+    const good = createHash('md5').update('good bytes').digest('base64');
+    agent.get(ORIGIN).intercept({ path: '/ok.bin', method: 'GET' }).reply(200, 'good bytes', { headers: { 'content-md5': good } });
+    agent.get(ORIGIN).intercept({ path: '/bad.bin', method: 'GET' }).reply(200, 'evil bytes', { headers: { 'content-md5': good } });
+    const files = ['ok.bin', 'bad.bin'].map((name) => ({ name, sizeBytes: 10, url: `${ORIGIN}/${name}` }));
+    const result = await downloadFiles({ files, targetDir: target, http, signal: new AbortController().signal });
+    assert.deepEqual(result.downloaded.map((f) => f.name), ['ok.bin']);
+    assert.equal(result.failed[0].error.code, 'checksum_mismatch');
+    assert.match(result.failed[0].error.message, /bad\.bin arrived damaged.*download again/);
+    assert.deepEqual(await readdir(target), ['ok.bin']);
   });
 
   it('explains an expired link and never shows the SAS query', async () => {
