@@ -7,7 +7,7 @@ import type { HttpClient } from '../http/HttpClient';
 import type { RetryOptions } from '../http/retryPolicy';
 import type { Logger } from '../log/Logger';
 import { Redactor } from '../log/Redactor';
-import { resolveInside } from './safePath';
+import { printableName, resolveInside } from './safePath';
 import { runPool } from './runPool';
 import { TransferError } from './TransferError';
 import { ProgressMeter, type ProgressCallback } from './TransferProgress';
@@ -66,6 +66,8 @@ export interface DownloadResult {
 
 interface Accepted {
   readonly file: DownloadFile;
+  /** The same file under its sanitised relative path: what messages and logs show (never the raw server name). */
+  readonly shown: DownloadFile;
   readonly target: string;
   readonly segments: readonly string[];
 }
@@ -105,9 +107,9 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
       continue;
     }
     seen.add(key);
-    accepted.push({ file, target: resolved.path, segments: resolved.relativePath.split('/') });
+    accepted.push({ file, shown: { ...file, name: resolved.relativePath }, target: resolved.path, segments: resolved.relativePath.split('/') });
   }
-  for (const refused of result.refused) options.logger?.warn(`download: refused ${JSON.stringify(refused.name)}: ${refused.reason}`);
+  for (const refused of result.refused) options.logger?.warn(`download: refused ${printableName(refused.name)}: ${refused.reason}`);
 
   const meter = new ProgressMeter(
     accepted.reduce((sum, item) => sum + item.file.sizeBytes, 0),
@@ -124,7 +126,7 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
     } catch (error) {
       if (signal.aborted) throw error;
       if (error instanceof Refusal) result.refused.push({ name: item.file.name, reason: error.message });
-      else result.failed.push({ name: item.file.name, error: explain(error, item.file, redactor) });
+      else result.failed.push({ name: item.file.name, error: explain(error, item.shown, redactor) });
     }
   });
   try {
@@ -157,11 +159,11 @@ async function downloadOne(item: Accepted, root: string, options: DownloadFilesO
   let handle: FileHandle | undefined = await open(temp, 'wx');
   let counted = 0;
   try {
-    const written = await fetchInto(handle, item.file, options, redactor, (delta) => {
+    const written = await fetchInto(handle, item.shown, options, redactor, (delta) => {
       counted += delta;
       meter.add(delta);
     });
-    if (written !== item.file.sizeBytes) throw lengthError(item.file, written, redactor);
+    if (written !== item.file.sizeBytes) throw lengthError(item.shown, written, redactor);
     await handle.sync();
     await handle.close();
     handle = undefined;

@@ -74,6 +74,16 @@ export function isInside(root: string, target: string): boolean {
   return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
+/**
+ * A server-given name as it may appear in a log line or a message: invisible and bidi characters shown as `\u{…}`
+ * escapes (a U+202E in a log line would reverse the text after it), quoted, and cut to 200 characters.
+ */
+export function printableName(name: string): string {
+  const escaped = name.replace(INVISIBLE, (char) => `\\u{${char.codePointAt(0)?.toString(16) ?? ''}}`);
+  const short = escaped.length > 200 ? `${escaped.slice(0, 199)}…` : escaped;
+  return `"${short.replace(/"/g, '\\"')}"`;
+}
+
 function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
 }

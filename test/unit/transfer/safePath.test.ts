@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_SEGMENT_BYTES, resolveInside, safeFileName, safeRelativePath } from '../../../src/core/transfer/safePath';
+import { MAX_SEGMENT_BYTES, printableName, resolveInside, safeFileName, safeRelativePath } from '../../../src/core/transfer/safePath';
 import { HOSTILE_NAMES, ODD_BUT_ALLOWED } from './fileNameCorpus';
 
 const ROOT = path.resolve('/tmp/simcloud-results');
@@ -36,6 +36,14 @@ describe('safeFileName (one segment)', () => {
     const withExtension = safeFileName(`${'y'.repeat(300)}.ckpt`);
     assert.ok(withExtension.endsWith('.ckpt'));
     assert.equal(Buffer.byteLength(withExtension), MAX_SEGMENT_BYTES);
+  });
+});
+
+describe('printableName', () => {
+  it('shows invisible and bidi characters as escapes, quoted, so a log line cannot be reordered', () => {
+    assert.equal(printableName('report\u202etxt.exe'), '"report\\u{202e}txt.exe"');
+    assert.equal(printableName('a\u0000"b'), '"a\\u{0}\\"b"');
+    assert.ok(printableName('x'.repeat(300)).length <= 202);
   });
 });
 
