@@ -4,6 +4,10 @@ export interface AskInputOptions {
   readonly title: string;
   readonly prompt: string;
   readonly placeholder?: string;
+  /** Prefilled text, selected so typing replaces it. */
+  readonly value?: string;
+  /** Accept an empty value (optional fields); otherwise Enter on an empty box does nothing. */
+  readonly allowEmpty?: boolean;
   readonly password?: boolean;
   /** Multi-step sign-ins show "(1/2)" in the title. */
   readonly step?: number;
@@ -24,13 +28,15 @@ export function askInput(options: AskInputOptions): Promise<string | undefined> 
     password: options.password ?? false,
     step: options.step,
     totalSteps: options.totalSteps,
+    value: options.value ?? '',
     ignoreFocusOut: true,
   });
   return new Promise((resolve) => {
     const subscriptions = [
       input.onDidChangeValue((value) => (input.validationMessage = value === '' ? undefined : options.validate(value))),
       input.onDidAccept(() => {
-        const problem = options.validate(input.value);
+        const empty = input.value.trim() === '';
+        const problem = empty ? (options.allowEmpty ? undefined : (options.validate('') ?? ' ')) : options.validate(input.value);
         if (problem) {
           input.validationMessage = problem;
           return;
