@@ -29,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const accounts = new AccountsModel(new CredentialRepository(context.secrets, process.env), new VscodeUserSettings(), process.env);
   context.subscriptions.push(accounts);
   const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
+  context.subscriptions.push(clients);
   const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
 
   const tree = new JobsTreeDataProvider(accounts);

@@ -18,6 +18,8 @@ import { ClientCredentialsTokenSource } from './simulacra/ClientCredentialsToken
 export class ProviderClientFactory {
   private readonly limiters: RateLimiterRegistry;
   private readonly clients = new Map<string, HttpClient>();
+  /** One credential-less client for token endpoints, shared by every token source (its Agent is closed on dispose). */
+  private tokenClient: HttpClient | undefined;
 
   constructor(
     private readonly accounts: AccountsModel,
@@ -52,7 +54,8 @@ export class ProviderClientFactory {
     if (credential.kind === 'apiKey') return apiKeyCredential(provider, endpoints.origin, credential.apiKey, this.redactor);
     if (!endpoints.tokenUrl || !endpoints.audience) throw new Error(`${PROVIDERS[provider].displayName} has no token URL configured.`);
     const config = { apiOrigin: endpoints.origin, tokenUrl: endpoints.tokenUrl, audience: endpoints.audience, ...credential };
-    return new ClientCredentialsTokenSource(config, this.newClient(provider, undefined, undefined, undefined), this.clock, this.redactor);
+    this.tokenClient ??= this.newClient(provider, undefined, undefined, undefined);
+    return new ClientCredentialsTokenSource(config, this.tokenClient, this.clock, this.redactor);
   }
 
   private newClient(provider: ProviderId, baseUrl: string | undefined, credential: CredentialSource | undefined, ratePerMinute: number | undefined): HttpClient {
@@ -72,5 +75,7 @@ export class ProviderClientFactory {
   dispose(): void {
     for (const client of this.clients.values()) void client.close();
     this.clients.clear();
+    void this.tokenClient?.close();
+    this.tokenClient = undefined;
   }
 }

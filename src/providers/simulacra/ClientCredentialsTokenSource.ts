@@ -43,7 +43,8 @@ export class ClientCredentialsTokenSource implements CredentialSource {
   ) {
     redactor.addSecret(config.clientSecret);
     this.origin = new URL(config.apiOrigin).origin;
-    this.id = `simulacra:${this.origin}:${fingerprint(config.clientId)}`;
+    // The secret is part of the identity: a corrected secret for the same client id must not reuse a cached client.
+    this.id = `simulacra:${this.origin}:${fingerprint(`${config.clientId}\0${config.clientSecret}`)}`;
   }
 
   async authorization(signal: AbortSignal): Promise<string> {

@@ -19,18 +19,22 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<ProviderId, ProviderNode>();
   private readonly subscription: { dispose(): void };
+  /** Whether the last root listing was empty (welcome content showing): then only a full refresh can add nodes. */
+  private showingWelcome = true;
 
   constructor(private readonly accounts: AccountsModel) {
     this.subscription = accounts.onDidChangeAccounts((providers) => {
       // Going from "nothing signed in" to "something" swaps welcome content for nodes: that needs a full refresh.
-      if (providers.length === 1 && this.accounts.anySignedIn && this.nodes.size > 0) this.changed.fire(this.node(providers[0]));
+      if (providers.length === 1 && this.accounts.anySignedIn && !this.showingWelcome) this.changed.fire(this.node(providers[0]));
       else this.changed.fire(undefined);
     });
   }
 
   async getChildren(element?: JobsTreeNode): Promise<JobsTreeNode[]> {
     await this.accounts.ready();
-    if (element || !this.accounts.anySignedIn) return [];
+    if (element) return [];
+    this.showingWelcome = !this.accounts.anySignedIn;
+    if (this.showingWelcome) return [];
     return this.accounts.all().map((status) => this.node(status.provider));
   }
 
