@@ -112,6 +112,19 @@ describe('BlockBlobUploader against Azurite', () => {
     assert.equal(await md5Of(blob), bigMd5);
   });
 
+  it('reports a cancel that lands between two blocks as aborted, like one that lands mid-block', async () => {
+    const stop = new AbortController();
+    const upload = uploader({ blockSizeBytes: 2 * MIB, concurrency: 1 }).upload({
+      filePath: bigFile,
+      sasUrl: sas('runs/cancelled-at-boundary.zip'),
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.bytesDone >= 4 * MIB && p.bytesDone % (2 * MIB) === 0) stop.abort();
+      },
+    });
+    await assert.rejects(upload, (error: unknown) => ApiError.is(error, 'aborted'));
+  });
+
   it('still uploads with a write-only SAS, which cannot read the block list (no resume, no failure)', async () => {
     const result = await uploader({ blockSizeBytes: 8 * MIB }).upload({ filePath: bigFile, sasUrl: sas('runs/write-only.zip', 'cw'), signal: new AbortController().signal });
     assert.equal(result.blocksReused, 0);

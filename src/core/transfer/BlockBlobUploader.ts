@@ -129,6 +129,8 @@ export class BlockBlobUploader {
       await runPool(pending, this.concurrency, request.signal, (block, signal) => this.putBlock(request, block, meter, signal));
     } catch (error) {
       hashing.abort(error);
+      // Cancelled between two blocks, the pool rethrows the signal's bare AbortError; callers match on ApiError 'aborted'.
+      if (request.signal.aborted && !ApiError.is(error)) throw abortedError(request, this.redactor, error);
       throw error;
     } finally {
       hashing.dispose();
