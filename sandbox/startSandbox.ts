@@ -38,6 +38,9 @@ interface Shared {
   faults: FaultInjector;
   requests: RequestLog;
   log: (line: string) => void;
+  seed: number;
+  /** The control server's router, created first so provider modules can add their own steering routes to it. */
+  control: Router;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -50,6 +53,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults: new FaultInjector(options.seed ?? DEFAULT_FAULT_SEED, options.faults),
     requests: new RequestLog(),
     log: options.log ?? (() => {}),
+    seed: options.seed ?? DEFAULT_FAULT_SEED,
+    control: new Router(),
   };
   const stack = new ShutdownStack();
   try {
@@ -58,9 +63,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const urls = buildUrls(host, servers);
     const credentials = buildCredentials(urls, withStorage);
     const storage = backends && (await storageHelpers(backends, urls, credentials, shared));
+    const control = shared.control;
     serveApis(servers, urls, credentials, storage, shared, options.simulacraTokenTtlSeconds ?? dev.SIMULACRA_TOKEN_TTL_SECONDS);
     if (backends) serveStorageFronts(servers, backends, credentials, shared);
-    const control = new Router();
     registerControlRoutes(control, { urls, credentials, clock: shared.clock, faults: shared.faults, requests: shared.requests });
     servers.get('control')?.serve(control, controlErrorStyle);
     stack.push(async () => shared.clock.dispose());
@@ -203,6 +208,8 @@ function contextFor(
     urls,
     credentials,
     clock: shared.clock,
+    seed: shared.seed,
+    controlRouter: shared.control,
     auth,
     storage,
     errorStyle,

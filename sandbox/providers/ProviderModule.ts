@@ -22,6 +22,11 @@ export interface SandboxContext {
   readonly urls: SandboxUrls;
   readonly credentials: SandboxCredentials;
   readonly clock: VirtualClock;
+  /** The sandbox seed: anything random a module makes (ids, generated data) draws from it, so runs replay. */
+  readonly seed: number;
+  /** The control origin's router: a module adds its own `/_sandbox/<provider>/…` steering routes here (never
+   *  faulted or recorded, errors as `{error}`). */
+  readonly controlRouter: Router;
   /** Checks the caller with this provider's scheme (API key or Simulacra JWT); require() throws the 401. */
   readonly auth: ProviderAuthenticator;
   /** Azure SAS / S3 presign helpers; undefined when the sandbox runs without storage. */
