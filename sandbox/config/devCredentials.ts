@@ -3,6 +3,11 @@
 // rejects anything matching (sim_live|cp_live)_[A-Za-z0-9]{24,}), so a leaked log line is recognisably a sandbox one.
 
 export const SIMULACRUM_DEV_API_KEY = 'sim_live_sandbox_dev_key';
+/** More Simulacrum accounts, one per situation a client must handle (see docs/sandbox.md, Simulacrum Labs). */
+export const SIMULACRUM_FREE_API_KEY = 'sim_live_sandbox_free_key';
+export const SIMULACRUM_OTHER_TENANT_API_KEY = 'sim_live_sandbox_other_key';
+export const SIMULACRUM_UNAPPROVED_API_KEY = 'sim_live_sandbox_unapproved_key';
+export const SIMULACRUM_BROKE_API_KEY = 'sim_live_sandbox_broke_key';
 export const CYBERNETIC_DEV_API_KEY = 'cp_live_sandbox_dev_key';
 export const SIMULIX_DEV_API_KEY = 'sx_sandbox_dev_key';
 
