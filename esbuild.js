@@ -58,6 +58,16 @@ const configs = [
     banner: { js: 'globalThis.__simcloudLoadStart = performance.now();' },
     footer: { js: 'globalThis.__simcloudLoadEnd = performance.now();' },
   },
+  {
+    // The zip worker (src/core/archive/createZip.ts starts it from `dist/zipWorker.js`): archiver lives only here, so
+    // the extension bundle neither loads nor pays for it, and zipping never runs on the extension-host thread.
+    ...common,
+    entryPoints: { zipWorker: 'src/core/archive/zipWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
 ];
 const webviews = webviewEntryPoints();
 if (Object.keys(webviews).length > 0) {

@@ -1,0 +1,175 @@
+/**
+ * Zips selected workspace files in a worker thread (`dist/zipWorker.js`, the only bundle with archiver in it), so the
+ * extension host never runs deflate or archiver's bookkeeping on its own thread. This module imports no archiver
+ * code: loading it costs the extension nothing until a zip is made.
+ *
+ * Entries whose extension is in `storedExtensions` are stored, the others deflated at `level` (default 1: DESIGN
+ * measured that the level barely matters, storing assets is what halves the time). zip64: archiver (compress-commons)
+ * adds zip64 extra fields to any entry whose size or local-header offset passes 4 GiB and a zip64 end-of-central-
+ * directory when the archive does, with no option needed; an archive over 4 GiB was checked with Info-ZIP `unzip -t`
+ * (see test/integration/archiveZip.test.ts, opt-in with SIMCLOUD_ZIP64_TEST=1).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ArchiveError } from './ArchiveError';
+import { DEFAULT_STORED_EXTENSIONS, extensionOf } from './archiveDefaults';
+import type { WorkspaceFile } from './selectWorkspaceFiles';
+import { WorkerMessage, type HostMessage, type ZipEntry } from './zipProtocol';
+
+export interface ZipProgress {
+  /** Bytes of the source files read so far. */
+  readonly bytesDone: number;
+  readonly totalBytes: number;
+  readonly entriesDone: number;
+  readonly totalEntries: number;
+  /** relPath of the file being zipped now. */
+  readonly currentFile: string;
+}
+
+export type ZipInput = Pick<WorkspaceFile, 'relPath' | 'size' | 'mtimeMs'> & { readonly absPath?: string; readonly mode?: number };
+
+export interface CreateZipOptions {
+  /** The workspace folder; an entry without `absPath` is read from `root/relPath`. */
+  readonly root: string;
+  readonly entries: readonly ZipInput[];
+  readonly outFile: string;
+  /** Extensions (no dot, any case) stored instead of deflated; `DEFAULT_STORED_EXTENSIONS` when absent. */
+  readonly storedExtensions?: readonly string[];
+  /** Deflate level 0–9 for the other entries (default 1). */
+  readonly level?: number;
+  readonly signal?: AbortSignal;
+  /** At most about ten calls a second, plus a final one. */
+  readonly onProgress?: (progress: ZipProgress) => void;
+  /** The worker script; `zipWorker.js` beside this bundle by default (right for `dist/extension.js`). */
+  readonly workerScript?: string;
+  /** How long a cancelled worker gets to close its files before it is terminated (default 5 s). */
+  readonly cancelGraceMs?: number;
+}
+
+export interface ZipResult {
+  /** Size of the archive in bytes. */
+  readonly bytes: number;
+  readonly entries: number;
+  /** Entries written with method "stored": the stored extensions, plus empty files (archiver stores those). */
+  readonly storedEntries: number;
+  readonly elapsedMs: number;
+}
+
+const WHAT = 'Zipping the workspace';
+
+export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
+  const startedAt = performance.now();
+  const { signal } = options;
+  if (signal?.aborted) throw ArchiveError.aborted(WHAT);
+  const stored = new Set((options.storedExtensions ?? DEFAULT_STORED_EXTENSIONS).map((ext) => ext.replace(/^\./, '').toLowerCase()));
+  const entries: ZipEntry[] = options.entries.map((entry) => {
+    assertSafeName(entry.relPath);
+    return {
+      relPath: entry.relPath,
+      absPath: entry.absPath ?? path.join(options.root, ...entry.relPath.split('/')),
+      size: entry.size,
+      mtimeMs: entry.mtimeMs,
+      mode: entry.mode,
+      store: stored.has(extensionOf(entry.relPath)),
+    };
+  });
+  const start: HostMessage = { type: 'start', outFile: options.outFile, entries, level: options.level ?? 1, progressIntervalMs: 100 };
+  const worker = new Worker(options.workerScript ?? path.join(__dirname, 'zipWorker.js'));
+
+  try {
+    const outcome = await new Promise<Extract<WorkerMessage, { type: 'done' | 'error' | 'cancelled' }>>((resolve, reject) => {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        worker.postMessage({ type: 'cancel' } satisfies HostMessage);
+        graceTimer = setTimeout(() => resolve({ type: 'cancelled' }), options.cancelGraceMs ?? 5000);
+      };
+      const cleanup = () => {
+        signal?.removeEventListener('abort', onAbort);
+        clearTimeout(graceTimer);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (raw: unknown) => {
+        const parsed = WorkerMessage.safeParse(raw);
+        if (!parsed.success) {
+          cleanup();
+          reject(workerFailed(`it sent a message this version does not understand (${parsed.error.issues[0]?.message ?? 'invalid'})`));
+          return;
+        }
+        const message = parsed.data;
+        if (message.type === 'progress') {
+          const { type: _type, ...progress } = message;
+          if (!signal?.aborted) options.onProgress?.(progress);
+          return;
+        }
+        cleanup();
+        resolve(message);
+      });
+      worker.on('error', (error) => {
+        cleanup();
+        reject(workerFailed(error.message, error));
+      });
+      worker.on('exit', (code) => {
+        cleanup();
+        reject(workerFailed(`it stopped unexpectedly (exit code ${code})`));
+      });
+      worker.postMessage(start);
+    });
+    if (outcome.type === 'cancelled') throw ArchiveError.aborted(WHAT);
+    if (outcome.type === 'error') throw failureToError(outcome);
+    if (signal?.aborted) throw ArchiveError.aborted(WHAT); // cancelled after the last byte: the caller asked for nothing
+    return { bytes: outcome.bytes, entries: outcome.entries, storedEntries: outcome.storedEntries, elapsedMs: performance.now() - startedAt };
+  } catch (error) {
+    await worker.terminate();
+    await unlink(options.outFile).catch(() => undefined); // the worker deletes it too; this covers a crashed worker
+    throw error;
+  } finally {
+    await worker.terminate();
+  }
+}
+
+export type WithTempZipOptions = Omit<CreateZipOptions, 'outFile'>;
+
+/**
+ * Zips into a fresh private folder under `os.tmpdir()` (`simcloud-zip-<random>/workspace.zip`), hands the path to
+ * `use`, and removes the folder afterwards — when `use` succeeds, when it throws, and when the zip is cancelled or
+ * fails. The archive never lands in the workspace, so it can never be selected into the next upload.
+ */
+export async function withTempZip<T>(options: WithTempZipOptions, use: (zipPath: string, result: ZipResult) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `simcloud-zip-${randomUUID().slice(0, 8)}-`));
+  try {
+    const zipPath = path.join(dir, 'workspace.zip');
+    const result = await createZip({ ...options, outFile: zipPath });
+    return await use(zipPath, result);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function failureToError(failure: Extract<WorkerMessage, { type: 'error' }>): ArchiveError {
+  const { code, relPath, errno, message } = failure;
+  switch (code) {
+    case 'file-changed':
+      return new ArchiveError({ code, relPath, whatHappened: `${relPath ?? 'A file'} changed while it was being zipped (${message})`, nextStep: 'Wait until whatever writes it has finished (or exclude it in .simcloudignore), then submit again' });
+    case 'read-failed':
+      return new ArchiveError({ code, relPath, errno, whatHappened: `Could not read ${relPath ?? 'a workspace file'} to zip it`, nextStep: 'Check that it exists and is readable (or exclude it in .simcloudignore), then submit again' });
+    case 'write-failed':
+      return new ArchiveError({ code, errno, whatHappened: `Could not write the workspace archive (${message})`, nextStep: errno === 'ENOSPC' ? 'Free some disk space in the temp folder, then submit again' : 'Check the temp folder is writable, then submit again' });
+    default:
+      return workerFailed(message);
+  }
+}
+
+function workerFailed(detail: string, cause?: unknown): ArchiveError {
+  return new ArchiveError({ code: 'worker-failed', whatHappened: `The zip worker failed: ${detail}`, nextStep: 'Try again; if it keeps failing, reinstall the extension and report it with the Sim Cloud log', cause });
+}
+
+/** Zip entry names come from our own selection; still, a name that could escape the extraction folder is a bug. */
+function assertSafeName(relPath: string): void {
+  const segments = relPath.split('/');
+  if (relPath.startsWith('/') || relPath.includes('\\') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw new ArchiveError({ code: 'worker-failed', relPath, whatHappened: `Refused to zip an entry named "${relPath}"`, nextStep: 'Report this as a bug with the Sim Cloud log' });
+  }
+}

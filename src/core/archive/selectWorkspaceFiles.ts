@@ -1,0 +1,228 @@
+/**
+ * Which files of a workspace folder go into the upload, and why each other one does not.
+ *
+ * Rules, most specific first (the first layer with a matching pattern decides; within a layer the last matching
+ * pattern wins and `!` re-includes, as in git):
+ * 1. builtin: every `.git` folder or file is excluded, whatever the ignore files say. Nothing else is builtin —
+ *    `node_modules/` is uploaded unless a rule excludes it, because a job may need it.
+ * 2. for the folder holding the path, then each parent up to the root: its `.simcloudignore`, then its `.gitignore`,
+ *    each relative to its own folder with gitignore semantics (negation, dir-only `foo/`, anchoring `/foo`). A
+ *    `.simcloudignore` can therefore re-include (`!build/`) what the `.gitignore` beside it excludes.
+ * 3. the upload-excludes setting (gitignore patterns relative to the root), least specific, like git's
+ *    `core.excludesFile`. Its default is `DEFAULT_UPLOAD_EXCLUDES`.
+ * As in git, nothing inside an excluded folder can be re-included: the folder is never read, and it is reported once.
+ * Matching is case-insensitive where the file system usually is (macOS, Windows), like git's `core.ignorecase`.
+ *
+ * Symlinks are never followed out of the root: a link is resolved with realpath; when the target is outside the root,
+ * broken, or a folder (folder links are not followed, which also rules out loops), the link is excluded with reason
+ * 'symlink'. A link to a file inside the root is included as a regular file with the target's content (zip entries
+ * are plain files; cloud workers cannot rely on links) — unless the target is inside `.git`. Sockets, FIFOs and
+ * devices are excluded as 'builtin', and so are names with a backslash (zip tools read it as a folder separator).
+ *
+ * Unreadable folders are not fatal: they are reported as excluded with reason 'unreadable' (the Preview Upload shows
+ * them, and the submit flow should warn). An unreadable root, or an ignore file that cannot be read, is fatal: going on
+ * could upload what the user meant to exclude. A file that cannot be read fails later, in `createZip`, by name.
+ */
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ArchiveError } from './ArchiveError';
+import { BUILTIN_EXCLUDED_NAMES, DEFAULT_UPLOAD_EXCLUDES, IGNORE_FILE_NAMES } from './archiveDefaults';
+import { IgnoreLayer } from './IgnoreLayer';
+
+export interface WorkspaceFile {
+  /** Posix path relative to the root ('/'-separated); the name inside the zip. */
+  readonly relPath: string;
+  readonly absPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Permission bits (`0o755` keeps a script executable in the zip). */
+  readonly mode: number;
+}
+
+export type ExclusionSource = '.gitignore' | '.simcloudignore' | 'setting' | 'builtin' | 'symlink' | 'unreadable';
+
+export interface ExclusionReason {
+  readonly source: ExclusionSource;
+  /** Workspace-relative posix path of the ignore file that excluded it. */
+  readonly file?: string;
+  /** 1-based line in that file (or position in the setting's array). */
+  readonly line?: number;
+  readonly pattern?: string;
+  /** For 'symlink', 'builtin' and 'unreadable': a short explanation ("points outside the workspace", "EACCES"). */
+  readonly detail?: string;
+}
+
+export interface ExcludedEntry {
+  /** Posix path relative to the root. An excluded folder is listed once; its contents are not read. */
+  readonly relPath: string;
+  readonly kind: 'directory' | 'file' | 'symlink' | 'other';
+  readonly reason: ExclusionReason;
+}
+
+export interface WorkspaceSelection {
+  readonly root: string;
+  /** Sorted by relPath (code-unit order, the same on every machine). */
+  readonly files: readonly WorkspaceFile[];
+  /** Sorted by relPath. */
+  readonly excluded: readonly ExcludedEntry[];
+  readonly totalBytes: number;
+}
+
+export interface SelectWorkspaceFilesOptions {
+  readonly root: string;
+  /** The upload-excludes setting; `DEFAULT_UPLOAD_EXCLUDES` when absent. Pass [] for none. */
+  readonly excludes?: readonly string[];
+  readonly signal?: AbortSignal;
+  /** Case-insensitive matching; defaults to true except on Linux. */
+  readonly ignoreCase?: boolean;
+  /** File-system calls in flight at once (default 64). */
+  readonly concurrency?: number;
+}
+
+type Kind = ExcludedEntry['kind'];
+
+export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions): Promise<WorkspaceSelection> {
+  const { root, signal } = options;
+  const ignoreCase = options.ignoreCase ?? process.platform !== 'linux';
+  const limit = createLimiter(options.concurrency ?? 64);
+  const files: WorkspaceFile[] = [];
+  const excluded: ExcludedEntry[] = [];
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch (error) {
+    throw new ArchiveError({ code: 'read-failed', whatHappened: `Could not open the workspace folder ${root}`, nextStep: 'Check that it exists and is readable, then try again', errno: errnoOf(error), cause: error });
+  }
+  const settingLayer = IgnoreLayer.fromSetting(options.excludes ?? DEFAULT_UPLOAD_EXCLUDES, ignoreCase);
+  const exclude = (relPath: string, kind: Kind, reason: ExclusionReason): void => void excluded.push({ relPath, kind, reason });
+
+  const visitFile = async (relPath: string, absPath: string, kind: Kind): Promise<void> => {
+    if (kind === 'symlink') {
+      const target = await limit(() => realpath(absPath)).catch(() => undefined);
+      if (target === undefined) return exclude(relPath, kind, { source: 'symlink', detail: 'broken link' });
+      const inside = path.relative(realRoot, target);
+      if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) return exclude(relPath, kind, { source: 'symlink', detail: 'points outside the workspace' });
+      if (inside.split(path.sep).some((segment) => BUILTIN_EXCLUDED_NAMES.includes(segment))) return exclude(relPath, kind, { source: 'symlink', detail: 'points into .git' });
+      const stats = await limit(() => stat(absPath)).catch(() => undefined);
+      if (!stats) return exclude(relPath, kind, { source: 'symlink', detail: 'broken link' });
+      if (stats.isDirectory()) return exclude(relPath, kind, { source: 'symlink', detail: 'link to a folder, not followed' });
+      if (!stats.isFile()) return exclude(relPath, kind, { source: 'builtin', detail: 'not a regular file' });
+      return void files.push(toFile(relPath, absPath, stats));
+    }
+    if (kind !== 'file') return exclude(relPath, kind, { source: 'builtin', detail: 'not a regular file' });
+    let stats: Stats;
+    try {
+      stats = await limit(() => lstat(absPath));
+    } catch (error) {
+      if (errnoOf(error) === 'ENOENT') return; // deleted since the folder was listed
+      return exclude(relPath, 'file', { source: 'unreadable', detail: errnoOf(error) ?? String(error) });
+    }
+    files.push(toFile(relPath, absPath, stats));
+  };
+
+  const visitFolder = async (relDir: string, absDir: string, parentLayers: readonly IgnoreLayer[]): Promise<void> => {
+    signal?.throwIfAborted();
+    let dirents: Dirent[];
+    try {
+      dirents = await limit(() => readdir(absDir, { withFileTypes: true }));
+    } catch (error) {
+      if (relDir === '') throw new ArchiveError({ code: 'read-failed', whatHappened: `Could not list the workspace folder ${root}`, nextStep: 'Check its permissions, then try again', errno: errnoOf(error), cause: error });
+      if (errnoOf(error) === 'ENOENT') return;
+      return exclude(relDir, 'directory', { source: 'unreadable', detail: errnoOf(error) ?? String(error) });
+    }
+    const own: IgnoreLayer[] = [];
+    for (const name of IGNORE_FILE_NAMES) {
+      const dirent = dirents.find((d) => d.name === name);
+      if (!dirent || dirent.isDirectory()) continue;
+      const file = relDir === '' ? name : `${relDir}/${name}`;
+      const text = await limit(() => readFile(path.join(absDir, name), 'utf8')).catch((error: unknown) => {
+        throw new ArchiveError({ code: 'read-failed', whatHappened: `Could not read the ignore file ${file}`, nextStep: 'Check its permissions (or delete it), then try again', relPath: file, errno: errnoOf(error), cause: error });
+      });
+      own.push(IgnoreLayer.fromFile(name, file, text, ignoreCase));
+    }
+    const layers = [...own, ...parentLayers];
+    const work: Promise<void>[] = [];
+    for (const dirent of dirents) {
+      const relPath = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
+      const absPath = path.join(absDir, dirent.name);
+      const kind = await kindOf(dirent, absPath, limit);
+      if (kind === undefined) continue;
+      if (BUILTIN_EXCLUDED_NAMES.includes(dirent.name)) {
+        exclude(relPath, kind, { source: 'builtin', pattern: dirent.name, detail: 'never uploaded' });
+        continue;
+      }
+      if (dirent.name.includes('\\')) {
+        // Zip names use '/'; extractors on Windows (and Info-ZIP, with a warning) read '\\' as a separator too.
+        exclude(relPath, kind, { source: 'builtin', detail: 'name contains a backslash, which zip tools read as a folder separator' });
+        continue;
+      }
+      const match = decide([...layers, settingLayer], relPath, kind === 'directory');
+      if (match) {
+        exclude(relPath, kind, match);
+        continue;
+      }
+      work.push(kind === 'directory' ? visitFolder(relPath, absPath, layers) : visitFile(relPath, absPath, kind));
+    }
+    await Promise.all(work);
+  };
+
+  await visitFolder('', root, []);
+  signal?.throwIfAborted();
+  files.sort((a, b) => compare(a.relPath, b.relPath));
+  excluded.sort((a, b) => compare(a.relPath, b.relPath));
+  return { root, files, excluded, totalBytes: files.reduce((sum, f) => sum + f.size, 0) };
+}
+
+/** The first layer (most specific first) that speaks about the path decides; undefined means included. */
+function decide(layers: readonly IgnoreLayer[], relPath: string, isDirectory: boolean): ExclusionReason | undefined {
+  for (const layer of layers) {
+    const result = layer.test(relPath, isDirectory);
+    if (result?.verdict === 'ignored') return result.match;
+    if (result?.verdict === 'unignored') return undefined;
+  }
+  return undefined;
+}
+
+async function kindOf(dirent: Dirent, absPath: string, limit: Limiter): Promise<Kind | undefined> {
+  if (dirent.isFile()) return 'file';
+  if (dirent.isDirectory()) return 'directory';
+  if (dirent.isSymbolicLink()) return 'symlink';
+  if (dirent.isFIFO() || dirent.isSocket() || dirent.isBlockDevice() || dirent.isCharacterDevice()) return 'other';
+  // DT_UNKNOWN (some network and FUSE file systems): ask lstat.
+  const stats = await limit(() => lstat(absPath)).catch(() => undefined);
+  if (!stats) return undefined;
+  return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
+}
+
+function toFile(relPath: string, absPath: string, stats: Stats): WorkspaceFile {
+  return { relPath, absPath, size: stats.size, mtimeMs: stats.mtimeMs, mode: stats.mode & 0o777 };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function errnoOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** At most `concurrency` tasks at once: stats of 50,000 files must not open 50,000 requests on libuv's pool. */
+function createLimiter(concurrency: number): Limiter {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active < concurrency) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}
