@@ -1,0 +1,118 @@
+// Simulacrum's steering routes on the control origin (never faulted or recorded): accounts, the GPU pool, forcing a
+// failure, planting a hostile manifest entry, and counts for tests.
+import { z } from 'zod';
+import { HttpError } from '../../http/HttpError';
+import type { Router } from '../../http/Router';
+import type { SandboxRequest } from '../../http/SandboxRequest';
+import { jobRecord } from './jobView';
+import { gpuHoursRemaining, roundCredits, submissionsPerHour, type SimulacrumAccount } from './SimulacrumAccounts';
+import type { SimulacrumJob } from './SimulacrumJob';
+import type { SimulacrumWorld } from './SimulacrumWorld';
+
+const PREFIX = '/_sandbox/simulacrum';
+
+const AccountSchema = z.object({
+  key: z.string().regex(/^\S{8,200}$/, 'a key is 8 to 200 characters without spaces'),
+  tier: z.enum(['free', 'enterprise']).optional(),
+  credits: z.number().min(0).optional(),
+  approved: z.boolean().optional(),
+  suspended: z.boolean().optional(),
+});
+const GpusSchema = z.object({ count: z.number().int().min(0).max(1024) });
+const FailSchema = z.object({ error: z.string().min(1).optional() });
+const ExtraSchema = z
+  .object({ filename: z.string().min(1), content: z.string().optional(), content_base64: z.string().optional() })
+  .refine((extra) => (extra.content === undefined) !== (extra.content_base64 === undefined), 'give exactly one of content, content_base64');
+
+export function registerSimulacrumControl(router: Router, world: SimulacrumWorld): void {
+  const { accounts, jobs, projects } = world;
+  const now = () => world.ctx.clock.now();
+
+  const anyJob = (req: SandboxRequest): SimulacrumJob => {
+    const job = jobs.find(req.params.id, now());
+    if (!job) throw new HttpError(404, { message: `No Simulacrum job ${req.params.id}` });
+    return job;
+  };
+
+  router.get(`${PREFIX}/accounts`, (_req, res) => {
+    jobs.advanceTo(now());
+    res.json(200, { accounts: accounts.all().map(accountView) });
+  });
+
+  router.post(`${PREFIX}/accounts`, async (req, res) => {
+    const change = await parseBody(req, AccountSchema);
+    // Charges up to now belong to the old balance; a new balance starts from here.
+    jobs.advanceTo(now());
+    const { account, created } = accounts.upsert(change);
+    jobs.advanceTo(now());
+    res.json(created ? 201 : 200, accountView(account));
+  });
+
+  const gpuState = () => ({ gpus: jobs.gpus, busy_nodes: jobs.busyNodes().sort((a, b) => a - b).map((node) => `node-${node}`) });
+  router.get(`${PREFIX}/gpus`, (_req, res) => {
+    jobs.advanceTo(now());
+    res.json(200, gpuState());
+  });
+  router.put(`${PREFIX}/gpus`, async (req, res) => {
+    jobs.setGpus((await parseBody(req, GpusSchema)).count, now());
+    res.json(200, gpuState());
+  });
+
+  router.get(`${PREFIX}/jobs`, (_req, res) => {
+    const at = now();
+    res.json(200, { jobs: jobs.listFor(undefined, at).map((job) => ({ ...jobRecord(job, at), tenant: job.tenant })) });
+  });
+
+  router.post(`${PREFIX}/jobs/:id/fail`, async (req, res) => {
+    const { error } = await parseBody(req, FailSchema);
+    const job = anyJob(req);
+    if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') throw new HttpError(409, { message: `Job ${job.jobId} is already ${job.status}` });
+    jobs.fail(job, error ?? 'GPU node failure (injected by the sandbox)', now());
+    res.json(200, jobRecord(job, now()));
+  });
+
+  router.post(`${PREFIX}/jobs/:id/manifest-extra`, async (req, res) => {
+    const extra = await parseBody(req, ExtraSchema);
+    const job = anyJob(req);
+    if (job.status !== 'completed') throw new HttpError(409, { message: `Job ${job.jobId} is ${job.status}; extras can be planted on completed jobs only` });
+    if (!world.outputs) throw new HttpError(503, { message: 'This sandbox was started without storage' });
+    const data = extra.content_base64 !== undefined ? Buffer.from(extra.content_base64, 'base64') : Buffer.from(extra.content ?? '', 'utf8');
+    const stored = await world.outputs.plantExtra(job, extra.filename, data);
+    res.json(201, { job_id: job.jobId, filename: stored.filename, blob: stored.blob, size_bytes: stored.sizeBytes });
+  });
+
+  router.get(`${PREFIX}/stats`, async (_req, res) => {
+    const at = now();
+    jobs.advanceTo(at);
+    const azure = world.ctx.storage?.azure;
+    const uploaded = azure ? await Promise.all(projects.all().map(async (project) => (await azure.getBlobProperties(world.container, project.blob)) !== undefined)) : [];
+    res.json(200, {
+      projects_created: projects.all().length,
+      blobs_uploaded: uploaded.filter(Boolean).length,
+      jobs_created: jobs.count(),
+      sweeps_created: world.sweepsCreated,
+      submissions_by_key: world.submissions.totalsByKey(),
+      gpus: jobs.gpus,
+      busy_gpus: jobs.busyNodes().length,
+    });
+  });
+}
+
+function accountView(account: SimulacrumAccount): Record<string, unknown> {
+  return {
+    key: account.key,
+    tenant: account.tenant,
+    tier: account.tier,
+    credits: roundCredits(account.credits),
+    gpu_hours_remaining: gpuHoursRemaining(account.credits),
+    approved: account.approved,
+    suspended: account.suspended,
+    submissions_per_hour: submissionsPerHour(account),
+  };
+}
+
+async function parseBody<T>(req: SandboxRequest, schema: z.ZodType<T>): Promise<T> {
+  const parsed = schema.safeParse((await req.json()) ?? {});
+  if (!parsed.success) throw new HttpError(400, { message: z.prettifyError(parsed.error) });
+  return parsed.data;
+}
