@@ -26,6 +26,8 @@ export interface ApiErrorInit {
   readonly attempts?: number;
   /** Epoch ms on the client's clock at which a retry makes sense, for 'deadline' errors. */
   readonly retryAt?: number;
+  /** Replaces the generic "what to do next" sentence with a provider's own (redacted like the rest). */
+  readonly nextStep?: string;
   readonly cause?: unknown;
 }
 

@@ -16,6 +16,8 @@ export interface FailureFacts {
   /** Already redacted. */
   readonly detail?: string;
   readonly attempts?: number;
+  /** A provider's own wording of what to do (its error table names a dashboard, a support address); replaces the generic one. */
+  readonly nextStep?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export function describeFailure(facts: FailureFacts): string {
   if (facts.serverMessage) parts.push(`The server said: "${facts.serverMessage}".`);
   if (facts.detail) parts.push(ensureStop(facts.detail));
   if (facts.requestId) parts.push(`Request id: ${facts.requestId}.`);
-  parts.push(nextStep(facts));
+  parts.push(facts.nextStep ? ensureStop(facts.nextStep.trim()) : nextStep(facts));
   return parts.join(' ');
 }
 
