@@ -23,8 +23,8 @@
  * them, and the submit flow should warn). An unreadable root, or an ignore file that cannot be read, is fatal: going on
  * could upload what the user meant to exclude. A file that cannot be read fails later, in `createZip`, by name.
  */
-import type { Dirent, Stats } from 'node:fs';
-import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat as lstatCallback, type Dirent, type Stats } from 'node:fs';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ArchiveError } from './ArchiveError';
 import { BUILTIN_EXCLUDED_NAMES, DEFAULT_UPLOAD_EXCLUDES, IGNORE_FILE_NAMES } from './archiveDefaults';
@@ -82,6 +82,8 @@ export interface SelectWorkspaceFilesOptions {
 
 type Kind = ExcludedEntry['kind'];
 
+const WHAT = 'Listing the workspace files';
+
 export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions): Promise<WorkspaceSelection> {
   const { root, signal } = options;
   const ignoreCase = options.ignoreCase ?? process.platform !== 'linux';
@@ -122,7 +124,7 @@ export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions)
   };
 
   const visitFolder = async (relDir: string, absDir: string, parentLayers: readonly IgnoreLayer[]): Promise<void> => {
-    signal?.throwIfAborted();
+    if (signal?.aborted) throw ArchiveError.aborted(WHAT);
     let dirents: Dirent[];
     try {
       dirents = await limit(() => readdir(absDir, { withFileTypes: true }));
@@ -168,7 +170,7 @@ export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions)
   };
 
   await visitFolder('', root, []);
-  signal?.throwIfAborted();
+  if (signal?.aborted) throw ArchiveError.aborted(WHAT);
   files.sort((a, b) => compare(a.relPath, b.relPath));
   excluded.sort((a, b) => compare(a.relPath, b.relPath));
   return { root, files, excluded, totalBytes: files.reduce((sum, f) => sum + f.size, 0) };
@@ -199,6 +201,11 @@ function toFile(relPath: string, absPath: string, stats: Stats): WorkspaceFile {
   return { relPath, absPath, size: stats.size, mtimeMs: stats.mtimeMs, mode: stats.mode & 0o777 };
 }
 
+/** fs.lstat with a callback: about 1.5× faster than fs/promises' (measured on 50,000 files), which matters here. */
+function lstat(file: string): Promise<Stats> {
+  return new Promise((resolve, reject) => lstatCallback(file, (error, stats) => (error ? reject(error) : resolve(stats))));
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -213,16 +220,26 @@ type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 /** At most `concurrency` tasks at once: stats of 50,000 files must not open 50,000 requests on libuv's pool. */
 function createLimiter(concurrency: number): Limiter {
   let active = 0;
-  const waiting: (() => void)[] = [];
+  // A FIFO with a moving head: Array#shift on tens of thousands of waiters is quadratic.
+  let waiting: (() => void)[] = [];
+  let head = 0;
   return async <T>(task: () => Promise<T>): Promise<T> => {
     if (active < concurrency) active += 1;
     else await new Promise<void>((resolve) => waiting.push(resolve)); // the finishing task hands its slot over
     try {
       return await task();
     } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
+      if (head < waiting.length) {
+        const next = waiting[head];
+        head += 1;
+        if (head > 1024 && head * 2 > waiting.length) {
+          waiting = waiting.slice(head);
+          head = 0;
+        }
+        next();
+      } else {
+        active -= 1;
+      }
     }
   };
 }
