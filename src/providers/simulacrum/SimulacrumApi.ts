@@ -42,6 +42,9 @@ export const simulacrumJobSchema = z.looseObject({
   sweep_id: optionalString,
   /** Not documented either: a sweep variant's parameter values, when the server says. */
   parameters: z.record(z.string(), z.unknown()).nullish(),
+  /** Not documented: a training job's epochs, when the server reports them. */
+  epochs_completed: optionalNumber,
+  total_epochs: optionalNumber,
   error: optionalString,
 });
 export type SimulacrumJob = z.infer<typeof simulacrumJobSchema>;

@@ -87,11 +87,22 @@ function jobActions(job: SimulacrumJob): ResourceAction[] {
   return actions;
 }
 
+/** Frames for annotation jobs; epochs for training jobs when the server reports them (it need not). */
 function frameProgress(job: SimulacrumJob): ResourceProgress | undefined {
   const total = job.total_frames ?? undefined;
-  if (total === undefined || total <= 0) return undefined;
-  const done = job.frames_completed ?? (job.status === 'completed' ? total : 0);
-  return { fraction: Math.min(1, Math.max(0, done / total)), text: `${done}/${total} frames` };
+  if (total !== undefined && total > 0) {
+    const done = job.frames_completed ?? (job.status === 'completed' ? total : 0);
+    return { fraction: clamp01(done / total), text: `${done}/${total} frames` };
+  }
+  const epochs = job.total_epochs ?? undefined;
+  if (epochs !== undefined && epochs > 0 && typeof job.epochs_completed === 'number') {
+    return { fraction: clamp01(job.epochs_completed / epochs), text: `${job.epochs_completed}/${epochs} epochs` };
+  }
+  return undefined;
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
 }
 
 /** "v2 lr=0.01 batch_size=32" when the server names the variant's parameters, else "v2 · <job id>". */
@@ -120,6 +131,8 @@ const DETAIL_LABELS: readonly (readonly [keyof SimulacrumJob & string, string])[
   ['require_gvisor', 'gVisor'],
   ['sweep_id', 'Sweep'],
   ['parameters', 'Parameters'],
+  ['epochs_completed', 'Epochs completed'],
+  ['total_epochs', 'Total epochs'],
   ['created_at', 'Created'],
   ['started_at', 'Started'],
   ['completed_at', 'Completed'],

@@ -57,6 +57,10 @@ describe('a Simulacrum job as a resource', () => {
     assert.equal(resource.progress, undefined);
   });
 
+  it('a training job that reports epochs shows them as progress', () => {
+    assert.deepEqual(toResource({ ...training, total_frames: 0, epochs_completed: 3, total_epochs: 10 }).progress, { fraction: 0.3, text: '3/10 epochs' });
+  });
+
   it('docker only job is "docker" and can be completed; an annotation job cannot', () => {
     assert.deepEqual(toResource(job({ job_id: 'd', render_mode: 'docker_only', num_frames: 0 })).facts, ['docker']);
     assert.ok(toResource(job({ job_id: 'd', render_mode: 'docker_only', num_frames: 0 })).actions.includes('complete'));
