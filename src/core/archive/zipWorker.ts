@@ -169,6 +169,9 @@ class ZipJob {
         callback();
       },
     });
+    // Failures are reported through fail(); archiver listens with once('error'), so a second error (after the abort
+    // tore the pipeline down) must not become an uncaught exception that kills the worker.
+    check.on('error', () => undefined);
     return file.pipe(check);
   }
 
