@@ -241,6 +241,7 @@ describe('sandbox Simulacrum Labs API', () => {
     it('answers 400 naming the field for every invalid field', async () => {
       const key = await newAccount();
       const projectId = await uploadedProject(key);
+      const jobsBefore = (await control('GET', '/stats')).body.jobs_created;
       const annotations = { project_id: projectId, render_mode: 'annotations', num_frames: 10 };
       const cases: [Json, RegExp][] = [
         [{ render_mode: 'annotations', num_frames: 1 }, /'project_id': is required/],
@@ -265,7 +266,8 @@ describe('sandbox Simulacrum Labs API', () => {
         assert.equal(res.status, 400, JSON.stringify(body));
         assert.match(String(res.body.error), message);
       }
-      assert.equal((await control('GET', '/stats')).body.jobs_created, (await control('GET', '/stats')).body.jobs_created);
+      assert.equal((await control('GET', '/stats')).body.jobs_created, jobsBefore);
+      assert.equal(((await control('GET', '/stats')).body.submissions_by_key as Json)[key], undefined, 'refused submissions do not count');
       assert.deepEqual((await call(key, 'GET', '/api/jobs')).body, { jobs: [] }, 'no job was created by an invalid request');
     });
   });
