@@ -231,6 +231,22 @@ describe('sandbox Simulacrum Labs API', () => {
       assert.equal(created.body.created_at, new Date(sandbox.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'));
     });
 
+    it('counts only a committed upload: blocks staged without a block list still answer 409', async () => {
+      const key = await newAccount();
+      const upload = await requestUpload(key);
+      const staged = new URL(String(upload.body.sas_url));
+      const blockId = Buffer.from('000000').toString('base64');
+      staged.searchParams.set('comp', 'block');
+      staged.searchParams.set('blockid', blockId);
+      assert.equal((await fetch(staged, { method: 'PUT', body: 'part' })).status, 201);
+      assert.equal((await render(key, training(String(upload.body.project_id)))).status, 409);
+      const commit = new URL(String(upload.body.sas_url));
+      commit.searchParams.set('comp', 'blocklist');
+      const list = `<?xml version="1.0" encoding="utf-8"?><BlockList><Latest>${blockId}</Latest></BlockList>`;
+      assert.equal((await fetch(commit, { method: 'PUT', body: list })).status, 201);
+      assert.equal((await render(key, training(String(upload.body.project_id)))).status, 201);
+    });
+
     it('answers 404 for an unknown project', async () => {
       const key = await newAccount();
       const res = await render(key, training('proj_doesnotexist'));
@@ -604,6 +620,23 @@ describe('sandbox Simulacrum Labs API', () => {
       assert.equal((await control('POST', '/accounts', { key, tier: 'gold' })).status, 400);
       assert.equal((await control('POST', '/accounts', { key, credits: -1 })).status, 400);
       assert.equal((await control('PUT', '/gpus', { count: -1 })).status, 400);
+    });
+  });
+
+  describe('without storage', () => {
+    let bare: Sandbox;
+    before(async () => {
+      bare = await startSandbox({ ports: 'ephemeral', storage: false, speed: 0 });
+    });
+    after(() => bare.close());
+
+    it('still answers balance and job lists, and 503 where Azurite is needed', async () => {
+      const headers = { authorization: `Bearer ${dev.SIMULACRUM_DEV_API_KEY}`, 'content-type': 'application/json' };
+      assert.deepEqual(await (await fetch(`${bare.urls.simulacrum}/api/billing/balance`, { headers })).json(), { credits: 4.25, gpu_hours_remaining: 5.67 });
+      assert.deepEqual(await (await fetch(`${bare.urls.simulacrum}/api/jobs`, { headers })).json(), { jobs: [] });
+      const upload = await fetch(`${bare.urls.simulacrum}/api/projects/request-upload`, { method: 'POST', headers, body: JSON.stringify({ name: 'p', filename: 'p.zip', size_bytes: 1 }) });
+      assert.equal(upload.status, 503);
+      assert.match(String(((await upload.json()) as Json).error), /without storage/);
     });
   });
 });
