@@ -262,7 +262,9 @@ export class SimulacrumApi {
       case 403:
         return `The account is not approved or is suspended: contact ${HELP_ADDRESS}.`;
       case 404:
-        return operation === 'job' ? 'The job was not found: it may belong to another account, or the list is out of date. Refresh the list.' : undefined;
+        if (operation === 'job') return 'The job was not found: it may belong to another account, or the list is out of date. Refresh the list.';
+        if (operation === 'submit') return 'The project was not found (it may belong to another account): upload the project again, then submit.';
+        return undefined;
       case 429:
         return operation === 'submit' ? this.submissionLimitStep(error.retryAfterMs) : undefined;
       case 500:

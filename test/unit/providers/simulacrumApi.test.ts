@@ -158,6 +158,12 @@ describe('SimulacrumApi errors say what happened, the request id and what to do'
     assert.match(error.message, /"Job not found".*Refresh the list/);
   });
 
+  it('404 on a submission says to upload the project again', async () => {
+    answer('POST', '/api/jobs/render', 404, { error: 'Project proj_x not found' });
+    const error = await fails(api().submitRender({ project_id: 'proj_x', render_mode: 'annotations', num_frames: 1 }, signal()));
+    assert.match(error.message, /"Project proj_x not found".*upload the project again/);
+  });
+
   it('401 keeps the core wording: sign in again', async () => {
     answer('GET', '/api/jobs?full=1', 401, { error: 'Invalid API key' });
     const error = await fails(api().listJobs(signal()));
