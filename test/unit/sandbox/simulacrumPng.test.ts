@@ -35,10 +35,13 @@ describe('encodePng', () => {
     assert.deepEqual([header.readUInt32BE(0), header.readUInt32BE(4), header[8], header[9], header[10], header[11], header[12]], [3, 2, 8, 2, 0, 0, 0]);
     const raw = inflateSync(chunks[1].data);
     assert.equal(raw.length, height * (width * 3 + 1));
+    // Undo the Up filter the way a decoder does: each byte plus the decoded byte above it.
+    const decoded = new Uint8Array(width * height * 3);
     for (let y = 0; y < height; y++) {
-      assert.equal(raw[y * 10], 0, 'filter type none');
-      assert.deepEqual([...raw.subarray(y * 10 + 1, y * 10 + 10)], [...rgb.subarray(y * 9, y * 9 + 9)]);
+      assert.equal(raw[y * 10], 2, 'filter type Up');
+      for (let x = 0; x < 9; x++) decoded[y * 9 + x] = (raw[y * 10 + 1 + x] + (y > 0 ? decoded[(y - 1) * 9 + x] : 0)) & 0xff;
     }
+    assert.deepEqual([...decoded], [...rgb]);
     assert.equal(chunks[2].data.length, 0);
   });
 
