@@ -260,6 +260,15 @@ describe('zip the workspace (Info-ZIP checks, Azurite round trip)', () => {
       const extracted = path.join(base, 'huge-out');
       execFileSync('unzip', ['-q', outFile, 'z-last.txt', 'a-first.txt', '-d', extracted], { env: ENV });
       assert.equal(await readFile(path.join(extracted, 'z-last.txt'), 'utf8'), 'after 4 GiB: its local header offset needs zip64\n');
+      // Python's zipfile reads the zip64 end record and the entry's zip64 extra (its offset is past 4 GiB).
+      const python = execFileSync('sh', ['-c', 'command -v python3 || true'], { encoding: 'utf8' }).trim();
+      if (python) {
+        const script = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\ni = z.getinfo("z-last.txt")\nprint(i.header_offset, z.getinfo("m-huge.uasset").file_size, z.read("z-last.txt").decode(), end="")';
+        const [offset, size, ...text] = execFileSync(python, ['-c', script, outFile], { encoding: 'utf8' }).split(' ');
+        assert.ok(Number(offset) > 4 * 1024 * MIB);
+        assert.equal(Number(size), hugeSize);
+        assert.equal(text.join(' '), 'after 4 GiB: its local header offset needs zip64\n');
+      }
       t.diagnostic(`zip64: ${result.bytes} bytes in ${Math.round(result.elapsedMs)} ms; unzip -t: ${tested.trim()}`);
     } finally {
       await rm(outFile, { force: true });

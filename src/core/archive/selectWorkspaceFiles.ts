@@ -144,11 +144,12 @@ export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions)
       own.push(IgnoreLayer.fromFile(name, file, text, ignoreCase));
     }
     const layers = [...own, ...parentLayers];
+    const withSetting = [...layers, settingLayer];
     const work: Promise<void>[] = [];
     for (const dirent of dirents) {
       const relPath = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
       const absPath = path.join(absDir, dirent.name);
-      const kind = await kindOf(dirent, absPath, limit);
+      const kind = direntKind(dirent) ?? (await lstatKind(absPath, limit));
       if (kind === undefined) continue;
       if (BUILTIN_EXCLUDED_NAMES.includes(dirent.name)) {
         exclude(relPath, kind, { source: 'builtin', pattern: dirent.name, detail: 'never uploaded' });
@@ -159,7 +160,7 @@ export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions)
         exclude(relPath, kind, { source: 'builtin', detail: 'name contains a backslash, which zip tools read as a folder separator' });
         continue;
       }
-      const match = decide([...layers, settingLayer], relPath, kind === 'directory');
+      const match = decide(withSetting, relPath, kind === 'directory');
       if (match) {
         exclude(relPath, kind, match);
         continue;
@@ -186,12 +187,16 @@ function decide(layers: readonly IgnoreLayer[], relPath: string, isDirectory: bo
   return undefined;
 }
 
-async function kindOf(dirent: Dirent, absPath: string, limit: Limiter): Promise<Kind | undefined> {
+function direntKind(dirent: Dirent): Kind | undefined {
   if (dirent.isFile()) return 'file';
   if (dirent.isDirectory()) return 'directory';
   if (dirent.isSymbolicLink()) return 'symlink';
   if (dirent.isFIFO() || dirent.isSocket() || dirent.isBlockDevice() || dirent.isCharacterDevice()) return 'other';
-  // DT_UNKNOWN (some network and FUSE file systems): ask lstat.
+  return undefined;
+}
+
+/** DT_UNKNOWN (some network and FUSE file systems): ask lstat. Undefined when the entry vanished. */
+async function lstatKind(absPath: string, limit: Limiter): Promise<Kind | undefined> {
   const stats = await limit(() => lstat(absPath)).catch(() => undefined);
   if (!stats) return undefined;
   return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : stats.isSymbolicLink() ? 'symlink' : 'other';
