@@ -277,6 +277,21 @@ describe('Simulacrum errors', () => {
     assert.doesNotMatch(error.message, /sim_live_not_a_real_key/);
   });
 
+  it('a poller on a rejected key stops after one list call and reports the 401 (the UI asks to sign in again)', async () => {
+    const { source } = world('sim_live_not_a_real_key');
+    const poller = new Poller({ name: 'Simulacrum Labs jobs', clock: sb.clock, poll: (s) => source.poll(s) });
+    const failures: unknown[] = [];
+    poller.onDidFail((error) => failures.push(error));
+    poller.start();
+    await waitFor(() => failures.length > 0);
+    sb.clock.advance(10 * MINUTE);
+    assert.equal(poller.running, false);
+    assert.equal(failures.length, 1);
+    assert.ok(ApiError.is(failures[0]) && failures[0].status === 401);
+    assert.equal(apiRequests('/api/jobs').length, 1);
+    poller.dispose();
+  });
+
   it('402: an account without credits is told to add credits in the dashboard', async () => {
     const error = await rejection(apiFor('sim_live_sandbox_broke_key').requestUpload({ name: 'p', filename: 'p.zip', sizeBytes: 22 }, signal()));
     assert.equal(error.status, 402);
