@@ -6,12 +6,13 @@
  *
  * Entries are fed to archiver a few at a time (it processes one at a time anyway), so a workspace of 50,000 files
  * never has 50,000 open read streams. Small files are read whole (faster than a stream per file); large ones are
- * streamed through a check that fails the archive when the bytes read differ from the size the selection saw: a file
- * that changes while it is zipped must not become a silently truncated or mixed entry.
+ * streamed through a check that fails the archive when the bytes read differ from the size the selection saw, or when
+ * the file's mtime changed by the time it was read to the end: a file that changes while it is zipped must not become
+ * a silently truncated or mixed entry.
  */
 import archiver from 'archiver';
 import { createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { HostMessage, type WorkerMessage, type ZipEntry } from './zipProtocol';
@@ -166,7 +167,19 @@ class ZipJob {
           callback(new Error(`${entry.relPath} shrank while it was zipped`));
           return;
         }
-        callback();
+        // Same size but rewritten while it was read (a large file is read over many turns): the entry could mix old
+        // and new bytes. Small files are read in one call and need no such check.
+        stat(entry.absPath).then(
+          (now) => {
+            if (now.mtimeMs === entry.mtimeMs) return callback();
+            void this.fail(changedFailure(entry, seen, 'modified while it was read'));
+            callback(new Error(`${entry.relPath} was modified while it was zipped`));
+          },
+          (error: unknown) => {
+            void this.fail(readFailure(entry, error));
+            callback(error instanceof Error ? error : new Error(String(error)));
+          },
+        );
       },
     });
     // Failures are reported through fail(); archiver listens with once('error'), so a second error (after the abort
@@ -192,8 +205,8 @@ function readFailure(entry: ZipEntry, error: unknown): Failure {
   return { type: 'error', code: 'read-failed', relPath: entry.relPath, errno: errnoOf(error), message: error instanceof Error ? error.message : String(error) };
 }
 
-function changedFailure(entry: ZipEntry, actual: number): Failure {
-  return { type: 'error', code: 'file-changed', relPath: entry.relPath, message: `expected ${entry.size} bytes, read ${actual}` };
+function changedFailure(entry: ZipEntry, actual: number, detail?: string): Failure {
+  return { type: 'error', code: 'file-changed', relPath: entry.relPath, message: detail ?? `expected ${entry.size} bytes, read ${actual}` };
 }
 
 function errnoOf(error: unknown): string | undefined {

@@ -69,6 +69,15 @@ describe('createZip', () => {
     }
   });
 
+  it('fails with file-changed when a streamed file was rewritten at the same size (its mtime moved)', async () => {
+    const { files } = await selectWorkspaceFiles({ root, excludes: [] });
+    const entries = files.map((f) => (f.relPath === 'big/c.bin' ? { ...f, mtimeMs: f.mtimeMs - 1000 } : f));
+    const error = await createZip({ root, entries, outFile: path.join(base, 'rewritten.zip'), workerScript }).catch((e: unknown) => e);
+    assert.ok(ArchiveError.is(error, 'file-changed'), String(error));
+    assert.match(error.message, /^big\/c\.bin changed while it was being zipped \(modified while it was read\)/);
+    assert.equal(existsSync(path.join(base, 'rewritten.zip')), false);
+  });
+
   it('fails with read-failed naming a file that vanished', async () => {
     const entries = [{ relPath: 'gone.txt', size: 3, mtimeMs: 0 }];
     const error = await createZip({ root, entries, outFile: path.join(base, 'gone.zip'), workerScript }).catch((e: unknown) => e);
