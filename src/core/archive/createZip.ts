@@ -10,7 +10,7 @@
  * (see test/integration/archiveZip.test.ts, opt-in with SIMCLOUD_ZIP64_TEST=1).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, unlink } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -138,7 +138,8 @@ export type WithTempZipOptions = Omit<CreateZipOptions, 'outFile'>;
  * fails. The archive never lands in the workspace, so it can never be selected into the next upload.
  */
 export async function withTempZip<T>(options: WithTempZipOptions, use: (zipPath: string, result: ZipResult) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `simcloud-zip-${randomUUID().slice(0, 8)}-`));
+  await removeStaleTempZips().catch(() => undefined);
+  const dir = await mkdtemp(path.join(os.tmpdir(), `${TEMP_PREFIX}${randomUUID().slice(0, 8)}-`));
   try {
     const zipPath = path.join(dir, 'workspace.zip');
     const result = await createZip({ ...options, outFile: zipPath });
@@ -146,6 +147,26 @@ export async function withTempZip<T>(options: WithTempZipOptions, use: (zipPath:
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+const TEMP_PREFIX = 'simcloud-zip-';
+
+/**
+ * Removes `simcloud-zip-*` folders in `os.tmpdir()` last modified more than `olderThanMs` ago (default a day): what a
+ * VS Code that was killed mid-upload left behind. A day, because another window may be uploading a large zip right
+ * now. Returns how many were removed.
+ */
+export async function removeStaleTempZips(olderThanMs = 24 * 60 * 60 * 1000, now = Date.now(), tempDir = os.tmpdir()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(tempDir)) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const dir = path.join(tempDir, name);
+    const stats = await stat(dir).catch(() => undefined);
+    if (!stats?.isDirectory() || now - stats.mtimeMs <= olderThanMs) continue;
+    await rm(dir, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }
 
 function failureToError(failure: Extract<WorkerMessage, { type: 'error' }>): ArchiveError {

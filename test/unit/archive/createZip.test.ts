@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ArchiveError } from '../../../src/core/archive/ArchiveError';
-import { createZip, withTempZip, type ZipProgress } from '../../../src/core/archive/createZip';
+import { createZip, removeStaleTempZips, withTempZip, type ZipProgress } from '../../../src/core/archive/createZip';
 import { selectWorkspaceFiles } from '../../../src/core/archive/selectWorkspaceFiles';
 import { writeTree } from './writeTree';
 import { zipWorkerScript } from './zipWorkerBundle';
@@ -117,5 +117,16 @@ describe('createZip', () => {
     assert.equal(existsSync(seen), false);
     await assert.rejects(withTempZip({ root, entries: [{ relPath: 'gone.txt', size: 1, mtimeMs: 0 }], workerScript }, async () => 0), (e: unknown) => ArchiveError.is(e, 'read-failed'));
     assert.deepEqual(await tempZips(), before, 'no simcloud-zip-* folder left behind');
+  });
+
+  it('removeStaleTempZips removes temp zip folders older than a day and keeps newer ones and other folders', async () => {
+    const temp = path.join(base, 'tmp');
+    for (const name of ['simcloud-zip-old-1', 'simcloud-zip-new-1', 'other-old']) await mkdir(path.join(temp, name), { recursive: true });
+    await writeFile(path.join(temp, 'simcloud-zip-old-1', 'workspace.zip'), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    await utimes(path.join(temp, 'simcloud-zip-old-1'), twoDaysAgo, twoDaysAgo);
+    await utimes(path.join(temp, 'other-old'), twoDaysAgo, twoDaysAgo);
+    assert.equal(await removeStaleTempZips(undefined, undefined, temp), 1);
+    assert.deepEqual((await readdir(temp)).sort(), ['other-old', 'simcloud-zip-new-1']);
   });
 });
