@@ -101,7 +101,11 @@ export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
         const message = parsed.data;
         if (message.type === 'progress') {
           const { type: _type, ...progress } = message;
-          if (!signal?.aborted) options.onProgress?.(progress);
+          try {
+            if (!signal?.aborted) options.onProgress?.(progress);
+          } catch {
+            // A failing progress display must not crash the host (this runs in a worker 'message' event).
+          }
           return;
         }
         cleanup();
