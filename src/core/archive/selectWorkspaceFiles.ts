@@ -84,7 +84,7 @@ type Kind = ExcludedEntry['kind'];
 
 const WHAT = 'Listing the workspace files';
 /** Longest stretch of synchronous lstat calls before the thread is yielded. */
-const SLICE_MS = 5;
+const SLICE_MS = 10;
 
 export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions): Promise<WorkspaceSelection> {
   const { root, signal } = options;
@@ -117,15 +117,23 @@ export async function selectWorkspaceFiles(options: SelectWorkspaceFilesOptions)
     return exclude(relPath, kind, { source: 'builtin', detail: 'not a regular file' });
   };
 
-  // Regular files are stat'ed synchronously in slices of at most SLICE_MS, then the thread is yielded: 2–3× faster
+  // Regular files are stat'ed synchronously in slices of at most SLICE_MS, then the thread is yielded: about 2× faster
   // than 50,000 async lstat calls (measured: 0.6 s against 1.4 s on 50,000 files), and the extension host is never
   // held for longer than one slice plus one call.
+  // Folders are walked concurrently, so the slice is shared: every folder waits for the same next turn of the event
+  // loop, and after it only one slice runs (a folder resuming into a used-up slice waits for the next turn again).
   let sliceStartedAt = performance.now();
+  let nextTurn: Promise<void> | undefined;
+  const turn = () =>
+    (nextTurn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        nextTurn = undefined;
+        sliceStartedAt = performance.now();
+        resolve();
+      }),
+    ));
   const statFile = async (relPath: string, absPath: string): Promise<void> => {
-    if (performance.now() - sliceStartedAt > SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStartedAt = performance.now();
-    }
+    while (performance.now() - sliceStartedAt > SLICE_MS) await turn();
     let stats: Stats | undefined;
     try {
       stats = lstatSync(absPath, { throwIfNoEntry: false }); // undefined: deleted since the folder was listed

@@ -41,7 +41,7 @@ describe('selectWorkspaceFiles at scale', () => {
     assert.equal(selection.files.length, 500 * 90 + 500);
     assert.equal(selection.excluded.length, 500 * 10);
     assert.ok(walkedMs < 10_000, `walk took ${walkedMs} ms`);
-    assert.ok(longestGapMs < 1000, `the event loop waited ${longestGapMs} ms for a turn`);
+    assert.ok(longestGapMs < 250, `the event loop waited ${longestGapMs} ms for a turn`);
     t.diagnostic(`50,500 files + 5,000 excluded: walk ${Math.round(walkedMs)} ms (longest event-loop gap ${Math.round(longestGapMs)} ms), fingerprint ${Math.round(fingerprintMs)} ms`);
   });
 });
