@@ -1,64 +1,167 @@
 import * as vscode from 'vscode';
 import type { AccountsModel, AccountStatus } from '../../core/accounts/AccountsModel';
+import type { JobStore, ResourceChange } from '../../core/jobs/JobStore';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import { providerContextValue } from './contextValue';
+import { resourceTreeItem } from './resourceTreeItem';
 
 export interface ProviderNode {
   readonly type: 'provider';
   readonly provider: ProviderId;
 }
 
-export type JobsTreeNode = ProviderNode;
+export interface ResourceNode {
+  readonly type: 'resource';
+  readonly provider: ProviderId;
+  readonly id: string;
+}
+
+/** A line under a provider that is not a resource: a refresh that failed, or "no jobs yet". */
+export interface MessageNode {
+  readonly type: 'message';
+  readonly provider: ProviderId;
+  readonly kind: 'error' | 'empty';
+  readonly text: string;
+  readonly detail?: string;
+}
+
+export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode;
 
 /**
- * The Jobs view: one node per provider. It draws from the models only and never calls the network; when nothing
- * is signed in it returns no children so the view's welcome content shows.
+ * The Jobs view: one node per provider, its jobs under it (sweeps with their variants under them). It draws from
+ * the models only and never calls the network; when nothing is signed in it returns no children so the view's
+ * welcome content shows. Store changes redraw only the nodes that changed, or their parent when one was added or
+ * removed.
  */
 export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<JobsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly nodes = new Map<ProviderId, ProviderNode>();
-  private readonly subscription: { dispose(): void };
+  private readonly providerNodes = new Map<ProviderId, ProviderNode>();
+  private readonly resourceNodes = new Map<string, ResourceNode>();
+  private readonly problems = new Map<ProviderId, { text: string; detail?: string }>();
+  private readonly subscriptions: { dispose(): void }[] = [];
   /** Whether the last root listing was empty (welcome content showing): then only a full refresh can add nodes. */
   private showingWelcome = true;
 
-  constructor(private readonly accounts: AccountsModel) {
-    this.subscription = accounts.onDidChangeAccounts((providers) => {
-      // Going from "nothing signed in" to "something" swaps welcome content for nodes: that needs a full refresh.
-      if (providers.length === 1 && this.accounts.anySignedIn && !this.showingWelcome) this.changed.fire(this.node(providers[0]));
-      else this.changed.fire(undefined);
-    });
+  constructor(
+    private readonly accounts: AccountsModel,
+    private readonly store: JobStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.subscriptions.push(
+      accounts.onDidChangeAccounts((providers) => {
+        // Going from "nothing signed in" to "something" swaps welcome content for nodes: that needs a full refresh.
+        if (providers.length === 1 && this.accounts.anySignedIn && !this.showingWelcome) this.changed.fire(this.providerNode(providers[0]));
+        else this.changed.fire(undefined);
+      }),
+      store.onDidChangeResources((change) => this.onStoreChange(change)),
+    );
+  }
+
+  /** A failed refresh shows as a node under its provider until the next good one. */
+  setProblem(provider: ProviderId, problem: { text: string; detail?: string } | undefined): void {
+    const before = this.problems.get(provider);
+    if (before?.text === problem?.text) return;
+    if (problem) this.problems.set(provider, problem);
+    else this.problems.delete(provider);
+    this.changed.fire(this.providerNode(provider));
+  }
+
+  /** Redraws running resources so their elapsed time moves (called after a poll that changed nothing). */
+  refreshActive(provider: ProviderId): void {
+    for (const resource of this.store.list(provider)) {
+      if (resource.status === 'running' && !resource.progress?.text) this.changed.fire(this.resourceNode(provider, resource.id));
+    }
   }
 
   async getChildren(element?: JobsTreeNode): Promise<JobsTreeNode[]> {
     await this.accounts.ready();
-    if (element) return [];
-    this.showingWelcome = !this.accounts.anySignedIn;
-    if (this.showingWelcome) return [];
-    return this.accounts.all().map((status) => this.node(status.provider));
+    if (!element) {
+      this.showingWelcome = !this.accounts.anySignedIn;
+      if (this.showingWelcome) return [];
+      return this.accounts.all().map((status) => this.providerNode(status.provider));
+    }
+    if (element.type === 'message') return [];
+    if (element.type === 'resource') return this.store.children(element.provider, element.id).map((r) => this.resourceNode(element.provider, r.id));
+    const problem = this.problems.get(element.provider);
+    const nodes: JobsTreeNode[] = problem ? [{ type: 'message', provider: element.provider, kind: 'error', ...problem }] : [];
+    nodes.push(...this.store.roots(element.provider).map((r) => this.resourceNode(element.provider, r.id)));
+    return nodes;
   }
 
   getTreeItem(node: JobsTreeNode): vscode.TreeItem {
-    return providerTreeItem(this.accounts.status(node.provider));
+    if (node.type === 'provider') return this.providerTreeItem(this.accounts.status(node.provider));
+    if (node.type === 'message') return messageTreeItem(node);
+    const resource = this.store.get(node.provider, node.id);
+    if (!resource) return new vscode.TreeItem(node.id);
+    return resourceTreeItem(resource, this.store.children(node.provider, node.id).length > 0, this.now());
   }
 
-  getParent(): undefined {
-    return undefined;
+  getParent(node: JobsTreeNode): JobsTreeNode | undefined {
+    if (node.type === 'provider') return undefined;
+    if (node.type === 'resource') {
+      const parentId = this.store.get(node.provider, node.id)?.parentId;
+      if (parentId && this.store.get(node.provider, parentId)) return this.resourceNode(node.provider, parentId);
+    }
+    return this.providerNode(node.provider);
   }
 
-  private node(provider: ProviderId): ProviderNode {
-    let node = this.nodes.get(provider);
+  resourceNode(provider: ProviderId, id: string): ResourceNode {
+    const key = `${provider}\u0000${id}`;
+    let node = this.resourceNodes.get(key);
     if (!node) {
-      node = { type: 'provider', provider };
-      this.nodes.set(provider, node);
+      node = { type: 'resource', provider, id };
+      this.resourceNodes.set(key, node);
     }
     return node;
   }
 
+  private onStoreChange(change: ResourceChange): void {
+    const { provider } = change;
+    // A removed or new resource changes its parent's children: redraw the provider (cheap: one listing).
+    const structural = change.removed.length > 0 || change.changed.some((r) => !this.resourceNodes.has(`${provider}\u0000${r.id}`));
+    for (const id of change.removed) this.resourceNodes.delete(`${provider}\u0000${id}`);
+    if (structural) {
+      this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome ? this.providerNode(provider) : undefined);
+      return;
+    }
+    for (const resource of change.changed) this.changed.fire(this.resourceNode(provider, resource.id));
+  }
+
+  private providerNode(provider: ProviderId): ProviderNode {
+    let node = this.providerNodes.get(provider);
+    if (!node) {
+      node = { type: 'provider', provider };
+      this.providerNodes.set(provider, node);
+    }
+    return node;
+  }
+
+  private providerTreeItem(status: AccountStatus): vscode.TreeItem {
+    const item = providerTreeItem(status);
+    if (status.state === 'signedIn') {
+      const count = this.store.roots(status.provider).length;
+      item.collapsibleState = count > 0 || this.problems.has(status.provider) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+      const active = this.store.activeCount(status.provider);
+      if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;
+    }
+    return item;
+  }
+
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function messageTreeItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  item.id = `message:${node.provider}:${node.kind}`;
+  item.iconPath = node.kind === 'error' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('info');
+  item.tooltip = node.detail ?? node.text;
+  item.contextValue = `message message-${node.kind}`;
+  if (node.kind === 'error') item.command = { command: 'simcloud.jobs.refresh', title: vscode.l10n.t('Retry') };
+  return item;
 }
 
 function providerTreeItem(status: AccountStatus): vscode.TreeItem {

@@ -1,4 +1,5 @@
 import type { AccountStatus } from '../../core/accounts/AccountsModel';
+import type { Resource, ResourceAction } from '../../core/jobs/Resource';
 
 /**
  * Tokens that `view/item/context` menus match with `viewItem =~ /\btoken\b/`. Built in one place so package.json
@@ -7,5 +8,19 @@ import type { AccountStatus } from '../../core/accounts/AccountsModel';
 export function providerContextValue(status: AccountStatus): string {
   const tokens = ['provider', `provider-${status.provider}`, status.state];
   if (status.location === 'environment') tokens.push('fromEnvironment');
+  return tokens.join(' ');
+}
+
+const ACTION_TOKENS: Record<ResourceAction, string> = {
+  cancel: 'cancelable',
+  complete: 'completable',
+  download: 'downloadable',
+  log: 'hasLog',
+  details: 'hasDetails',
+};
+
+export function resourceContextValue(resource: Resource): string {
+  const tokens = ['resource', `provider-${resource.provider}`, `kind-${resource.kind}`, `status-${resource.status}`];
+  for (const action of resource.actions) tokens.push(ACTION_TOKENS[action]);
   return tokens.join(' ');
 }

@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import type { JobStore } from '../../core/jobs/JobStore';
+import type { Resource, ResourceAction } from '../../core/jobs/Resource';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
+import type { JobLogChannels } from './JobLogChannels';
+import { resourceDescription } from '../tree/resourceTreeItem';
+
+export const DETAILS_SCHEME = 'simcloud-details';
+
+/** What one provider does for the job commands; a provider without an operation never gets its menu entry. */
+export interface ResourceOperations {
+  cancel?(resource: Resource): Promise<void>;
+  complete?(resource: Resource): Promise<void>;
+  download?(resource: Resource): Promise<void>;
+}
+
+/**
+ * The job commands of the tree's context menu and the palette. From the tree they get the node; from the palette
+ * they ask for the job with a quick pick of the jobs that allow the action.
+ */
+export class JobCommands implements vscode.TextDocumentContentProvider {
+  private readonly operations = new Map<ProviderId, ResourceOperations>();
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly logChannels: JobLogChannels,
+  ) {}
+
+  register(provider: ProviderId, operations: ResourceOperations): void {
+    this.operations.set(provider, operations);
+  }
+
+  async cancel(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'cancel', vscode.l10n.t('Cancel which job?'));
+    if (resource) await this.operations.get(resource.provider)?.cancel?.(resource);
+  }
+
+  async complete(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'complete', vscode.l10n.t('Complete which training job early?'));
+    if (resource) await this.operations.get(resource.provider)?.complete?.(resource);
+  }
+
+  async download(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'download', vscode.l10n.t('Download the results of which job?'));
+    if (resource) await this.operations.get(resource.provider)?.download?.(resource);
+  }
+
+  async showLog(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'log', vscode.l10n.t('Show the log of which job?'));
+    if (resource) this.logChannels.show(resource);
+  }
+
+  async showDetails(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'details', vscode.l10n.t('Show the details of which job?'));
+    if (!resource) return;
+    const document = await vscode.workspace.openTextDocument(detailsUri(resource));
+    await vscode.languages.setTextDocumentLanguage(document, 'json');
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+
+  async copyId(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'details', vscode.l10n.t('Copy the id of which job?'));
+    if (!resource) return;
+    await vscode.env.clipboard.writeText(resource.id);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', resource.id), 3000);
+  }
+
+  /** Read-only details documents: the provider's record as JSON, rebuilt from the store each time it is opened. */
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const [provider, file] = uri.path.replace(/^\//, '').split('/');
+    const id = decodeURIComponent(file.replace(/\.json$/, ''));
+    const resource = PROVIDER_IDS.includes(provider as ProviderId) ? this.store.get(provider as ProviderId, id) : undefined;
+    if (!resource) return JSON.stringify({ error: `${id} is no longer listed by ${provider}` }, null, 2);
+    return `${JSON.stringify(resource.raw, null, 2)}\n`;
+  }
+
+  private async resolve(arg: unknown, action: ResourceAction, placeHolder: string): Promise<Resource | undefined> {
+    if (isResourceNode(arg)) return this.store.get(arg.provider, arg.id);
+    const candidates = PROVIDER_IDS.flatMap((provider) => this.store.list(provider)).filter((resource) => resource.actions.includes(action));
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('No job in the Sim Cloud view allows this right now.'));
+      return undefined;
+    }
+    const now = Date.now();
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((resource) => ({ label: resource.displayName, description: resourceDescription(resource, now), detail: PROVIDERS[resource.provider].displayName, resource })),
+      { placeHolder, matchOnDescription: true },
+    );
+    return picked?.resource;
+  }
+}
+
+export function detailsUri(resource: Resource): vscode.Uri {
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${resource.provider}/${encodeURIComponent(resource.id)}.json` });
+}
+
+function isResourceNode(arg: unknown): arg is { type: 'resource'; provider: ProviderId; id: string } {
+  return typeof arg === 'object' && arg !== null && (arg as { type?: unknown }).type === 'resource' && typeof (arg as { id?: unknown }).id === 'string';
+}

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { Resource, ResourceStatus } from '../../core/jobs/Resource';
+import { resourceContextValue } from './contextValue';
+
+const STATUS_ICONS: Record<ResourceStatus, vscode.ThemeIcon> = {
+  queued: new vscode.ThemeIcon('clock', new vscode.ThemeColor('charts.yellow')),
+  running: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  stopping: new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.orange')),
+  succeeded: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  cancelled: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+  unknown: new vscode.ThemeIcon('question'),
+};
+
+const STATUS_WORDS: Record<ResourceStatus, string> = {
+  queued: vscode.l10n.t('queued'),
+  running: vscode.l10n.t('running'),
+  stopping: vscode.l10n.t('stopping'),
+  succeeded: vscode.l10n.t('completed'),
+  failed: vscode.l10n.t('failed'),
+  cancelled: vscode.l10n.t('cancelled'),
+  unknown: vscode.l10n.t('unknown status'),
+};
+
+export function statusWord(resource: Resource): string {
+  return resource.status === 'unknown' ? resource.rawStatus : STATUS_WORDS[resource.status];
+}
+
+/** "4m 05s" — elapsed time for a job the provider gives no progress for. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** The tree's description: status, then progress (or elapsed time while running), then the provider's facts. */
+export function resourceDescription(resource: Resource, now: number): string {
+  const parts: string[] = [statusWord(resource)];
+  if (resource.progress?.text) parts.push(resource.progress.text);
+  else if (resource.status === 'running' && resource.startedAt) {
+    const started = Date.parse(resource.startedAt);
+    if (Number.isFinite(started)) parts.push(formatElapsed(now - started));
+  }
+  parts.push(...resource.facts);
+  return parts.join(' · ');
+}
+
+export function resourceTooltip(resource: Resource): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escapeMarkdown(resource.displayName)}** — ${escapeMarkdown(statusWord(resource))}\n\n`);
+  for (const [label, value] of resource.details) md.appendMarkdown(`${escapeMarkdown(label)}: ${escapeMarkdown(value)}  \n`);
+  return md;
+}
+
+export function resourceTreeItem(resource: Resource, hasChildren: boolean, now: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(resource.displayName, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = `resource:${resource.provider}:${resource.id}`;
+  item.description = resourceDescription(resource, now);
+  item.tooltip = resourceTooltip(resource);
+  item.iconPath = STATUS_ICONS[resource.status];
+  item.contextValue = resourceContextValue(resource);
+  item.accessibilityInformation = { label: `${resource.displayName}, ${item.description}` };
+  return item;
+}
+
+/** Job names, fields and errors come from the provider: they are shown as text, never as markdown or links. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
