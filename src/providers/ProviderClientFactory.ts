@@ -20,6 +20,8 @@ export class ProviderClientFactory {
   private readonly clients = new Map<string, HttpClient>();
   /** One credential-less client for token endpoints, shared by every token source (its Agent is closed on dispose). */
   private tokenClient: HttpClient | undefined;
+  /** One credential-less client for signed storage URLs (SAS, presigned S3): no key, no provider rate limit. */
+  private readonly storage = new Map<ProviderId, HttpClient>();
 
   constructor(
     private readonly accounts: AccountsModel,
@@ -58,6 +60,15 @@ export class ProviderClientFactory {
     return new ClientCredentialsTokenSource(config, this.tokenClient, this.clock, this.redactor);
   }
 
+  storageClient(provider: ProviderId): HttpClient {
+    let client = this.storage.get(provider);
+    if (!client) {
+      client = this.newClient(provider, undefined, undefined, undefined);
+      this.storage.set(provider, client);
+    }
+    return client;
+  }
+
   private newClient(provider: ProviderId, baseUrl: string | undefined, credential: CredentialSource | undefined, ratePerMinute: number | undefined): HttpClient {
     return new HttpClient({
       baseUrl,
@@ -77,5 +88,7 @@ export class ProviderClientFactory {
     this.clients.clear();
     void this.tokenClient?.close();
     this.tokenClient = undefined;
+    for (const client of this.storage.values()) void client.close();
+    this.storage.clear();
   }
 }

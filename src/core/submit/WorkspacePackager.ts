@@ -1,0 +1,23 @@
+import type { TransferProgress } from '../transfer/TransferProgress';
+
+/** What the submit flow needs from the archive stage; `core/archive` implements it (see createWorkspacePackager). */
+export interface WorkspacePackager {
+  /** Lists what would go into the zip and fingerprints it (paths, sizes, mtimes), without reading file contents. */
+  scan(root: string, signal: AbortSignal): Promise<WorkspaceScan>;
+  /** Zips the scanned files to a temp file, hands its path to `use`, and removes it afterwards whatever happens. */
+  withZip<T>(scan: WorkspaceScan, signal: AbortSignal, onProgress: (progress: ZipProgress) => void, use: (zipPath: string, sizeBytes: number) => Promise<T>): Promise<T>;
+}
+
+export interface WorkspaceScan {
+  readonly root: string;
+  readonly fingerprint: string;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  /** Opaque to the submit flow: the packager's own listing, handed back to withZip. */
+  readonly listing: unknown;
+}
+
+export interface ZipProgress extends TransferProgress {
+  readonly filesDone: number;
+  readonly fileCount: number;
+}

@@ -1,0 +1,91 @@
+import { ApiError } from '../../core/http/ApiError';
+import type { Logger } from '../../core/log/Logger';
+import type { UploadRecords } from '../../core/submit/UploadRecords';
+import type { WorkspacePackager, WorkspaceScan } from '../../core/submit/WorkspacePackager';
+import type { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
+import type { TransferProgress } from '../../core/transfer/TransferProgress';
+import type { SimulacrumApi } from './SimulacrumApi';
+
+export type SubmissionStage = 'scanning' | 'zipping' | 'requesting-upload' | 'uploading' | 'submitting';
+
+export interface SubmissionProgress {
+  readonly stage: SubmissionStage;
+  /** Bytes for zipping and uploading; absent for the quick stages. */
+  readonly transfer?: TransferProgress;
+}
+
+export interface WorkspaceTarget {
+  /** Absolute path of the workspace folder to zip. */
+  readonly root: string;
+  /** Shown in the Simulacrum dashboard as the project name. */
+  readonly projectName: string;
+  /** Identifies the signed-in key without holding it (origin + fingerprint): records never cross tenants. */
+  readonly accountId: string;
+  /** Reuse the last upload when nothing that goes into the zip changed. */
+  readonly reuseUnchanged: boolean;
+}
+
+export interface ProjectUpload {
+  readonly projectId: string;
+  /** True when the last upload was reused and nothing was zipped or sent. */
+  readonly reused: boolean;
+  readonly fileCount: number;
+  readonly zipBytes?: number;
+}
+
+/**
+ * Zip → request-upload → upload → submit, for one workspace folder. A workspace whose files (paths, sizes, mtimes)
+ * are unchanged since its last successful upload to this account reuses that project, and a submission the service
+ * refuses because the reused project is gone (404) falls back to one fresh upload.
+ */
+export class WorkspaceJobSubmitter {
+  constructor(
+    private readonly api: SimulacrumApi,
+    private readonly packager: WorkspacePackager,
+    private readonly uploader: BlockBlobUploader,
+    private readonly records: UploadRecords,
+    private readonly logger: Logger,
+  ) {}
+
+  async submit<T>(target: WorkspaceTarget, signal: AbortSignal, report: (progress: SubmissionProgress) => void, send: (projectId: string) => Promise<T>): Promise<{ result: T; upload: ProjectUpload }> {
+    const upload = await this.uploadProject(target, signal, report, false);
+    report({ stage: 'submitting' });
+    try {
+      return { result: await send(upload.projectId), upload };
+    } catch (error) {
+      if (!upload.reused || !ApiError.is(error) || error.status !== 404) throw error;
+      // The reused project no longer exists on the service (deleted or expired): upload once more and retry.
+      this.logger.info(`Project ${upload.projectId} is gone on the service (HTTP 404); uploading the workspace again.`);
+      await this.records.forget(target.accountId, target.root);
+      const fresh = await this.uploadProject(target, signal, report, true);
+      report({ stage: 'submitting' });
+      return { result: await send(fresh.projectId), upload: fresh };
+    }
+  }
+
+  private async uploadProject(target: WorkspaceTarget, signal: AbortSignal, report: (progress: SubmissionProgress) => void, force: boolean): Promise<ProjectUpload> {
+    report({ stage: 'scanning' });
+    const scan = await this.packager.scan(target.root, signal);
+    const last = this.records.get(target.accountId, target.root);
+    if (!force && target.reuseUnchanged && last && last.fingerprint === scan.fingerprint) {
+      this.logger.info(`Workspace unchanged since ${last.uploadedAt} (${scan.fileCount} files): reusing project ${last.projectId}, nothing uploaded.`);
+      return { projectId: last.projectId, reused: true, fileCount: scan.fileCount };
+    }
+    return this.packager.withZip(
+      scan,
+      signal,
+      (progress) => report({ stage: 'zipping', transfer: progress }),
+      (zipPath, sizeBytes) => this.uploadZip(target, scan, zipPath, sizeBytes, signal, report),
+    );
+  }
+
+  private async uploadZip(target: WorkspaceTarget, scan: WorkspaceScan, zipPath: string, sizeBytes: number, signal: AbortSignal, report: (progress: SubmissionProgress) => void): Promise<ProjectUpload> {
+    report({ stage: 'requesting-upload' });
+    const slot = await this.api.requestUpload({ name: target.projectName, filename: 'project.zip', sizeBytes }, signal);
+    report({ stage: 'uploading', transfer: { bytesDone: 0, totalBytes: sizeBytes, bytesPerSecond: 0 } });
+    const uploaded = await this.uploader.upload({ filePath: zipPath, sasUrl: slot.sas_url, contentType: 'application/zip', signal, onProgress: (transfer) => report({ stage: 'uploading', transfer }) });
+    this.logger.info(`Uploaded ${scan.fileCount} files as a ${sizeBytes}-byte zip to project ${slot.project_id} in ${Math.round(uploaded.elapsedMs)} ms.`);
+    await this.records.set(target.accountId, target.root, { fingerprint: scan.fingerprint, projectId: slot.project_id, uploadedAt: new Date().toISOString(), bytes: sizeBytes });
+    return { projectId: slot.project_id, reused: false, fileCount: scan.fileCount, zipBytes: sizeBytes };
+  }
+}
