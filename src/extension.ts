@@ -1,5 +1,6 @@
 // Composition root: build the objects, wire them together, register them. No logic lives here.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AccountsModel } from './core/accounts/AccountsModel';
 import { CredentialRepository } from './core/accounts/CredentialRepository';
@@ -12,7 +13,14 @@ import { registerCommand } from './ui/commands/registerCommand';
 import { ContextKeys } from './ui/ContextKeys';
 import { OutputLog } from './ui/logging/OutputLog';
 import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
-import { JobsTreeDataProvider } from './ui/tree/JobsTreeDataProvider';
+import { JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
+import { JobStore } from './core/jobs/JobStore';
+import { createWorkspacePackager } from './core/submit/createWorkspacePackager';
+import { JobCommands, DETAILS_SCHEME } from './ui/jobs/JobCommands';
+import { JobLogChannels } from './ui/jobs/JobLogChannels';
+import { JobNotifier } from './ui/jobs/JobNotifier';
+import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
+import { uploadSettings } from './ui/settings/uploadSettings';
 
 /** Set by the esbuild banner and footer around the bundle; absent when running from sources in tests. */
 declare global {
@@ -32,9 +40,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(clients);
   const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
 
-  const tree = new JobsTreeDataProvider(accounts);
-  const view = vscode.window.createTreeView('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: false });
-  context.subscriptions.push(tree, view);
+  const store = new JobStore();
+  const tree = new JobsTreeDataProvider(accounts, store);
+  const view = vscode.window.createTreeView<JobsTreeNode>('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: true });
+  const logChannels = new JobLogChannels(store, redactor);
+  const jobCommands = new JobCommands(store, logChannels);
+  const notifier = new JobNotifier(store, context.globalState, {
+    download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
+    showLog: (resource) => logChannels.show(resource),
+  });
+  context.subscriptions.push(store, tree, view, logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
+  const simulacrum = registerSimulacrum({
+    context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log,
+    packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
+  });
 
   const contextKeys = new ContextKeys();
   const syncContextKeys = () => {
@@ -52,7 +71,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     registerCommand('simcloud.account.signIn', log, (node) => withProvider(node, (p) => accountCommands.signIn(p))),
     registerCommand('simcloud.account.signOut', log, (node) => withProvider(node, (p) => accountCommands.signOut(p))),
-    registerCommand('simcloud.jobs.refresh', log, () => accounts.refresh()),
+    registerCommand('simcloud.jobs.refresh', log, async () => {
+      await accounts.refresh();
+      simulacrum.refresh();
+    }),
+    registerCommand('simcloud.job.cancel', log, (node) => jobCommands.cancel(node)),
+    registerCommand('simcloud.job.complete', log, (node) => jobCommands.complete(node)),
+    registerCommand('simcloud.job.downloadResults', log, (node) => jobCommands.download(node)),
+    registerCommand('simcloud.job.showDetails', log, (node) => jobCommands.showDetails(node)),
+    registerCommand('simcloud.job.showLog', log, (node) => jobCommands.showLog(node)),
+    registerCommand('simcloud.job.copyId', log, (node) => jobCommands.copyId(node)),
     registerCommand('simcloud.showLog', log, () => log.show()),
     registerCommand('simcloud.openSettings', log, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:simcloud.sim-cloud')),
     // Another window (or the OS keychain) may change a secret; settings changes may move a provider to another host.

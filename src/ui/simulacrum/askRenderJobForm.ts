@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { askInput } from '../accounts/askInput';
 
@@ -27,7 +28,7 @@ interface ModeItem extends vscode.QuickPickItem {
  * The Submit Workspace Job form as a short sequence of quick picks and input boxes, prefilled with the last choices
  * made in this workspace. Resolves undefined when the user presses Escape at any step.
  */
-export async function askRenderJobForm(workspaceState: vscode.Memento, title: string): Promise<RenderJobForm | undefined> {
+export async function askRenderJobForm(workspaceState: vscode.Memento, folder: vscode.WorkspaceFolder, title: string): Promise<RenderJobForm | undefined> {
   const last = workspaceState.get<Partial<RenderJobForm>>(LAST_FORM_KEY) ?? {};
   const modes: ModeItem[] = [
     { mode: 'run_as_is', label: vscode.l10n.t('Training'), description: 'run_as_is', detail: vscode.l10n.t('Run a Python script in the simulator until it finishes or you complete it early.') },
@@ -40,7 +41,7 @@ export async function askRenderJobForm(workspaceState: vscode.Memento, title: st
 
   let pythonScript: string | undefined;
   if (renderMode !== 'annotations') {
-    pythonScript = await askPythonScript(title, last.python_script);
+    pythonScript = await askPythonScript(folder, title, last.python_script);
     if (pythonScript === undefined) return undefined;
   }
 
@@ -91,9 +92,10 @@ export async function askRenderJobForm(workspaceState: vscode.Memento, title: st
   return form;
 }
 
-async function askPythonScript(title: string, last: string | undefined): Promise<string | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.py', '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**,**/__pycache__/**}', 2000);
-  const paths = files.map((uri) => vscode.workspace.asRelativePath(uri, false)).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+/** A quick pick of the folder's .py files, paths relative to the folder (the root of the uploaded zip). */
+export async function askPythonScript(folder: vscode.WorkspaceFolder, title: string, last: string | undefined): Promise<string | undefined> {
+  const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.py'), '{**/node_modules/**,**/.venv/**,**/venv/**,**/.git/**,**/__pycache__/**}', 2000);
+  const paths = files.map((uri) => path.posix.relative(folder.uri.path, uri.path)).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   if (paths.length === 0) {
     const typed = await askInput({ title, prompt: vscode.l10n.t('No .py files found in the workspace. Type the script path inside the uploaded project.'), value: last ?? 'train.py', validate: nonEmpty });
     return typed;
@@ -104,7 +106,7 @@ async function askPythonScript(title: string, last: string | undefined): Promise
 }
 
 /** Resolves the trimmed text ('' when left empty), or null on Escape. */
-async function askOptional(title: string, prompt: string, last: string | undefined): Promise<string | null> {
+export async function askOptional(title: string, prompt: string, last: string | undefined): Promise<string | null> {
   const value = await askInput({ title, prompt, value: last ?? '', allowEmpty: true, validate: () => undefined });
   return value === undefined ? null : value;
 }
@@ -113,7 +115,7 @@ function nonEmpty(value: string): string | undefined {
   return value.trim() === '' ? vscode.l10n.t('Enter a value, or press Escape to cancel.') : undefined;
 }
 
-function pick<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeHolder: string; active?: T }): Promise<T | undefined> {
+export function pick<T extends vscode.QuickPickItem>(items: readonly T[], options: { title: string; placeHolder: string; active?: T }): Promise<T | undefined> {
   const quickPick = vscode.window.createQuickPick<T>();
   quickPick.title = options.title;
   quickPick.placeholder = options.placeHolder;

@@ -1,0 +1,247 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HttpClient } from '../../core/http/HttpClient';
+import type { JobStore } from '../../core/jobs/JobStore';
+import type { Resource } from '../../core/jobs/Resource';
+import type { RenderRequest } from '../../providers/simulacrum/SimulacrumApi';
+import type { Logger } from '../../core/log/Logger';
+import type { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
+import type { UploadRecords } from '../../core/submit/UploadRecords';
+import type { WorkspacePackager } from '../../core/submit/WorkspacePackager';
+import { WorkspaceJobSubmitter, type SubmissionProgress } from '../../providers/simulacrum/WorkspaceJobSubmitter';
+import { isCancellation } from '../commands/registerCommand';
+import { downloadResultsWithProgress } from '../jobs/downloadResultsWithProgress';
+import type { JobLogChannels } from '../jobs/JobLogChannels';
+import type { JobNotifier } from '../jobs/JobNotifier';
+import { askRenderJobForm } from './askRenderJobForm';
+import { askSweepForm } from './askSweepForm';
+import { formatBytes, formatRate } from '../format';
+import type { SimulacrumSession } from './SimulacrumSession';
+
+export interface SimulacrumCommandDeps {
+  readonly session: SimulacrumSession;
+  readonly store: JobStore;
+  readonly packager: WorkspacePackager;
+  readonly uploader: BlockBlobUploader;
+  readonly records: UploadRecords;
+  readonly logChannels: JobLogChannels;
+  readonly notifier: JobNotifier;
+  readonly workspaceState: vscode.Memento;
+  readonly log: Logger;
+  /** For SAS URLs: no credential, no provider rate limit. */
+  readonly storageHttp: HttpClient;
+  reveal(resource: Resource): Thenable<void>;
+}
+
+const TITLE = vscode.l10n.t('Submit Workspace Job — Simulacrum Labs');
+const SWEEP_TITLE = vscode.l10n.t('Submit Sweep — Simulacrum Labs');
+
+/** Thin handlers for Simulacrum Labs' commands: ask, then run the work with progress and cancel, then report. */
+export class SimulacrumCommands {
+  constructor(private readonly deps: SimulacrumCommandDeps) {}
+
+  async submitJob(options: { forceUpload?: boolean } = {}): Promise<void> {
+    const connected = await this.deps.session.api();
+    const folder = await pickWorkspaceFolder();
+    if (!folder) return;
+    const form = await askRenderJobForm(this.deps.workspaceState, folder, TITLE);
+    if (!form) return;
+    let request: RenderRequest | undefined;
+    const { result: job, upload } = await this.runSubmission(folder, options.forceUpload ?? false, vscode.l10n.t('Submitting a {0} job to Simulacrum Labs', form.render_mode), (projectId, signal) =>
+      connected.api.submitRender((request = { project_id: projectId, ...form }), signal),
+    );
+    const resource = connected.source.afterSubmit(job, request);
+    const channel = this.deps.logChannels.channel('simulacrum', job.job_id);
+    channel.info(`Submitted ${form.render_mode} job ${job.job_id} from ${folder.name} (project ${upload.projectId}, ${upload.reused ? 'unchanged workspace: upload reused' : `uploaded ${formatBytes(upload.zipBytes ?? 0)}`}).`);
+    this.deps.logChannels.channel('simulacrum', job.job_id, resource);
+    await this.deps.notifier.watch('simulacrum', job.job_id);
+    this.deps.session.refresh();
+    if (resource) void this.deps.reveal(resource);
+    void vscode.window.showInformationMessage(
+      upload.reused ? vscode.l10n.t('Submitted {0} (workspace unchanged, nothing uploaded).', job.job_id) : vscode.l10n.t('Submitted {0}.', job.job_id),
+    );
+  }
+
+  async submitSweep(): Promise<void> {
+    const connected = await this.deps.session.api();
+    const folder = await pickWorkspaceFolder();
+    if (!folder) return;
+    const form = await askSweepForm(this.deps.workspaceState, folder, SWEEP_TITLE);
+    if (!form) return;
+    const submit = vscode.l10n.t('Submit {0} Variants', form.variants);
+    const confirmed = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Submit a sweep of {0} variants?', form.variants),
+      { modal: true, detail: vscode.l10n.t('Each variant runs {0} on its own GPU and is billed separately. Parameters: {1}', form.python_script, Object.keys(form.parameter_grid).join(', ')) },
+      submit,
+    );
+    if (confirmed !== submit) return;
+    const { variants: _count, ...request } = form;
+    const { result: sweep, upload } = await this.runSubmission(folder, false, vscode.l10n.t('Submitting a sweep of {0} variants to Simulacrum Labs', form.variants), (projectId, signal) =>
+      connected.api.submitSweep({ project_id: projectId, ...request }, signal),
+    );
+    const resource = await connected.source.afterSweep(sweep, { project_id: upload.projectId, ...request });
+    for (const id of sweep.variant_job_ids) await this.deps.notifier.watch('simulacrum', id);
+    const total = sweep.total_variants ?? sweep.variant_job_ids.length;
+    this.deps.log.info(`Submitted sweep ${sweep.sweep_id}: ${total} variants, ${sweep.dispatched ?? '?'} dispatched, ${sweep.queued ?? '?'} queued.`);
+    this.deps.session.refresh();
+    if (resource) void this.deps.reveal(resource);
+    void vscode.window.showInformationMessage(sweep.queued !== undefined && sweep.queued !== null ? vscode.l10n.t('Submitted sweep {0}: {1} variants ({2} waiting for a GPU).', sweep.sweep_id, total, sweep.queued) : vscode.l10n.t('Submitted sweep {0}: {1} variants.', sweep.sweep_id, total));
+  }
+
+  cancel(resource: Resource): Promise<void> {
+    return this.loggedFor(resource, 'Cancel', () => this.cancelNow(resource));
+  }
+
+  complete(resource: Resource): Promise<void> {
+    return this.loggedFor(resource, 'Complete', () => this.completeNow(resource));
+  }
+
+  download(resource: Resource): Promise<void> {
+    return this.loggedFor(resource, 'Download Results', () => this.downloadNow(resource));
+  }
+
+  /** A failed action on a job also lands in that job's channel, with its request id, next to the job's history. */
+  private async loggedFor(resource: Resource, action: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      if (!isCancellation(error)) this.deps.logChannels.channel(resource.provider, resource.id, resource).error(`${action} failed`, error);
+      throw error;
+    }
+  }
+
+  private async cancelNow(resource: Resource): Promise<void> {
+    const connected = await this.deps.session.api();
+    const targets = resource.kind === 'sweep' ? this.deps.store.children('simulacrum', resource.id).filter((variant) => variant.actions.includes('cancel')).map((variant) => variant.id) : [resource.id];
+    const yes = vscode.l10n.t('Cancel Job');
+    const confirmed = await vscode.window.showWarningMessage(
+      resource.kind === 'sweep' ? vscode.l10n.t('Cancel the {0} unfinished variants of {1}?', targets.length, resource.displayName) : vscode.l10n.t('Cancel {0}?', resource.displayName),
+      { modal: true, detail: vscode.l10n.t('The job stops now and its outputs are discarded. You are not charged for cancelled compute.') },
+      yes,
+    );
+    if (confirmed !== yes) return;
+    await vscode.window.withProgress({ location: { viewId: 'simcloud.jobs' } }, async () => {
+      for (const id of targets) {
+        await this.deps.notifier.unwatch('simulacrum', id);
+        const answer = await connected.api.cancelJob(id, AbortSignal.timeout(60_000));
+        connected.source.afterStatusChange(id, answer);
+        this.deps.logChannels.channel('simulacrum', id).info(`Cancel requested: the service answered "${answer.status}".`);
+      }
+    });
+    this.deps.session.refresh();
+  }
+
+  private async completeNow(resource: Resource): Promise<void> {
+    const connected = await this.deps.session.api();
+    const yes = vscode.l10n.t('Complete Now');
+    const confirmed = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Complete {0} early?', resource.displayName),
+      { modal: true, detail: vscode.l10n.t('Training stops gracefully and the results produced so far are kept for download.') },
+      yes,
+    );
+    if (confirmed !== yes) return;
+    const answer = await connected.api.completeJob(resource.id, AbortSignal.timeout(60_000));
+    connected.source.afterStatusChange(resource.id, answer);
+    this.deps.logChannels.channel('simulacrum', resource.id).info(`Complete requested: the service answered "${answer.status}".`);
+    this.deps.session.refresh();
+  }
+
+  private async downloadNow(resource: Resource): Promise<void> {
+    const connected = await this.deps.session.api();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const channel = this.deps.logChannels.channel('simulacrum', resource.id, resource);
+    const result = await downloadResultsWithProgress({
+      jobName: resource.id,
+      defaultFolder: folder && defaultResultsFolder(folder, resource.id),
+      http: this.deps.storageHttp,
+      log: this.deps.log,
+      listFiles: async (signal) => {
+        const manifest = await connected.api.getDownloadManifest(resource.id, signal);
+        return manifest.frames.map((file) => ({ name: file.filename, sizeBytes: file.size_bytes ?? -1, url: file.download_url }));
+      },
+    });
+    if (result) channel.info(`Results: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed.`);
+  }
+
+  async refreshBalance(): Promise<void> {
+    await this.deps.session.refreshBalance();
+  }
+
+  private async runSubmission<T>(folder: vscode.WorkspaceFolder, forceUpload: boolean, title: string, send: (projectId: string, signal: AbortSignal) => Promise<T>) {
+    const connected = await this.deps.session.api();
+    const submitter = new WorkspaceJobSubmitter(connected.api, this.deps.packager, this.deps.uploader, this.deps.records, this.deps.log);
+    const reuseUnchanged = !forceUpload && vscode.workspace.getConfiguration('simcloud.upload', folder).get<boolean>('reuseUnchangedWorkspace', true);
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      const reporter = new StageReporter(progress);
+      try {
+        return await submitter.submit(
+          { root: folder.uri.fsPath, projectName: folder.name, accountId: connected.accountId, reuseUnchanged },
+          controller.signal,
+          (update) => reporter.report(update),
+          (projectId) => send(projectId, controller.signal),
+        );
+      } finally {
+        onCancel.dispose();
+      }
+    });
+  }
+}
+
+/** Turns pipeline stages into one notification's text and bar: zipping fills the first 40 %, uploading up to 95 %. */
+class StageReporter {
+  private shown = 0;
+
+  constructor(private readonly progress: vscode.Progress<{ message?: string; increment?: number }>) {}
+
+  report(update: SubmissionProgress): void {
+    const t = update.transfer;
+    const fraction = t && t.totalBytes > 0 ? t.bytesDone / t.totalBytes : 0;
+    let at: number;
+    let message: string;
+    switch (update.stage) {
+      case 'scanning':
+        at = 0;
+        message = vscode.l10n.t('Looking for changes in the workspace…');
+        break;
+      case 'zipping':
+        at = 40 * fraction;
+        message = t ? vscode.l10n.t('Zipping {0} of {1}', formatBytes(t.bytesDone), formatBytes(t.totalBytes)) : vscode.l10n.t('Zipping…');
+        break;
+      case 'requesting-upload':
+        at = 40;
+        message = vscode.l10n.t('Asking for an upload link…');
+        break;
+      case 'uploading':
+        at = 40 + 55 * fraction;
+        message = t ? vscode.l10n.t('Uploading {0} of {1} at {2}', formatBytes(t.bytesDone), formatBytes(t.totalBytes), formatRate(t.bytesPerSecond)) : vscode.l10n.t('Uploading…');
+        break;
+      case 'submitting':
+        at = 95;
+        message = vscode.l10n.t('Submitting the job…');
+        break;
+    }
+    const increment = Math.max(0, at - this.shown);
+    this.shown = Math.max(this.shown, at);
+    this.progress.report({ message, increment });
+  }
+}
+
+async function pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    const open = vscode.l10n.t('Open Folder');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Open the folder of your simulation project first: Sim Cloud zips a workspace folder and submits it.'), open).then((choice) => {
+      if (choice === open) void vscode.commands.executeCommand('vscode.openFolder');
+    });
+    return undefined;
+  }
+  if (folders.length === 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder should be zipped and submitted?') });
+}
+
+export function defaultResultsFolder(folder: vscode.WorkspaceFolder, jobId: string): string {
+  const relative = vscode.workspace.getConfiguration('simcloud.download', folder).get<string>('folder', 'sim-results');
+  return path.join(folder.uri.fsPath, relative, jobId);
+}

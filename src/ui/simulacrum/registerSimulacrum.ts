@@ -1,0 +1,66 @@
+import * as vscode from 'vscode';
+import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobStore } from '../../core/jobs/JobStore';
+import type { Logger } from '../../core/log/Logger';
+import { UploadRecords } from '../../core/submit/UploadRecords';
+import type { WorkspacePackager } from '../../core/submit/WorkspacePackager';
+import { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
+import type { Redactor } from '../../core/log/Redactor';
+import type { ProviderClientFactory } from '../../providers/ProviderClientFactory';
+import { registerCommand } from '../commands/registerCommand';
+import type { JobCommands } from '../jobs/JobCommands';
+import type { JobLogChannels } from '../jobs/JobLogChannels';
+import type { JobNotifier } from '../jobs/JobNotifier';
+import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
+import { BillingStatusItem } from './BillingStatusItem';
+import { SimulacrumCommands } from './SimulacrumCommands';
+import { SimulacrumSession } from './SimulacrumSession';
+
+export interface SimulacrumFeatureDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly accounts: AccountsModel;
+  readonly clients: ProviderClientFactory;
+  readonly store: JobStore;
+  readonly tree: JobsTreeDataProvider;
+  readonly view: vscode.TreeView<unknown>;
+  readonly jobCommands: JobCommands;
+  readonly logChannels: JobLogChannels;
+  readonly notifier: JobNotifier;
+  readonly packager: WorkspacePackager;
+  readonly redactor: Redactor;
+  readonly log: Logger;
+}
+
+/** Simulacrum Labs in the extension: its session (polling + balance), its commands, its status bar item. */
+export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSession {
+  const { context, log } = deps;
+  const session = new SimulacrumSession(deps.accounts, deps.clients, deps.store, deps.tree, context.globalState, log);
+  const billing = new BillingStatusItem();
+  context.subscriptions.push(session, billing, session.onDidChangeBalance((balance) => billing.show(balance)));
+  const storageHttp = deps.clients.storageClient('simulacrum');
+  const commands = new SimulacrumCommands({
+    session,
+    store: deps.store,
+    packager: deps.packager,
+    uploader: new BlockBlobUploader({ http: storageHttp, logger: log, redactor: deps.redactor }),
+    records: new UploadRecords(context.globalState),
+    logChannels: deps.logChannels,
+    notifier: deps.notifier,
+    workspaceState: context.workspaceState,
+    log,
+    storageHttp,
+    reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
+  });
+  deps.jobCommands.register('simulacrum', {
+    cancel: (resource) => commands.cancel(resource),
+    complete: (resource) => commands.complete(resource),
+    download: (resource) => commands.download(resource),
+  });
+  context.subscriptions.push(
+    registerCommand('simcloud.simulacrum.submitJob', log, () => commands.submitJob()),
+    registerCommand('simcloud.simulacrum.submitJobForceUpload', log, () => commands.submitJob({ forceUpload: true })),
+    registerCommand('simcloud.simulacrum.submitSweep', log, () => commands.submitSweep()),
+    registerCommand('simcloud.simulacrum.refreshBalance', log, () => commands.refreshBalance()),
+  );
+  return session;
+}
