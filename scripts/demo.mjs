@@ -18,6 +18,20 @@ const host = process.env.SIMCLOUD_DEMO_HOST ?? '127.0.0.1';
 const vsix = path.resolve(process.env.SIMCLOUD_VSIX ?? path.join(repoRoot, 'sim-cloud.vsix'));
 const log = (message) => console.log(`${tag} ${message}`);
 
+/** A small AirSim-style project, so Submit Workspace Job has something real to zip: scripts, config, a map, a cache git ignores. */
+const DEMO_PROJECT = {
+  'README.md':
+    '# Sim Cloud demo workspace\n\nOpen the Sim Cloud view in the activity bar and sign in with the sandbox credentials printed in the terminal.\n' +
+    'Then run **Sim Cloud: Submit Workspace Job to Simulacrum Labs…** from the Command Palette (Annotations renders PNG frames; Training runs `train.py`).\n',
+  'train.py':
+    'import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument("--lr", type=float, default=0.001)\nparser.add_argument("--batch_size", type=int, default=32)\nargs = parser.parse_args()\nprint(f"training with lr={args.lr} batch_size={args.batch_size}")\n',
+  'scripts/evaluate.py': 'print("evaluating the latest checkpoint")\n',
+  'Config/DefaultEngine.ini': '[/Script/EngineSettings.GameMapsSettings]\nGameDefaultMap=/Game/Maps/Warehouse\n',
+  'Content/Maps/Warehouse.umap': 'UMAP'.repeat(16_384),
+  '.gitignore': 'Saved/\nIntermediate/\n*.log\n',
+  'Saved/Logs/editor.log': 'ignored by .gitignore: never uploaded\n',
+};
+
 let sandbox;
 let codeServer;
 let stopping = false;
@@ -36,9 +50,7 @@ async function main() {
     extensions: [vsix],
     settings: simCloudSettings(ready.urls),
     workspaceName: 'sim-cloud-demo',
-    workspaceFiles: {
-      'README.md': '# Sim Cloud demo workspace\n\nOpen the Sim Cloud view in the activity bar and sign in with the sandbox credentials printed in the terminal.\n',
-    },
+    workspaceFiles: DEMO_PROJECT,
     log,
   });
   void codeServer.exited.then(() => shutdown(1, 'code-server exited'));

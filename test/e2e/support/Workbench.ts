@@ -134,6 +134,71 @@ export class Workbench {
     return (await toast.locator('.monaco-button').allTextContents()).map(clean).filter(Boolean);
   }
 
+  /** Any row of the Jobs tree whose label matches (a job id, a sweep id, a provider). */
+  treeRow(label: string | RegExp): Locator {
+    const text = typeof label === 'string' ? exactly(label) : label;
+    return this.simCloudView()
+      .locator('.monaco-list-row[role="treeitem"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: text }) });
+  }
+
+  /** Waits until the row's description matches (status, frames, node) and returns it. */
+  async waitForRowDescription(row: Locator, pattern: RegExp, timeout = 60_000): Promise<string> {
+    await row.locator('.label-description', { hasText: pattern }).waitFor({ timeout });
+    return clean((await row.locator('.label-description').textContent()) ?? '');
+  }
+
+  /** The labels of the rows directly under a row (aria-level one deeper, until the next row at its level). */
+  async childLabels(row: Locator): Promise<string[]> {
+    return row.evaluate((element) => {
+      const level = Number(element.getAttribute('aria-level'));
+      const labels: string[] = [];
+      const rows = [...(element.parentElement?.querySelectorAll('.monaco-list-row[role="treeitem"]') ?? [])].sort(
+        (a, b) => parseFloat((a as HTMLElement).style.top) - parseFloat((b as HTMLElement).style.top),
+      );
+      for (const other of rows.slice(rows.indexOf(element) + 1)) {
+        const otherLevel = Number(other.getAttribute('aria-level'));
+        if (otherLevel <= level) break;
+        if (otherLevel === level + 1) labels.push(other.querySelector('.label-name')?.textContent?.trim() ?? '');
+      }
+      return labels;
+    });
+  }
+
+  /** Picks the quick-pick row whose label matches (what `showQuickPick` / `createQuickPick` draws). */
+  async pickQuickItem(label: string | RegExp): Promise<void> {
+    const text = typeof label === 'string' ? new RegExp(`^\\s*(\\$\\([a-z-]+\\)\\s*)?${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) : label;
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: text }) });
+    await row.first().waitFor();
+    await row.first().click();
+  }
+
+  /** Types into the open input box (replacing its text, unless `value` is undefined) and presses Enter. */
+  async acceptInput(value?: string): Promise<void> {
+    const input = this.quickInputBox();
+    await input.waitFor();
+    if (value !== undefined) await input.fill(value);
+    await input.press('Enter');
+  }
+
+  /** Right-clicks a row and picks a context-menu entry. */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: exactly(item) });
+    await entry.first().waitFor();
+    await entry.first().click();
+  }
+
+  /** The button of a modal dialog (`showWarningMessage(..., { modal: true }, ...)`). */
+  modalButton(label: string): Locator {
+    return this.page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: exactly(label) });
+  }
+
+  /** The status bar item whose text matches. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text });
+  }
+
   /** Runs "Developer: Reload Window" and waits for the reloaded workbench. */
   async reloadWindow(): Promise<void> {
     const reloaded = this.page.waitForEvent('load', { timeout: WORKBENCH_TIMEOUT_MS });

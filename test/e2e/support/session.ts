@@ -33,7 +33,19 @@ export function requireVsix(): string {
   return VSIX_PATH;
 }
 
-export async function startSession(): Promise<E2eSession> {
+export interface SessionOptions {
+  /** Start Azurite and s3rver behind the sandbox (uploads, results). Default false. */
+  storage?: boolean;
+  /** Sandbox clock speed; 0 freezes it so a test moves time with `sandbox.clock.advance()`. Default 1. */
+  speed?: number;
+  /** Extra environment for code-server (and so the extension host): e.g. SIMULACRUM_API_KEY. */
+  env?: Record<string, string>;
+  workspaceFiles?: Record<string, string>;
+  /** Merged over the sandbox URL settings. */
+  settings?: Record<string, unknown>;
+}
+
+export async function startSession(options: SessionOptions = {}): Promise<E2eSession> {
   const vsix = requireVsix();
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -45,11 +57,13 @@ export async function startSession(): Promise<E2eSession> {
     if (errors.length) throw new AggregateError(errors, 'e2e session cleanup failed');
   };
   try {
-    const sandbox = await startSandbox({ ports: 'ephemeral', speed: 1, storage: false });
+    const sandbox = await startSandbox({ ports: 'ephemeral', speed: options.speed ?? 1, storage: options.storage ?? false });
     cleanups.push(() => sandbox.close());
     const codeServer = await startCodeServer({
       extensions: [vsix],
-      settings: simCloudSettings(sandbox.urls),
+      settings: { ...simCloudSettings(sandbox.urls), ...options.settings },
+      workspaceFiles: options.workspaceFiles,
+      env: options.env,
       log: (line) => console.log(`# ${line}`),
     });
     cleanups.push(async () => {
