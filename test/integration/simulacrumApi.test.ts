@@ -338,4 +338,22 @@ describe('Simulacrum errors', () => {
     assert.match(error.message, /Request id: req_/);
     assert.equal(apiRequests('/api/jobs/render', 'POST').length, 1, 'not retried');
   });
+
+  it('500: a list call is retried and recovers; a submission is not retried and says to contact support', async () => {
+    const key = await newAccount();
+    const api = apiFor(key);
+    const projectId = await uploadProject(api);
+    sb.faults.script('simulacrum', '/api/jobs', [{ kind: 'status', status: 500 }]);
+    assert.deepEqual(await api.listJobs(signal()), []);
+    assert.deepEqual(apiRequests('/api/jobs').map((r) => r.status), [500, 200], 'one retry of the GET');
+
+    sb.requests.clear();
+    sb.faults.script('simulacrum', '/api/jobs/render', [{ kind: 'status', status: 500 }]);
+    const error = await rejection(api.submitRender({ project_id: projectId, render_mode: 'annotations', num_frames: 1 }, signal()));
+    assert.equal(error.status, 500);
+    assert.match(error.message, /help@simulacrumlabs\.com|contact support/i);
+    assert.match(error.message, /Request id: req_/);
+    assert.equal(apiRequests('/api/jobs/render', 'POST').length, 1, 'a POST that may have created a job is sent once');
+    assert.equal((await api.listJobs(signal())).length, 0, 'and nothing was created');
+  });
 });
