@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_UPLOAD_EXCLUDES } from './archiveDefaults';
 import type { WorkspaceFile } from './selectWorkspaceFiles';
 
 export interface FingerprintSettings {
-  /** The upload-excludes setting as applied (order matters in gitignore syntax, so it is hashed in order). */
+  /**
+   * The upload-excludes setting as applied (order matters in gitignore syntax, so it is hashed in order); absent means
+   * `DEFAULT_UPLOAD_EXCLUDES`, as in selectWorkspaceFiles.
+   */
   readonly excludes?: readonly string[];
 }
 
@@ -17,7 +21,7 @@ export function workspaceFingerprint(entries: readonly (Pick<WorkspaceFile, 'rel
   // Length-prefixed fields: no separator can be forged by a file name containing it.
   const field = (value: string) => hash.update(`${Buffer.byteLength(value)}:${value};`);
   field('simcloud-workspace-fingerprint-v1');
-  field(JSON.stringify(settings.excludes ?? null));
+  field(JSON.stringify(settings.excludes ?? DEFAULT_UPLOAD_EXCLUDES));
   const sorted = [...entries].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   for (const entry of sorted) {
     field(entry.relPath);

@@ -64,6 +64,12 @@ describe('workspaceFingerprint', () => {
     assert.notEqual(await fingerprint({ excludes: ['/sim-results/', '*.tmp'] }), base);
   });
 
+  it('treats absent excludes as the defaults selectWorkspaceFiles applied', () => {
+    const files = [{ relPath: 'a', size: 1, mtimeMs: 2 }];
+    assert.equal(workspaceFingerprint(files), workspaceFingerprint(files, { excludes: ['/sim-results/'] }));
+    assert.notEqual(workspaceFingerprint(files), workspaceFingerprint(files, { excludes: [] }));
+  });
+
   it('cannot be forged by a name that contains the separators', () => {
     const a = workspaceFingerprint([{ relPath: 'a;1', size: 2, mtimeMs: 3 }]);
     const b = workspaceFingerprint([{ relPath: 'a', size: 12, mtimeMs: 3 }]);
