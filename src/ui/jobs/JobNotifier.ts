@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../../core/jobs/JobStore';
 import { TERMINAL_STATUSES, type Resource } from '../../core/jobs/Resource';
 import type { ProviderId } from '../../core/providers/providerCatalog';
+import { notificationText } from '../../core/util/notificationText';
 
 const WATCHED_KEY = 'simcloud.watchedJobs';
 
@@ -56,14 +57,14 @@ export class JobNotifier implements vscode.Disposable {
     );
     const download = vscode.l10n.t('Download Results');
     const showLog = vscode.l10n.t('Show Log');
-    const name = resource.displayName;
+    const name = notificationText(resource.displayName);
     let choice: string | undefined;
     if (resource.status === 'succeeded') {
       const buttons = resource.actions.includes('download') ? [download, showLog] : [showLog];
       choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} completed.', name), ...buttons);
     } else if (resource.status === 'failed') {
       const reason = resource.details.find(([label]) => /error|reason/i.test(label))?.[1];
-      choice = await vscode.window.showErrorMessage(reason ? vscode.l10n.t('{0} failed: {1}', name, reason) : vscode.l10n.t('{0} failed.', name), showLog);
+      choice = await vscode.window.showErrorMessage(reason ? vscode.l10n.t('{0} failed: {1}', name, notificationText(reason)) : vscode.l10n.t('{0} failed.', name), showLog);
     } else {
       choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} was cancelled.', name), showLog);
     }

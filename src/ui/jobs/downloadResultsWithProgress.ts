@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HttpClient } from '../../core/http/HttpClient';
 import type { Logger } from '../../core/log/Logger';
+import { notificationText } from '../../core/util/notificationText';
 import { downloadFiles, type DownloadFile, type DownloadResult } from '../../core/transfer/downloadFiles';
 import { formatBytes, formatRate } from '../format';
 
@@ -86,8 +87,8 @@ function report(request: ResultsDownload, target: string, result: DownloadResult
   const summary = vscode.l10n.t('{0} files downloaded to {1} ({2}), {3} already there.', result.downloaded.length, where, formatBytes(bytes), result.skipped.length);
   // Not awaited: a notification's promise settles only when it is dismissed, and the command is done.
   const shown = problems.length
-    ? vscode.window.showWarningMessage(`${summary} ${problems.join('. ')}.${result.failed.length > 0 ? ` ${vscode.l10n.t('Download again to retry the failed files.')}` : ''}`, reveal, showLog)
-    : vscode.window.showInformationMessage(summary, reveal);
+    ? vscode.window.showWarningMessage(notificationText(`${summary} ${problems.join('. ')}.${result.failed.length > 0 ? ` ${vscode.l10n.t('Download again to retry the failed files.')}` : ''}`), reveal, showLog)
+    : vscode.window.showInformationMessage(notificationText(summary), reveal);
   void shown.then((choice) => {
     if (choice === reveal) void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
     else if (choice === showLog) void vscode.commands.executeCommand('simcloud.showLog');
