@@ -56,3 +56,20 @@ describe('extension manifest', () => {
     }
   });
 });
+
+describe('tree menus', () => {
+  it('never offer provider actions (sign in, submit) on job rows, nor job actions on provider rows', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const jobRow = 'resource from-simulacrum kind-job status-running cancelable hasLog hasDetails';
+    const sweepRow = 'resource from-simulacrum kind-sweep status-running cancelable hasLog hasDetails';
+    const providerRow = 'provider provider-simulacrum signedIn';
+    const matches = (when: string, viewItem: string) =>
+      [...when.matchAll(/viewItem =~ \/(.+?)\/(?= |$)/g)].every(([, pattern]) => new RegExp(pattern.replace(/\\\\/g, '\\')).test(viewItem));
+    for (const entry of manifest.contributes.menus['view/item/context']) {
+      const when = entry.when ?? '';
+      const providerCommand = /^simcloud\.(account|simulacrum)\./.test(entry.command);
+      for (const row of [jobRow, sweepRow]) assert.equal(providerCommand && matches(when, row), false, `${entry.command} shows on a job row (${when})`);
+      assert.equal(entry.command.startsWith('simcloud.job.') && matches(when, providerRow), false, `${entry.command} shows on a provider row`);
+    }
+  });
+});

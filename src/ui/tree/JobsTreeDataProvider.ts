@@ -23,6 +23,8 @@ export interface MessageNode {
   readonly kind: 'error' | 'empty';
   readonly text: string;
   readonly detail?: string;
+  /** The fix is to sign in again (the key was rejected), not to retry. */
+  readonly signIn?: boolean;
 }
 
 export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode;
@@ -38,7 +40,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly providerNodes = new Map<ProviderId, ProviderNode>();
   private readonly resourceNodes = new Map<string, ResourceNode>();
-  private readonly problems = new Map<ProviderId, { text: string; detail?: string }>();
+  private readonly problems = new Map<ProviderId, { text: string; detail?: string; signIn?: boolean }>();
   private readonly subscriptions: { dispose(): void }[] = [];
   /** Whether the last root listing was empty (welcome content showing): then only a full refresh can add nodes. */
   private showingWelcome = true;
@@ -59,7 +61,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   }
 
   /** A failed refresh shows as a node under its provider until the next good one. */
-  setProblem(provider: ProviderId, problem: { text: string; detail?: string } | undefined): void {
+  setProblem(provider: ProviderId, problem: { text: string; detail?: string; signIn?: boolean } | undefined): void {
     const before = this.problems.get(provider);
     if (before?.text === problem?.text) return;
     if (problem) this.problems.set(provider, problem);
@@ -160,7 +162,11 @@ function messageTreeItem(node: MessageNode): vscode.TreeItem {
   item.iconPath = node.kind === 'error' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('info');
   item.tooltip = node.detail ?? node.text;
   item.contextValue = `message message-${node.kind}`;
-  if (node.kind === 'error') item.command = { command: 'simcloud.jobs.refresh', title: vscode.l10n.t('Retry') };
+  if (node.kind === 'error') {
+    item.command = node.signIn
+      ? { command: 'simcloud.account.signIn', title: vscode.l10n.t('Sign In'), arguments: [{ type: 'provider', provider: node.provider }] }
+      : { command: 'simcloud.jobs.refresh', title: vscode.l10n.t('Retry') };
+  }
   return item;
 }
 

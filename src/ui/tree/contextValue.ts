@@ -19,8 +19,9 @@ const ACTION_TOKENS: Record<ResourceAction, string> = {
   details: 'hasDetails',
 };
 
+/** Resource tokens never contain "provider": `\bprovider\b` in a `when` clause would match `provider-x` too. */
 export function resourceContextValue(resource: Resource): string {
-  const tokens = ['resource', `provider-${resource.provider}`, `kind-${resource.kind}`, `status-${resource.status}`];
+  const tokens = ['resource', `from-${resource.provider}`, `kind-${resource.kind}`, `status-${resource.status}`];
   for (const action of resource.actions) tokens.push(ACTION_TOKENS[action]);
   return tokens.join(' ');
 }
