@@ -112,6 +112,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     await workbench.pickQuickItem('1920x1080');
     await workbench.pickQuickItem('ComputerVision');
     await workbench.acceptInput('/Game/Maps/Warehouse');
+    await workbench.pickQuickItem('Standard container');
     annotationJob = await submittedId(/Submitted render-/);
     const row = workbench.treeRow(annotationJob);
     await workbench.waitForRowDescription(row, /^queued/);
@@ -170,6 +171,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     await workbench.pickQuickItem('1920x1080');
     await workbench.pickQuickItem('ComputerVision');
     await workbench.acceptInput('');
+    await workbench.pickQuickItem('Standard container');
     await submittedId(/workspace unchanged, nothing uploaded/);
     const unchanged = await stats();
     assert.equal(unchanged.blobs_uploaded, before.blobs_uploaded, 'no new blob');
@@ -183,6 +185,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     await workbench.pickQuickItem('1920x1080');
     await workbench.pickQuickItem('ComputerVision');
     await workbench.acceptInput('');
+    await workbench.pickQuickItem('Standard container');
     const id = await submittedId(/^(?!.*unchanged).*Submitted render-/);
     assert.ok(id);
     assert.equal((await stats()).blobs_uploaded, before.blobs_uploaded + 1, 'the touched workspace was uploaded');
@@ -197,8 +200,13 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     await workbench.acceptInput('--lr 0.01');
     await workbench.pickQuickItem('Multirotor');
     await workbench.acceptInput('');
+    await workbench.pickQuickItem('gVisor sandbox');
     const id = await submittedId(/Submitted render-/);
     await dismissNotifications();
+    const listed = await control<{ jobs: { job_id: string; require_gvisor?: boolean; python_args?: string }[] }>('/_sandbox/simulacrum/jobs');
+    const submitted = listed.jobs.find((job) => job.job_id === id);
+    assert.equal(submitted?.require_gvisor, true, 'the gVisor choice reached the service');
+    assert.equal(submitted?.python_args, '--lr 0.01');
     const row = workbench.treeRow(id);
     await advance(5_000 + 120_000);
     const running = await workbench.waitForRowDescription(row, /^running/);
@@ -216,8 +224,13 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     const { workbench, page } = session;
     await workbench.runCommand('Sim Cloud: Submit Sweep to Simulacrum Labs…');
     await workbench.pickQuickItem('train.py');
-    await workbench.acceptInput('{"lr": [0.001, 0.01], "batch_size": [32, 64]}');
+    await workbench.quickInputBox().fill('{"lr": [0.001, 0.01], "batch_size": [32, 64]}');
+    // The variant count shows while typing, before anything is submitted.
+    await page.locator('.quick-input-message', { hasText: '4 variants = 4 GPUs' }).waitFor();
+    await screenshot(page, 'simulacrum-08a-sweep-grid');
+    await workbench.acceptInput();
     await workbench.acceptInput('');
+    await workbench.pickQuickItem('Standard container');
     await workbench.modalButton('Submit 4 Variants').click();
     const toast = workbench.notification(/Submitted sweep/);
     await toast.waitFor({ timeout: 120_000 });

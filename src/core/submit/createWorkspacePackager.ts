@@ -34,6 +34,7 @@ export function createWorkspacePackager(options: WorkspacePackagerOptions): Work
     withZip(scan, signal, onProgress, use) {
       const selection = scan.listing as WorkspaceSelection;
       const settings = options.settings(scan.root);
+      const started = performance.now();
       return withTempZip(
         {
           root: scan.root,
@@ -41,7 +42,10 @@ export function createWorkspacePackager(options: WorkspacePackagerOptions): Work
           storedExtensions: settings.storedExtensions,
           signal,
           workerScript: options.workerPath,
-          onProgress: (p) => onProgress({ bytesDone: p.bytesDone, totalBytes: p.totalBytes, bytesPerSecond: 0, filesDone: p.entriesDone, fileCount: p.totalEntries }),
+          onProgress: (p) => {
+            const seconds = (performance.now() - started) / 1000;
+            onProgress({ bytesDone: p.bytesDone, totalBytes: p.totalBytes, bytesPerSecond: seconds > 0 ? p.bytesDone / seconds : 0, filesDone: p.entriesDone, fileCount: p.totalEntries });
+          },
         },
         (zipPath, result) => use(zipPath, result.bytes),
       );

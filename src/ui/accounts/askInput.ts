@@ -13,6 +13,8 @@ export interface AskInputOptions {
   readonly step?: number;
   readonly totalSteps?: number;
   validate(value: string): string | undefined;
+  /** A note shown under a valid value (e.g. "4 variants = 4 GPUs"), refreshed as the user types. */
+  describe?(value: string): string | undefined;
 }
 
 /**
@@ -33,7 +35,7 @@ export function askInput(options: AskInputOptions): Promise<string | undefined> 
   });
   return new Promise((resolve) => {
     const subscriptions = [
-      input.onDidChangeValue((value) => (input.validationMessage = value === '' ? undefined : options.validate(value))),
+      input.onDidChangeValue((value) => (input.validationMessage = messageFor(value))),
       input.onDidAccept(() => {
         const empty = input.value.trim() === '';
         const problem = empty ? (options.allowEmpty ? undefined : (options.validate('') ?? ' ')) : options.validate(input.value);
@@ -45,6 +47,14 @@ export function askInput(options: AskInputOptions): Promise<string | undefined> 
       }),
       input.onDidHide(() => finish(undefined)),
     ];
+    function messageFor(value: string): string | vscode.InputBoxValidationMessage | undefined {
+      if (value === '') return undefined;
+      const problem = options.validate(value);
+      if (problem) return problem;
+      const note = options.describe?.(value);
+      return note ? { message: note, severity: vscode.InputBoxValidationSeverity.Info } : undefined;
+    }
+    input.validationMessage = messageFor(input.value);
     let done = false;
     function finish(value: string | undefined) {
       if (done) return;

@@ -22,6 +22,8 @@ export class JobLogChannels implements vscode.Disposable {
   ) {
     this.subscription = store.onDidChangeResources((change) => {
       for (const resource of change.changed) this.record(resource);
+      // A job that left the view (signed out, or no longer listed) takes its channel with it.
+      for (const id of change.removed) this.close(`${change.provider}:${id}`);
     });
   }
 
@@ -40,6 +42,12 @@ export class JobLogChannels implements vscode.Disposable {
   show(resource: Resource): void {
     const log = this.channel(resource.provider, resource.id, resource);
     log.show();
+  }
+
+  private close(key: string): void {
+    this.channels.get(key)?.dispose();
+    this.channels.delete(key);
+    this.lastLine.delete(key);
   }
 
   private record(resource: Resource): void {

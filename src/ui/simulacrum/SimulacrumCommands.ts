@@ -9,6 +9,8 @@ import type { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
 import type { UploadRecords } from '../../core/submit/UploadRecords';
 import type { WorkspacePackager } from '../../core/submit/WorkspacePackager';
 import { WorkspaceJobSubmitter, type SubmissionProgress } from '../../providers/simulacrum/WorkspaceJobSubmitter';
+import { notificationText } from '../../core/util/notificationText';
+import { isInside, safeFileName } from '../../core/transfer/safePath';
 import { isCancellation } from '../commands/registerCommand';
 import { downloadResultsWithProgress } from '../jobs/downloadResultsWithProgress';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
@@ -16,7 +18,7 @@ import type { JobNotifier } from '../jobs/JobNotifier';
 import { askRenderJobForm } from './askRenderJobForm';
 import { askSweepForm } from './askSweepForm';
 import { formatBytes, formatRate } from '../format';
-import type { SimulacrumSession } from './SimulacrumSession';
+import type { SimulacrumConnection, SimulacrumSession } from './SimulacrumSession';
 
 export interface SimulacrumCommandDeps {
   readonly session: SimulacrumSession;
@@ -47,19 +49,20 @@ export class SimulacrumCommands {
     const form = await askRenderJobForm(this.deps.workspaceState, folder, TITLE);
     if (!form) return;
     let request: RenderRequest | undefined;
-    const { result: job, upload } = await this.runSubmission(folder, options.forceUpload ?? false, vscode.l10n.t('Submitting a {0} job to Simulacrum Labs', form.render_mode), (projectId, signal) =>
+    const { result: job, upload } = await this.runSubmission(connected, folder, options.forceUpload ?? false, vscode.l10n.t('Submitting a {0} job to Simulacrum Labs', form.render_mode), (projectId, signal) =>
       connected.api.submitRender((request = { project_id: projectId, ...form }), signal),
     );
-    const resource = connected.source.afterSubmit(job, request);
+    // Watched before it is shown, so even a job that finishes before the next poll is announced.
+    await this.deps.notifier.watch('simulacrum', job.job_id);
     const channel = this.deps.logChannels.channel('simulacrum', job.job_id);
     channel.info(`Submitted ${form.render_mode} job ${job.job_id} from ${folder.name} (project ${upload.projectId}, ${upload.reused ? 'unchanged workspace: upload reused' : `uploaded ${formatBytes(upload.zipBytes ?? 0)}`}).`);
-    this.deps.logChannels.channel('simulacrum', job.job_id, resource);
-    await this.deps.notifier.watch('simulacrum', job.job_id);
+    // Signed out or switched keys meanwhile: the job exists on the old account, but the view now shows another one.
+    const resource = this.deps.session.isCurrent(connected) ? connected.source.afterSubmit(job, request) : undefined;
+    if (resource) this.deps.logChannels.channel('simulacrum', job.job_id, resource);
     this.deps.session.refresh();
     if (resource) void this.deps.reveal(resource);
-    void vscode.window.showInformationMessage(
-      upload.reused ? vscode.l10n.t('Submitted {0} (workspace unchanged, nothing uploaded).', job.job_id) : vscode.l10n.t('Submitted {0}.', job.job_id),
-    );
+    const id = notificationText(job.job_id);
+    void vscode.window.showInformationMessage(upload.reused ? vscode.l10n.t('Submitted {0} (workspace unchanged, nothing uploaded).', id) : vscode.l10n.t('Submitted {0}.', id));
   }
 
   async submitSweep(): Promise<void> {
@@ -76,16 +79,21 @@ export class SimulacrumCommands {
     );
     if (confirmed !== submit) return;
     const { variants: _count, ...request } = form;
-    const { result: sweep, upload } = await this.runSubmission(folder, false, vscode.l10n.t('Submitting a sweep of {0} variants to Simulacrum Labs', form.variants), (projectId, signal) =>
+    const { result: sweep, upload } = await this.runSubmission(connected, folder, false, vscode.l10n.t('Submitting a sweep of {0} variants to Simulacrum Labs', form.variants), (projectId, signal) =>
       connected.api.submitSweep({ project_id: projectId, ...request }, signal),
     );
-    const resource = await connected.source.afterSweep(sweep, { project_id: upload.projectId, ...request });
-    for (const id of sweep.variant_job_ids) await this.deps.notifier.watch('simulacrum', id);
+    // One announcement for the sweep when all its variants are done, not one per variant.
+    await this.deps.notifier.watch('simulacrum', sweep.sweep_id);
+    for (const variant of sweep.variant_job_ids) this.deps.logChannels.channel('simulacrum', variant).info(`Submitted as a variant of sweep ${sweep.sweep_id} (project ${upload.projectId}).`);
+    const resource = this.deps.session.isCurrent(connected) ? await connected.source.afterSweep(sweep, { project_id: upload.projectId, ...request }) : undefined;
     const total = sweep.total_variants ?? sweep.variant_job_ids.length;
     this.deps.log.info(`Submitted sweep ${sweep.sweep_id}: ${total} variants, ${sweep.dispatched ?? '?'} dispatched, ${sweep.queued ?? '?'} queued.`);
     this.deps.session.refresh();
     if (resource) void this.deps.reveal(resource);
-    void vscode.window.showInformationMessage(sweep.queued !== undefined && sweep.queued !== null ? vscode.l10n.t('Submitted sweep {0}: {1} variants ({2} waiting for a GPU).', sweep.sweep_id, total, sweep.queued) : vscode.l10n.t('Submitted sweep {0}: {1} variants.', sweep.sweep_id, total));
+    const sweepId = notificationText(sweep.sweep_id);
+    void vscode.window.showInformationMessage(
+      sweep.queued !== undefined && sweep.queued !== null ? vscode.l10n.t('Submitted sweep {0}: {1} variants ({2} waiting for a GPU).', sweepId, total, sweep.queued) : vscode.l10n.t('Submitted sweep {0}: {1} variants.', sweepId, total),
+    );
   }
 
   cancel(resource: Resource): Promise<void> {
@@ -120,15 +128,24 @@ export class SimulacrumCommands {
       yes,
     );
     if (confirmed !== yes) return;
-    await vscode.window.withProgress({ location: { viewId: 'simcloud.jobs' } }, async () => {
-      for (const id of targets) {
-        await this.deps.notifier.unwatch('simulacrum', id);
-        const answer = await connected.api.cancelJob(id, AbortSignal.timeout(60_000));
-        connected.source.afterStatusChange(id, answer);
-        this.deps.logChannels.channel('simulacrum', id).info(`Cancel requested: the service answered "${answer.status}".`);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling {0}', notificationText(resource.displayName)), cancellable: targets.length > 1 }, async (progress, token) => {
+      const controller = new AbortController();
+      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      try {
+        for (const [index, id] of targets.entries()) {
+          if (targets.length > 1) progress.report({ message: `${index + 1}/${targets.length}`, increment: 100 / targets.length });
+          const answer = await connected.api.cancelJob(id, AbortSignal.any([controller.signal, AbortSignal.timeout(60_000)]));
+          // Only once the service took the cancel: a cancel that failed leaves the completion notification in place.
+          await this.deps.notifier.unwatch('simulacrum', id);
+          if (this.deps.session.isCurrent(connected)) connected.source.afterStatusChange(id, answer);
+          this.deps.logChannels.channel('simulacrum', id).info(`Cancel requested: the service answered "${answer.status}".`);
+        }
+        if (resource.kind === 'sweep') await this.deps.notifier.unwatch('simulacrum', resource.id);
+      } finally {
+        onCancel.dispose();
+        this.deps.session.refresh();
       }
     });
-    this.deps.session.refresh();
   }
 
   private async completeNow(resource: Resource): Promise<void> {
@@ -141,7 +158,7 @@ export class SimulacrumCommands {
     );
     if (confirmed !== yes) return;
     const answer = await connected.api.completeJob(resource.id, AbortSignal.timeout(60_000));
-    connected.source.afterStatusChange(resource.id, answer);
+    if (this.deps.session.isCurrent(connected)) connected.source.afterStatusChange(resource.id, answer);
     this.deps.logChannels.channel('simulacrum', resource.id).info(`Complete requested: the service answered "${answer.status}".`);
     this.deps.session.refresh();
   }
@@ -167,13 +184,15 @@ export class SimulacrumCommands {
     await this.deps.session.refreshBalance();
   }
 
-  private async runSubmission<T>(folder: vscode.WorkspaceFolder, forceUpload: boolean, title: string, send: (projectId: string, signal: AbortSignal) => Promise<T>) {
-    const connected = await this.deps.session.api();
+  private async runSubmission<T>(connected: SimulacrumConnection, folder: vscode.WorkspaceFolder, forceUpload: boolean, title: string, send: (projectId: string, signal: AbortSignal) => Promise<T>) {
     const submitter = new WorkspaceJobSubmitter(connected.api, this.deps.packager, this.deps.uploader, this.deps.records, this.deps.log);
     const reuseUnchanged = !forceUpload && vscode.workspace.getConfiguration('simcloud.upload', folder).get<boolean>('reuseUnchangedWorkspace', true);
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      // Signing out (or switching keys) stops a submission for the old account mid-way.
+      const onSignOut = () => controller.abort(connected.signal.reason);
+      connected.signal.addEventListener('abort', onSignOut, { once: true });
       const reporter = new StageReporter(progress);
       try {
         return await submitter.submit(
@@ -184,6 +203,7 @@ export class SimulacrumCommands {
         );
       } finally {
         onCancel.dispose();
+        connected.signal.removeEventListener('abort', onSignOut);
       }
     });
   }
@@ -207,7 +227,7 @@ class StageReporter {
         break;
       case 'zipping':
         at = 40 * fraction;
-        message = t ? vscode.l10n.t('Zipping {0} of {1}', formatBytes(t.bytesDone), formatBytes(t.totalBytes)) : vscode.l10n.t('Zipping…');
+        message = t ? vscode.l10n.t('Zipping {0} of {1} at {2}', formatBytes(t.bytesDone), formatBytes(t.totalBytes), formatRate(t.bytesPerSecond)) : vscode.l10n.t('Zipping…');
         break;
       case 'requesting-upload':
         at = 40;
@@ -241,7 +261,14 @@ async function pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined
   return vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder should be zipped and submitted?') });
 }
 
+/**
+ * `<workspace>/<simcloud.download.folder>/<job id>`: the job id comes from the server and becomes one safe path segment;
+ * a folder setting that would lead outside the workspace folder (a repository's settings can set it) is ignored.
+ */
 export function defaultResultsFolder(folder: vscode.WorkspaceFolder, jobId: string): string {
-  const relative = vscode.workspace.getConfiguration('simcloud.download', folder).get<string>('folder', 'sim-results');
-  return path.join(folder.uri.fsPath, relative, jobId);
+  const root = folder.uri.fsPath;
+  const configured = vscode.workspace.getConfiguration('simcloud.download', folder).get<string>('folder', 'sim-results');
+  const base = path.resolve(root, configured || 'sim-results');
+  const inside = base === root || isInside(root, base) ? base : path.join(root, 'sim-results');
+  return path.join(inside, safeFileName(jobId));
 }

@@ -12,10 +12,11 @@ import { SimulacrumBilling } from '../../providers/simulacrum/SimulacrumBilling'
 import { SimulacrumJobSource } from '../../providers/simulacrum/SimulacrumJobSource';
 import { SimulacrumSweepRecords } from '../../providers/simulacrum/SimulacrumSweepRecords';
 import { systemClock } from '../../core/util/clock';
+import { NotSignedInError } from '../errors/showOperationError';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 
 
-interface Connected {
+export interface SimulacrumConnection {
   readonly api: SimulacrumApi;
   readonly source: SimulacrumJobSource;
   readonly poller: Poller;
@@ -23,6 +24,9 @@ interface Connected {
   /** origin + key fingerprint: tells accounts apart without holding the key. */
   readonly accountId: string;
   readonly subscriptions: { dispose(): void }[];
+  /** Aborted when this account is signed out or replaced: work started for it stops. */
+  readonly signal: AbortSignal;
+  readonly abort: AbortController;
 }
 
 /**
@@ -31,11 +35,12 @@ interface Connected {
  * minute. Signing out stops polling and clears the provider's jobs from the store.
  */
 export class SimulacrumSession implements vscode.Disposable {
-  private connected: Connected | undefined;
-  private connecting: Promise<Connected | undefined> | undefined;
+  private connected: SimulacrumConnection | undefined;
+  private connecting: Promise<SimulacrumConnection | undefined> | undefined;
   private readonly balanceChanged = new vscode.EventEmitter<SimulacrumBalance | undefined>();
   readonly onDidChangeBalance = this.balanceChanged.event;
   private readonly subscription: { dispose(): void };
+  private readonly configSubscription: { dispose(): void };
 
   constructor(
     private readonly accounts: AccountsModel,
@@ -48,14 +53,26 @@ export class SimulacrumSession implements vscode.Disposable {
     this.subscription = accounts.onDidChangeAccounts((providers) => {
       if (providers.includes('simulacrum')) void this.reconnect();
     });
+    this.configSubscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      // The poller's pace is fixed when it is made: a new one picks the new interval up.
+      if (event.affectsConfiguration('simcloud.jobs.pollIntervalSeconds') && this.connected) {
+        this.disconnect();
+        void this.reconnect();
+      }
+    });
     void accounts.ready().then(() => this.reconnect());
   }
 
   /** The API of the signed-in account; a clear "sign in" error otherwise. */
-  async api(): Promise<{ api: SimulacrumApi; source: SimulacrumJobSource; accountId: string; connected: Connected }> {
+  async api(): Promise<SimulacrumConnection> {
     const connected = this.connected ?? (await (this.connecting ?? this.reconnect()));
-    if (!connected) throw new NotSignedInError();
-    return { ...connected, connected };
+    if (!connected) throw new NotSignedInError('simulacrum');
+    return connected;
+  }
+
+  /** False once the account a command started with was signed out or replaced: its results must not reach the view. */
+  isCurrent(connection: SimulacrumConnection): boolean {
+    return this.connected === connection;
   }
 
   /** Poll soon: after a submission, a cancel, or the Refresh button. */
@@ -66,18 +83,19 @@ export class SimulacrumSession implements vscode.Disposable {
 
   /** The status bar's click: ask for the balance now. */
   async refreshBalance(): Promise<void> {
-    const { billing } = this.connected ?? (await this.api()).connected;
+    const { billing } = this.connected ?? (await this.api());
     await billing.refresh(AbortSignal.timeout(30_000), { force: true });
   }
 
-  private reconnect(): Promise<Connected | undefined> {
+  private reconnect(): Promise<SimulacrumConnection | undefined> {
     this.connecting = this.connect().finally(() => (this.connecting = undefined));
     return this.connecting;
   }
 
-  private async connect(): Promise<Connected | undefined> {
+  private async connect(): Promise<SimulacrumConnection | undefined> {
     const loaded = await this.accounts.credential('simulacrum');
-    const client = await this.clients.forProvider('simulacrum');
+    // One read of the credential: the account id and the client must describe the same key.
+    const client = loaded && this.clients.forCredential('simulacrum', loaded.endpoints, loaded.credential);
     const accountId = loaded && loaded.credential.kind === 'apiKey' ? `${loaded.endpoints.origin}|${fingerprint(loaded.credential.apiKey)}` : undefined;
     if (this.connected && this.connected.accountId === accountId) return this.connected;
     this.disconnect();
@@ -104,7 +122,8 @@ export class SimulacrumSession implements vscode.Disposable {
       poller.onDidFail((error) => this.tree.setProblem('simulacrum', describePollFailure(error))),
     ];
     this.store.clear('simulacrum');
-    this.connected = { api, source, poller, billing, accountId, subscriptions };
+    const abort = new AbortController();
+    this.connected = { api, source, poller, billing, accountId, subscriptions, abort, signal: abort.signal };
     poller.kick();
     return this.connected;
   }
@@ -117,6 +136,7 @@ export class SimulacrumSession implements vscode.Disposable {
 
   private disconnect(): void {
     if (!this.connected) return;
+    this.connected.abort.abort(new Error('Signed out of Simulacrum Labs'));
     this.connected.poller.dispose();
     for (const subscription of this.connected.subscriptions) subscription.dispose();
     this.connected = undefined;
@@ -125,20 +145,15 @@ export class SimulacrumSession implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
+    this.configSubscription.dispose();
     this.disconnect();
     this.balanceChanged.dispose();
   }
 }
 
-export class NotSignedInError extends Error {
-  constructor() {
-    super(vscode.l10n.t('You are not signed in to Simulacrum Labs. Sign in with an API key from the dashboard (Settings > API Keys), then try again.'));
-  }
-}
-
-function describePollFailure(error: unknown): { text: string; detail?: string } {
+function describePollFailure(error: unknown): { text: string; detail?: string; signIn?: boolean } {
   if (ApiError.is(error)) {
-    if (error.status === 401) return { text: vscode.l10n.t('The API key was rejected — sign in again'), detail: error.message };
+    if (error.status === 401) return { text: vscode.l10n.t('The API key was rejected — click to sign in again'), detail: error.message, signIn: true };
     if (error.status === 403) return { text: vscode.l10n.t('Account not approved or suspended'), detail: error.message };
     if (error.status === 429) return { text: vscode.l10n.t('Rate limited — retrying shortly'), detail: error.message };
     return { text: vscode.l10n.t('Could not refresh jobs — click to retry'), detail: error.message };

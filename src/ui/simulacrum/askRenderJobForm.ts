@@ -78,6 +78,9 @@ export async function askRenderJobForm(workspaceState: vscode.Memento, folder: v
   const mapPath = renderMode === 'docker_only' ? undefined : await askOptional(title, vscode.l10n.t('Map path (optional), e.g. /Game/Maps/MyMap'), last.map_path);
   if (mapPath === null) return undefined;
 
+  const gvisor = await askGvisor(title, last.require_gvisor);
+  if (gvisor === undefined) return undefined;
+
   const form: RenderJobForm = {
     render_mode: renderMode,
     num_frames: numFrames,
@@ -86,7 +89,7 @@ export async function askRenderJobForm(workspaceState: vscode.Memento, folder: v
     python_args: pythonArgs || undefined,
     map_path: mapPath || undefined,
     sim_mode: simMode.mode,
-    require_gvisor: last.require_gvisor ?? false,
+    require_gvisor: gvisor,
   };
   await workspaceState.update(LAST_FORM_KEY, form);
   return form;
@@ -103,6 +106,16 @@ export async function askPythonScript(folder: vscode.WorkspaceFolder, title: str
   const items = paths.map((label) => ({ label }));
   const chosen = await pick(items, { title, placeHolder: vscode.l10n.t('Python script to run'), active: items.find((item) => item.label === last) });
   return chosen?.label;
+}
+
+/** `require_gvisor`: run the job's container under gVisor (stronger isolation). Resolves undefined on Escape. */
+export async function askGvisor(title: string, last: boolean | undefined): Promise<boolean | undefined> {
+  const items = [
+    { label: vscode.l10n.t('Standard container'), description: 'require_gvisor: false', value: false },
+    { label: vscode.l10n.t('gVisor sandbox'), description: 'require_gvisor: true', detail: vscode.l10n.t('Stronger isolation for untrusted code; may start more slowly.'), value: true },
+  ];
+  const chosen = await pick(items, { title, placeHolder: vscode.l10n.t('Isolation for the job'), active: items.find((item) => item.value === (last ?? false)) });
+  return chosen?.value;
 }
 
 /** Resolves the trimmed text ('' when left empty), or null on Escape. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { EXAMPLE_GRID, parseParameterGrid, type ParameterGrid } from '../../providers/simulacrum/parameterGrid';
 import { askInput } from '../accounts/askInput';
-import { askOptional, askPythonScript } from './askRenderJobForm';
+import { askGvisor, askOptional, askPythonScript } from './askRenderJobForm';
 
 export interface SweepForm {
   readonly python_script: string;
@@ -20,25 +20,27 @@ export async function askSweepForm(workspaceState: vscode.Memento, folder: vscod
   const last = workspaceState.get<Partial<SweepForm>>(LAST_SWEEP_KEY) ?? {};
   const script = await askPythonScript(folder, title, last.python_script);
   if (!script) return undefined;
-  let variants = 0;
   const gridText = await askInput({
     title,
     prompt: vscode.l10n.t('Parameter grid as JSON: every combination runs as its own training job on its own GPU.'),
     value: last.parameter_grid ? JSON.stringify(last.parameter_grid) : EXAMPLE_GRID,
     validate: (text) => {
       const parsed = parseParameterGrid(text);
-      if ('problem' in parsed) return parsed.problem;
-      variants = parsed.variants;
-      return undefined;
+      return 'problem' in parsed ? parsed.problem : undefined;
+    },
+    describe: (text) => {
+      const parsed = parseParameterGrid(text);
+      return 'variants' in parsed ? vscode.l10n.t('{0} variants = {0} GPUs, each billed separately', parsed.variants) : undefined;
     },
   });
   if (gridText === undefined) return undefined;
   const parsed = parseParameterGrid(gridText);
   if ('problem' in parsed) return undefined;
-  variants = parsed.variants;
   const mapPath = await askOptional(title, vscode.l10n.t('Map path (optional), e.g. /Game/Maps/MyMap'), last.map_path);
   if (mapPath === null) return undefined;
-  const form: SweepForm = { python_script: script, parameter_grid: parsed.grid, map_path: mapPath || undefined, require_gvisor: last.require_gvisor ?? false };
+  const gvisor = await askGvisor(title, last.require_gvisor);
+  if (gvisor === undefined) return undefined;
+  const form: SweepForm = { python_script: script, parameter_grid: parsed.grid, map_path: mapPath || undefined, require_gvisor: gvisor };
   await workspaceState.update(LAST_SWEEP_KEY, form);
-  return { ...form, variants };
+  return { ...form, variants: parsed.variants };
 }
