@@ -135,4 +135,37 @@ describe('Submit Workspace Job pipeline against the sandbox', () => {
     );
     assert.deepEqual(records.get(target.accountId, workspace), previous, 'the record still describes the last good upload');
   });
+
+  it('resumes an interrupted upload: blocks the service already acknowledged are not sent again', async () => {
+    const { randomBytes } = await import('node:crypto');
+    await writeFile(path.join(workspace, 'Content/Maps/Big.umap'), randomBytes(6 * 1024 * 1024));
+    // No per-block retries and small blocks: the seeded faults make the first pass fail part-way through.
+    const fragileHttp = new HttpClient({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const fragile = new WorkspaceJobSubmitter(
+      api,
+      createWorkspacePackager({ workerPath: await zipWorkerScript(), settings: () => ({}) }),
+      new BlockBlobUploader({ http: fragileHttp, blockSizeBytes: 512 * 1024, singlePutThresholdBytes: 512 * 1024, concurrency: 1 }),
+      new UploadRecords(new InMemoryKeyValueStore()),
+      silent,
+      { now: () => Date.now(), sleep: async () => undefined },
+      10,
+    );
+    sb.faults.configure({ seed: 3, providers: ['azurite'], pathPrefixes: ['/devstoreaccount1/simcloud-sandbox/projects/'], error5xx: 0.12 });
+    try {
+      const { upload } = await fragile.submit(target, new AbortController().signal, () => undefined, (projectId) =>
+        api.submitRender({ project_id: projectId, render_mode: 'annotations', num_frames: 1 }, new AbortController().signal),
+      );
+      assert.equal(upload.reused, false);
+    } finally {
+      sb.faults.clear();
+      await fragileHttp.close();
+    }
+    const puts = sb.requests.all().filter((r) => r.method === 'PUT' && r.query.comp === 'block');
+    const failed = puts.filter((r) => r.status >= 500);
+    assert.ok(failed.length > 0, 'the seeded faults interrupted the first pass');
+    const acknowledged = new Map<string, number>();
+    for (const put of puts.filter((r) => r.status === 201)) acknowledged.set(put.query.blockid, (acknowledged.get(put.query.blockid) ?? 0) + 1);
+    assert.deepEqual([...acknowledged.values()].filter((n) => n > 1), [], 'no acknowledged block was sent twice');
+    assert.equal(sb.requests.all().filter((r) => r.method === 'PUT' && r.query.comp === 'blocklist' && r.status === 201).length, 1, 'committed once');
+  });
 });

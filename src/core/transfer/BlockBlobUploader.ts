@@ -45,6 +45,12 @@ export interface UploadRequest {
   contentType?: string;
   signal: AbortSignal;
   onProgress?: ProgressCallback;
+  /**
+   * Blocks the service accepted in an earlier attempt at this same URL (block id → size), kept by the caller and
+   * filled in by the uploader. A write-only SAS cannot list blocks, so this memory is what lets a retried upload
+   * send only what is missing.
+   */
+  storedBlocks?: Map<string, number>;
 }
 
 export interface UploadResult {
@@ -116,7 +122,8 @@ export class BlockBlobUploader {
   private async putBlocks(request: UploadRequest, size: number, mtimeMs: number, meter: ProgressMeter): Promise<Omit<UploadResult, 'bytes' | 'elapsedMs' | 'bytesPerSecond'>> {
     const blocks = planBlocks(size, blockSizeFor(size, this.blockSize), fileFingerprint(size, mtimeMs));
     const listing = await this.existingBlocks(request);
-    const reusable = reusableBlocks(blocks, listing);
+    const remembered = [...(request.storedBlocks ?? new Map<string, number>())].map(([id, blockSize]) => ({ id, size: blockSize }));
+    const reusable = reusableBlocks(blocks, { committed: listing.committed, uncommitted: [...listing.uncommitted, ...remembered] });
     for (const block of blocks) if (reusable.has(block.id)) meter.skip(block.size);
     const pending = blocks.filter((block) => !reusable.has(block.id));
     this.options.logger?.debug(`upload ${path.basename(request.filePath)}: ${blocks.length} blocks, ${reusable.size} already on the server`);
@@ -151,6 +158,7 @@ export class BlockBlobUploader {
       body: streamBody(() => counter.wrap(readRange(request.filePath, block.offset, block.size)), { contentLength: block.size }),
     });
     counter.finish();
+    request.storedBlocks?.set(block.id, block.size);
   }
 
   /** Get Block List; a blob that does not exist yet (404) or a SAS without read permission (403) means "start over". */

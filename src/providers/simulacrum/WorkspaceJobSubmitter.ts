@@ -1,5 +1,6 @@
 import { ApiError } from '../../core/http/ApiError';
 import type { Logger } from '../../core/log/Logger';
+import { systemClock, type Clock } from '../../core/util/clock';
 import type { UploadRecords } from '../../core/submit/UploadRecords';
 import type { WorkspacePackager, WorkspaceScan } from '../../core/submit/WorkspacePackager';
 import type { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
@@ -45,6 +46,9 @@ export class WorkspaceJobSubmitter {
     private readonly uploader: BlockBlobUploader,
     private readonly records: UploadRecords,
     private readonly logger: Logger,
+    private readonly clock: Clock = systemClock,
+    private readonly uploadRounds = 3,
+    private readonly resumeDelayMs = 5_000,
   ) {}
 
   async submit<T>(target: WorkspaceTarget, signal: AbortSignal, report: (progress: SubmissionProgress) => void, send: (projectId: string) => Promise<T>): Promise<{ result: T; upload: ProjectUpload }> {
@@ -79,11 +83,29 @@ export class WorkspaceJobSubmitter {
     );
   }
 
+  /**
+   * Each block is already retried on its own; when one still fails (a long outage), the whole upload is tried again a
+   * few times, sending only the blocks the service has not acknowledged yet, while the link is valid.
+   */
+  private async uploadResuming(zipPath: string, sasUrl: string, signal: AbortSignal, report: (progress: SubmissionProgress) => void) {
+    const storedBlocks = new Map<string, number>();
+    for (let round = 1; ; round += 1) {
+      try {
+        return await this.uploader.upload({ filePath: zipPath, sasUrl, contentType: 'application/zip', signal, storedBlocks, onProgress: (transfer) => report({ stage: 'uploading', transfer }) });
+      } catch (error) {
+        const resumable = ApiError.is(error) && error.retryable && error.kind !== 'aborted';
+        if (!resumable || round >= this.uploadRounds || signal.aborted) throw error;
+        this.logger.warn(`Upload interrupted (${error.message}); resuming with ${storedBlocks.size} blocks already stored (attempt ${round + 1} of ${this.uploadRounds}).`);
+        await this.clock.sleep(this.resumeDelayMs * round, signal);
+      }
+    }
+  }
+
   private async uploadZip(target: WorkspaceTarget, scan: WorkspaceScan, zipPath: string, sizeBytes: number, signal: AbortSignal, report: (progress: SubmissionProgress) => void): Promise<ProjectUpload> {
     report({ stage: 'requesting-upload' });
     const slot = await this.api.requestUpload({ name: target.projectName, filename: 'project.zip', sizeBytes }, signal);
     report({ stage: 'uploading', transfer: { bytesDone: 0, totalBytes: sizeBytes, bytesPerSecond: 0 } });
-    const uploaded = await this.uploader.upload({ filePath: zipPath, sasUrl: slot.sas_url, contentType: 'application/zip', signal, onProgress: (transfer) => report({ stage: 'uploading', transfer }) });
+    const uploaded = await this.uploadResuming(zipPath, slot.sas_url, signal, report);
     this.logger.info(`Uploaded ${scan.fileCount} files as a ${sizeBytes}-byte zip to project ${slot.project_id} in ${Math.round(uploaded.elapsedMs)} ms.`);
     await this.records.set(target.accountId, target.root, { fingerprint: scan.fingerprint, projectId: slot.project_id, uploadedAt: new Date().toISOString(), bytes: sizeBytes });
     return { projectId: slot.project_id, reused: false, fileCount: scan.fileCount, zipBytes: sizeBytes };
