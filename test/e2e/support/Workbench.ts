@@ -183,10 +183,19 @@ export class Workbench {
 
   /** Right-clicks a row and picks a context-menu entry. */
   async contextMenu(row: Locator, item: string): Promise<void> {
-    await row.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: exactly(item) });
-    await entry.first().waitFor();
-    await entry.first().click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    for (let attempt = 1; ; attempt += 1) {
+      await row.click({ button: 'right' });
+      const entry = this.page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label', { hasText: exactly(item) });
+      await entry.first().waitFor();
+      // The tree redraws rows as polls land; a click that coincides with a redraw can be lost with the menu left open.
+      await entry.first().hover();
+      await entry.first().click();
+      const closed = await menu.first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+      if (closed) return;
+      if (attempt >= 3) throw new Error(`the context menu entry "${item}" did not respond to 3 clicks`);
+      await this.page.keyboard.press('Escape');
+    }
   }
 
   /** The button of a modal dialog (`showWarningMessage(..., { modal: true }, ...)`). */
