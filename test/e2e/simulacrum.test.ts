@@ -94,6 +94,18 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     return Number(/([\d.]+) credits/.exec((await item.textContent()) ?? '')?.[1]);
   };
 
+  /** Submit Workspace Job → Annotations, answering every step of the form as a keyboard user would. */
+  const submitAnnotations = async (frames: number, mapPath = '') => {
+    const { workbench } = session;
+    await workbench.runCommand(SUBMIT);
+    await workbench.pickQuickItem('Annotations');
+    await workbench.acceptInput(String(frames));
+    await workbench.pickQuickItem('1920x1080');
+    await workbench.pickQuickItem('ComputerVision');
+    await workbench.acceptInput(mapPath);
+    await workbench.pickQuickItem('Standard container');
+  };
+
   step('shows Simulacrum Labs signed in from the environment, with the credits in the status bar', async () => {
     const { workbench, codeServer, page } = session;
     await workbench.open(codeServer.url);
@@ -106,13 +118,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
 
   step('submits an annotation job from the palette: zipped, uploaded, queued in the tree', async () => {
     const { workbench, page } = session;
-    await workbench.runCommand(SUBMIT);
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('6');
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('/Game/Maps/Warehouse');
-    await workbench.pickQuickItem('Standard container');
+    await submitAnnotations(6, '/Game/Maps/Warehouse');
     annotationJob = await submittedId(/Submitted render-/);
     const row = workbench.treeRow(annotationJob);
     await workbench.waitForRowDescription(row, /^queued/);
@@ -163,15 +169,9 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('re-submits an unchanged workspace without uploading; a touched file uploads again', async () => {
-    const { workbench, codeServer } = session;
+    const { codeServer } = session;
     const before = await stats();
-    await workbench.runCommand(SUBMIT);
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('2');
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('');
-    await workbench.pickQuickItem('Standard container');
+    await submitAnnotations(2);
     await submittedId(/workspace unchanged, nothing uploaded/);
     const unchanged = await stats();
     assert.equal(unchanged.blobs_uploaded, before.blobs_uploaded, 'no new blob');
@@ -179,13 +179,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     await dismissNotifications();
 
     appendFileSync(path.join(codeServer.dirs.workspace, 'train.py'), '# tuned\n');
-    await workbench.runCommand(SUBMIT);
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('2');
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('');
-    await workbench.pickQuickItem('Standard container');
+    await submitAnnotations(2);
     const id = await submittedId(/^(?!.*unchanged).*Submitted render-/);
     assert.ok(id);
     assert.equal((await stats()).blobs_uploaded, before.blobs_uploaded + 1, 'the touched workspace was uploaded');

@@ -5,12 +5,11 @@ import { Readable } from 'node:stream';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { FormData } from 'undici';
 import { z } from 'zod';
-import { ApiError } from '../../src/core/http/ApiError';
 import { HttpClient, type HttpClientOptions } from '../../src/core/http/HttpClient';
 import { RateLimiterRegistry } from '../../src/core/http/RateLimiterRegistry';
 import { formBody, jsonBody, streamBody } from '../../src/core/http/RequestBody';
 import type { Sandbox } from '../../sandbox/index';
-import { ApiKeyCredential, header, requestsTo, startCoreSandbox, waitFor } from '../support/httpCoreFixture';
+import { ApiKeyCredential, header, rejection, requestsTo, startCoreSandbox, waitFor } from '../support/httpCoreFixture';
 
 const ECHO = '/_sandbox/echo';
 const BALANCE = '/api/billing/balance';
@@ -35,15 +34,6 @@ function signal(): AbortSignal {
   return new AbortController().signal;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(ApiError.is(error), `expected an ApiError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to fail');
-}
 
 before(async () => {
   sb = await startCoreSandbox();

@@ -17,7 +17,7 @@ import { BlockBlobUploader } from '../../src/core/transfer/BlockBlobUploader';
 import { clockTime, SimulacrumApi, type RenderRequest } from '../../src/providers/simulacrum/SimulacrumApi';
 import { SimulacrumJobSource } from '../../src/providers/simulacrum/SimulacrumJobSource';
 import { SimulacrumSweepRecords } from '../../src/providers/simulacrum/SimulacrumSweepRecords';
-import { waitFor } from '../support/httpCoreFixture';
+import { rejection, waitFor } from '../support/httpCoreFixture';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -89,15 +89,6 @@ function apiRequests(route: string, method = 'GET'): RecordedRequest[] {
   return sb.requests.all().filter((r) => r.provider === 'simulacrum' && r.method === method && r.path === route);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(ApiError.is(error), `expected an ApiError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 before(async () => {
   sb = await startSandbox({ ports: 'ephemeral', speed: 0, seed: 42 });

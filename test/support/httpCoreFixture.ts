@@ -1,6 +1,8 @@
 // Shared set-up for the HTTP-core integration suites: a storage-free sandbox on ephemeral ports, credentials in the
 // CredentialSource shape, and small waits on what reached the server.
+import assert from 'node:assert/strict';
 import type { CredentialSource } from '../../src/core/http/CredentialSource';
+import { ApiError } from '../../src/core/http/ApiError';
 import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/index';
 
 export async function startCoreSandbox(): Promise<Sandbox> {
@@ -45,4 +47,15 @@ export function requestsTo(sb: Sandbox, path: string): RecordedRequest[] {
 export function header(request: RecordedRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The ApiError a call rejects with (fails the test if it resolves or rejects with something else). */
+export async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(ApiError.is(error), `expected an ApiError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the call to fail');
 }
