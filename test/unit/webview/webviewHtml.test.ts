@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contentSecurityPolicy, createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
+
+const parts = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', scriptUri: 'https://x/dist/webview/simulacra.js', styleUris: ['https://x/media/webview/common.css'], title: '<img src=x onerror=alert(1)>' };
+
+describe('webview HTML shell', () => {
+  it('uses a fresh nonce of at least 128 bits for every render', () => {
+    const nonces = new Set(Array.from({ length: 50 }, createNonce));
+    assert.equal(nonces.size, 50);
+    for (const nonce of nonces) assert.ok(Buffer.from(nonce, 'base64').length >= 16);
+  });
+
+  it('starts the CSP from default-src none, allows scripts only by nonce and never unsafe-inline or unsafe-eval', () => {
+    const csp = contentSecurityPolicy(parts.cspSource, 'abc');
+    assert.match(csp, /^default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-abc'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-(inline|eval)/);
+    assert.doesNotMatch(csp, /frame-src|connect-src/);
+  });
+
+  it('loads the bundle with the nonce, no inline script, and escapes the title', () => {
+    const html = renderWebviewHtml({ ...parts, nonce: 'n0nce' });
+    const scripts = html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? [];
+    assert.deepEqual(scripts, [`<script nonce="n0nce" src="${parts.scriptUri}"></script>`]);
+    assert.ok(!html.includes('<img'));
+    assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
+    assert.doesNotMatch(html, /\son[a-z]+=/);
+  });
+});
