@@ -25,6 +25,5 @@ describe('webview HTML shell', () => {
     assert.deepEqual(scripts, [`<script nonce="n0nce" src="${parts.scriptUri}"></script>`]);
     assert.ok(!html.includes('<img'));
     assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
-    assert.doesNotMatch(html, /\son[a-z]+=/);
   });
 });
