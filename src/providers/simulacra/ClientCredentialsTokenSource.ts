@@ -5,6 +5,7 @@ import { jsonBody } from '../../core/http/RequestBody';
 import type { Redactor } from '../../core/log/Redactor';
 import type { Clock } from '../../core/util/clock';
 import { fingerprint } from '../apiKeyCredential';
+import { explainSecretMistake } from './secretMistake';
 
 const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
@@ -60,6 +61,9 @@ export class ClientCredentialsTokenSource implements CredentialSource {
 
   private async mint(): Promise<string> {
     const { clientId, clientSecret, audience, tokenUrl } = this.config;
+    // A JWT pasted as the secret fails at the token URL with an opaque 401: say what is wrong before sending it.
+    const mistake = explainSecretMistake(clientSecret);
+    if (mistake) throw new Error(mistake);
     const response = await this.tokenClient.request({
       method: 'POST',
       url: tokenUrl,
