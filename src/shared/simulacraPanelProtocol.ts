@@ -55,7 +55,8 @@ export type PanelError = z.infer<typeof PanelError>;
 
 /** Host → page. */
 export const SchemaHostMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('show'), data: SchemaPanelData }),
+  /** `datasetKey` is the host's opaque key for the panel; the page files its draft under it. */
+  z.object({ type: z.literal('show'), datasetKey: z.string().min(1).max(1000), data: SchemaPanelData }),
   z.object({ type: z.literal('generationStarted'), requestId: RequestId }),
   z.object({ type: z.literal('generationUpdate'), update: GenerationUpdate }),
   z.object({ type: z.literal('scenarioLoaded'), requestId: RequestId, scenario: Scenario }),
@@ -76,9 +77,31 @@ export const SchemaPageMessage = z.discriminatedUnion('type', [
 ]);
 export type SchemaPageMessage = z.infer<typeof SchemaPageMessage>;
 
+/**
+ * The builder's inputs as typed (text, so a half-typed "0." survives a reload). Column and level names are kept as
+ * given; the page checks them against the schema again on every render.
+ */
+const DraftText = z.string().max(100);
+export const BuilderDraft = z.object({
+  columns: z
+    .array(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('categorical'), column: z.string().max(1000), shares: z.array(z.object({ level: z.string().max(1000), percent: DraftText })).max(10_000) }),
+        z.object({ kind: z.literal('numeric'), column: z.string().max(1000), min: DraftText, max: DraftText }),
+      ]),
+    )
+    .max(10_000),
+  rowCount: DraftText,
+  format: z.enum(['csv', 'parquet']),
+  seed: DraftText,
+});
+export type BuilderDraft = z.infer<typeof BuilderDraft>;
+
 /** What the page keeps in `vscode.setState` (and the serializer gets back after a reload): never a secret. */
 export const SchemaPageState = z.object({
   datasetKey: z.string().min(1).max(1000),
-  draft: Scenario.optional(),
+  draft: BuilderDraft.optional(),
+  /** The scenario from `show` that was last loaded into the draft, so a reload does not clobber the user's edits. */
+  loadedScenario: z.string().max(5_000_000).optional(),
 });
 export type SchemaPageState = z.infer<typeof SchemaPageState>;
