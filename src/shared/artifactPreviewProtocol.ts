@@ -47,7 +47,8 @@ export type ArtifactPreviewData = z.infer<typeof ArtifactPreviewData>;
 
 /** Host → page. */
 export const ArtifactHostMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('show'), data: ArtifactPreviewData }),
+  /** `artifactKey` is the host's opaque key; the page keeps it in its state so the panel survives a reload. */
+  z.object({ type: z.literal('show'), artifactKey: z.string().min(1).max(1000), data: ArtifactPreviewData }),
   z.object({ type: z.literal('error'), message: z.string().max(10_000) }),
 ]);
 export type ArtifactHostMessage = z.infer<typeof ArtifactHostMessage>;

@@ -9,6 +9,7 @@ const hostile = '<img src=x onerror=alert(1)></script>';
 
 const show = {
   type: 'show',
+  datasetKey: 'acct/ds_1',
   data: {
     dataset: { id: 'ds_1', displayName: hostile, retentionEndsAt: '2026-12-31T00:00:00Z' },
     schema: { columns: [{ name: hostile, type: 'categorical', levels: [hostile] }, { name: 'age', type: 'numeric', min: 18, max: 80 }, { name: 'when', type: 'datetime' }] },
@@ -46,11 +47,12 @@ describe('Simulacra schema panel protocol', () => {
       null,
     ];
     for (const message of rejects) assert.equal(SchemaPageMessage.safeParse(message).success, false, JSON.stringify(message));
-    assert.equal(SchemaHostMessage.safeParse({ type: 'show', data: { dataset: { id: 'x' }, schema: { columns: [] } } }).success, false);
+    assert.equal(SchemaHostMessage.safeParse({ type: 'show', datasetKey: 'k', data: { dataset: { id: 'x' }, schema: { columns: [] } } }).success, false);
   });
 
   it('keeps page state to a dataset key and a draft scenario', () => {
-    assert.equal(SchemaPageState.safeParse({ datasetKey: 'acct/ds_1', draft: { version: 1, ...request } }).success, true);
+    const draft = { columns: [{ kind: 'categorical', column: 'segment', shares: [{ level: 'Premium', percent: '55' }] }, { kind: 'numeric', column: 'age', min: '20', max: '' }], rowCount: '100', format: 'csv', seed: '' };
+    assert.equal(SchemaPageState.safeParse({ datasetKey: 'acct/ds_1', draft }).success, true);
     assert.equal(SchemaPageState.safeParse({ draft: {} }).success, false);
     assert.equal(Scenario.safeParse({ version: 2, ...request }).success, false);
   });
@@ -67,9 +69,9 @@ describe('artifact preview protocol', () => {
         { column: 'age', kind: 'range', min: 25, max: 44, achievedMin: 25, achievedMax: 44, outside: 0 },
       ],
     };
-    assert.equal(ArtifactHostMessage.safeParse({ type: 'show', data }).success, true);
-    assert.equal(ArtifactHostMessage.safeParse({ type: 'show', data: { ...data, rows: [[{ html: hostile }]] } }).success, false);
-    assert.equal(ArtifactHostMessage.safeParse({ type: 'show', data: { ...data, comparisons: [{ column: 'a', kind: 'mean' }] } }).success, false);
+    assert.equal(ArtifactHostMessage.safeParse({ type: 'show', artifactKey: 'a', data }).success, true);
+    assert.equal(ArtifactHostMessage.safeParse({ type: 'show', artifactKey: 'a', data: { ...data, rows: [[{ html: hostile }]] } }).success, false);
+    assert.equal(ArtifactHostMessage.safeParse({ type: 'show', artifactKey: 'a', data: { ...data, comparisons: [{ column: 'a', kind: 'mean' }] } }).success, false);
     assert.equal(ArtifactPageMessage.safeParse({ type: 'ready' }).success, true);
     assert.equal(ArtifactPageMessage.safeParse({ type: 'generate' }).success, false);
   });
