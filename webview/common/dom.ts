@@ -1,7 +1,7 @@
 /**
  * The only way pages build DOM: text goes in as text nodes or `textContent`, values as properties, never through
  * an HTML parser. Provider strings (column names, levels, error messages) are therefore always shown as text.
- * (`test/unit/webview/noHtmlSinks.test.ts` fails the build if a page reaches for innerHTML and friends.)
+ * (`test/unit/webview/noHtmlSinks.test.ts` fails if a page reaches for an HTML-parsing sink.)
  */
 export type Child = Node | string | number | null | undefined | false;
 
