@@ -196,7 +196,10 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
       throw problem(400, 'simio_multipart_required', 'The multipart/form-data body could not be parsed');
     }
     const file = form.get('seed_file');
-    if (file === null || typeof file === 'string') throw problem(400, 'simio_missing_seed_file', 'The multipart body has no seed_file file part');
+    if (file === null || typeof file === 'string') {
+      const hint = form.has('file') ? " (a part named 'file' is not read: the guide's field is seed_file)" : '';
+      throw problem(400, 'simio_missing_seed_file', `The multipart body has no seed_file file part${hint}`);
+    }
     const format = seedFormatOf(file.name, file.type);
     if (!format) throw problem(415, 'simio_unsupported_seed_format', `Cannot read seed '${file.name}' (${file.type || 'no content type'}): the sandbox accepts CSV and Parquet`);
     const displayNameField = form.get('display_name');
