@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type * as DomModule from '../../../webview/common/dom';
 
 /** Just enough of a DOM to run ../../../webview/common/dom.ts: it records what the helper does to nodes. */
 class FakeText {
@@ -39,7 +40,7 @@ class FakeElement {
 }
 
 const hostile = '<img src=x onerror=alert(1)></td><script>alert(2)</script>';
-let dom: typeof import('../../../webview/common/dom');
+let dom: typeof DomModule;
 
 describe('page DOM helper', () => {
   before(async () => {
