@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type * as DomModule from '../../../webview/common/dom';
+import * as dom from '../../../webview/common/dom';
 
 /** Just enough of a DOM to run ../../../webview/common/dom.ts: it records what the helper does to nodes. */
 class FakeText {
@@ -40,12 +40,11 @@ class FakeElement {
 }
 
 const hostile = '<img src=x onerror=alert(1)></td><script>alert(2)</script>';
-let dom: typeof DomModule;
 
 describe('page DOM helper', () => {
-  before(async () => {
+  // dom.ts touches `document` only when called, so the fake can be installed after the import.
+  before(() => {
     (globalThis as Record<string, unknown>).document = { createElement: (tag: string) => new FakeElement(tag), createTextNode: (data: string) => new FakeText(data) };
-    dom = await import('../../../webview/common/dom');
   });
   after(() => {
     delete (globalThis as Record<string, unknown>).document;
