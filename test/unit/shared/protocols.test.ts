@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { z } from 'zod';
 import { ArtifactHostMessage, ArtifactPageMessage, isMiss } from '../../../src/shared/artifactPreviewProtocol';
 import { compareArtifact } from '../../../src/shared/compareArtifact';
 import { Scenario } from '../../../src/shared/scenario';
@@ -93,5 +96,12 @@ describe('artifact preview protocol', () => {
       { column: 'age', kind: 'range', min: 25, max: 44, achievedMin: 30, achievedMax: 50, outside: 1 },
     ]);
     assert.deepEqual(comparisons.map(isMiss), [false, true, true]);
+  });
+});
+
+describe('scenario file JSON schema', () => {
+  it('media/webview/simulacra-scenario.schema.json (for jsonValidation) is generated from the Scenario zod schema', () => {
+    const file = JSON.parse(readFileSync(path.resolve(__dirname, '../../../media/webview/simulacra-scenario.schema.json'), 'utf8'));
+    assert.deepEqual(file, z.toJSONSchema(Scenario, { io: 'input' }), 'regenerate: npx tsx -e "…z.toJSONSchema(Scenario, { io: \'input\' })…" > media/webview/simulacra-scenario.schema.json');
   });
 });
