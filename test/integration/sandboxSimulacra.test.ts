@@ -328,6 +328,16 @@ describe('sandbox Simulacra headless API', () => {
     assert.equal(retriedAgain.body.dataset_id, retried.body.dataset_id);
     assert.equal((await stats()).datasets_created, before.datasets_created + 3);
 
+    // The work happens, the response is lost on the way back: the retry with the same key gets that work, not more.
+    assert.equal((await control('POST', '/lose-responses', { path_prefix: '/v1/datasets' })).status, 201);
+    await assert.rejects(upload(token, seedForm(SEED_CSV), 'idem-ds-4'));
+    assert.equal((await stats()).datasets_created, before.datasets_created + 4, 'the lost attempt did create a dataset');
+    const recovered = await upload(token, seedForm(SEED_CSV), 'idem-ds-4');
+    assert.equal(recovered.status, 202);
+    assert.equal(recovered.headers.get('idempotent-replayed'), 'true');
+    assert.equal((await stats()).datasets_created, before.datasets_created + 4, 'the retry created nothing new');
+    assert.equal((await api(token, 'GET', `/v1/datasets/${recovered.body.dataset_id}`)).status, 200);
+
     const datasetId = String(first.body.dataset_id);
     const body = { row_count: 100, output_format: 'csv', wait_seconds: 20, conditions: GUIDE_CONDITIONS };
     const g1 = await generate(token, datasetId, body, 'idem-gen-1');

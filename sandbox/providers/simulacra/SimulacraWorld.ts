@@ -100,7 +100,9 @@ export class SimulacraWorld {
   readonly jobs = new Map<string, Job>();
   readonly artifactTokens = new Map<string, { generationId: string; expiresAt: number }>();
   readonly idempotency = new Map<string, StoredResponse>();
-  readonly stats = { signups_created: 0, claims_redeemed: 0, rotations: 0, datasets_created: 0, generations_created: 0, rows_generated: 0, idempotent_replays: 0 };
+  readonly stats = { signups_created: 0, claims_redeemed: 0, rotations: 0, datasets_created: 0, generations_created: 0, rows_generated: 0, idempotent_replays: 0, responses_lost: 0 };
+  /** Sandbox-only fault: POSTs under these path prefixes do their work, then lose the response (connection reset). */
+  readonly loseResponses: { pathPrefix: string; remaining: number }[] = [];
   /** Sandbox-only: approve new signups automatically this long after they arrive (undefined = wait for an operator). */
   autoApproveAfterMs: number | undefined;
 

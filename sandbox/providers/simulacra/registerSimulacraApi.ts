@@ -63,12 +63,29 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
     return body as Record<string, unknown>;
   };
 
+  /** Answers, unless a control route asked to lose this response after the work was done: then the status line
+   *  goes out and the connection is reset, so the client sees a network error although the work happened. */
+  const answerOrLose = (req: SandboxRequest, res: SandboxResponse, outcome: Outcome): void => {
+    const lose = world.loseResponses.find((l) => l.remaining > 0 && req.path.startsWith(l.pathPrefix));
+    if (!lose) {
+      res.json(outcome.status, outcome.body);
+      return;
+    }
+    lose.remaining--;
+    world.stats.responses_lost++;
+    res.raw.writeHead(outcome.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': 1_000_000 });
+    res.raw.flushHeaders();
+    const socket = req.raw.socket;
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+  };
+
   /** Same key + same request → the stored answer (no new work); same key + another request → 409; no key → new work. */
   const idempotent = async (req: SandboxRequest, res: SandboxResponse, scope: string, request: string, work: () => Promise<Outcome>): Promise<void> => {
     const key = req.header('idempotency-key');
     if (key === undefined) {
       const outcome = await work();
-      res.json(outcome.status, outcome.body);
+      answerOrLose(req, res, outcome);
       return;
     }
     if (key.length > P.maxIdempotencyKeyLength || !IDEMPOTENCY_KEY.test(key)) throw problem(400, 'simio_invalid_idempotency_key', `Idempotency-Key must be 1-${P.maxIdempotencyKeyLength} printable ASCII characters`);
@@ -96,7 +113,7 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
     try {
       const outcome = await promise;
       if (outcome.status < 300) world.idempotency.set(storeKey, { fingerprint, status: outcome.status, body: outcome.body, at: now() });
-      res.json(outcome.status, outcome.body);
+      answerOrLose(req, res, outcome);
     } finally {
       inflight.delete(storeKey);
     }

@@ -15,6 +15,7 @@ const AccountPatch = z.object({
   rows_used: z.number().int().min(0).optional(),
   storage_mode: z.enum(['managed', 'enterprise']).optional(),
 });
+const Lose = z.object({ path_prefix: z.string().startsWith('/'), count: z.number().int().min(1).max(100).optional() });
 const Settings = z.object({
   token_ttl_seconds: z.number().int().min(1).max(30 * 86_400).nullable().optional(),
   auto_approve_after_seconds: z.number().min(0).nullable().optional(),
@@ -83,6 +84,12 @@ export function registerSimulacraControl(router: Router, world: SimulacraWorld):
     if (patch.auto_approve_after_seconds !== undefined) world.autoApproveAfterMs = patch.auto_approve_after_seconds === null ? undefined : patch.auto_approve_after_seconds * 1000;
     world.advance();
     res.json(200, settingsView());
+  });
+
+  router.post(`${PREFIX}/lose-responses`, async (req, res) => {
+    const lose = await body(req, Lose);
+    world.loseResponses.push({ pathPrefix: lose.path_prefix, remaining: lose.count ?? 1 });
+    res.json(201, { lose_responses: world.loseResponses.filter((l) => l.remaining > 0).map((l) => ({ path_prefix: l.pathPrefix, remaining: l.remaining })) });
   });
 
   router.get(`${PREFIX}/stats`, (_req, res) => {
