@@ -102,15 +102,20 @@ export const schemaColumnSchema = z.looseObject({
   min: numberish,
   max: numberish,
   range: z.looseObject({ min: numberish, max: numberish }).nullish(),
+  /** The seed header this column was cleaned from (the name differs when cleaning normalised it). */
   original_name: optionalString,
+  source_name: optionalString,
 });
 export type SchemaColumnRaw = z.infer<typeof schemaColumnSchema>;
 
 export const datasetSchemaSchema = z.looseObject({
   dataset_id: optionalId,
   schema: z.array(schemaColumnSchema),
-  dropped_columns: z.array(z.string()).nullish(),
+  /** Shapes vary (names, or `{name, reason}`): kept raw; the cleaning report works from the seed file itself. */
+  dropped_columns: z.array(z.unknown()).nullish(),
+  dropped_levels: z.array(z.unknown()).nullish(),
   row_count: optionalNumber,
+  source_row_count: optionalNumber,
 });
 export type DatasetSchemaRaw = z.infer<typeof datasetSchemaSchema>;
 
@@ -147,6 +152,8 @@ export const generationSchema = z.looseObject({
   created_at: optionalString,
   completed_at: optionalString,
   expires_at: optionalString,
+  artifact_expires_at: optionalString,
+  partial_reason: optionalString,
   request_id: optionalString,
 });
 export type SimulacraGeneration = z.infer<typeof generationSchema>;

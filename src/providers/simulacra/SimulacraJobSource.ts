@@ -194,6 +194,7 @@ export class SimulacraJobSource {
     if (generation.rows_generated !== null && generation.rows_generated !== undefined) Object.assign(fields, { rowsGenerated: generation.rows_generated });
     if (generation.output_format) Object.assign(fields, { outputFormat: generation.output_format });
     if (generation.expires_at) Object.assign(fields, { expiresAt: generation.expires_at });
+    if (generation.partial_reason) Object.assign(fields, { partialReason: generation.partial_reason });
     return fields;
   }
 

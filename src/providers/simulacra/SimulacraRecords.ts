@@ -31,6 +31,8 @@ export interface GenerationRecord {
   readonly rowsRequested?: number;
   readonly rowsGenerated?: number;
   readonly outputFormat?: string;
+  /** The server's reason for a partial generation, when it gives one. */
+  readonly partialReason?: string;
   /** The last GET showed an artifact_url (the URL itself is never stored). */
   readonly hasArtifact: boolean;
   /** The scenario file's name, when it came from one. */
@@ -71,6 +73,7 @@ const generationSchema = z
     rowsRequested: optionalNumber,
     rowsGenerated: optionalNumber,
     outputFormat: optionalString,
+    partialReason: optionalString,
     hasArtifact: z.boolean().catch(false),
     scenarioName: optionalString,
     createdAt: z.string(),

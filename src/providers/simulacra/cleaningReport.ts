@@ -63,7 +63,7 @@ function looseKey(name: string): string {
 }
 
 /**
- * What cleaning did to the seed: renames (matched by the API's `original_name` when it sends one, else exactly, else
+ * What cleaning did to the seed: renames (matched by the API's `original_name`/`source_name` when it sends one, else exactly, else
  * by the guide's rule `name.replace("_", ".").lower()`, else ignoring punctuation), dropped columns and dropped levels.
  */
 export function buildCleaningReport(original: readonly OriginalColumn[], schema: DatasetSchema): CleaningReport {
@@ -83,7 +83,7 @@ export function buildCleaningReport(original: readonly OriginalColumn[], schema:
     }
   };
   for (const raw of schema.raw.schema) {
-    const source = raw.original_name;
+    const source = raw.original_name ?? raw.source_name;
     if (source && original.some((column) => column.name === source) && !originalOf.has(source)) {
       originalOf.set(source, raw.name);
       claimed.add(raw.name);

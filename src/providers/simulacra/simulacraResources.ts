@@ -117,6 +117,7 @@ export function toGenerationResource(record: GenerationRecord, now: number): Res
   details.push(['Dataset id', record.datasetId], ['Status', rawStatus]);
   if (rows) details.push(['Rows', rows]);
   if (partial) details.push(['Partial', 'The scenario was valid but fewer rows were feasible than requested; usage is billed on generated rows. Check the row count before using the artifact.']);
+  if (partial && record.partialReason) details.push(['Partial reason', record.partialReason]);
   if (record.outputFormat) details.push(['Format', record.outputFormat]);
   if (record.scenarioName) details.push(['Scenario', record.scenarioName]);
   details.push(['Created', record.createdAt]);
