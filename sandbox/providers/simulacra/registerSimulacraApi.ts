@@ -346,6 +346,7 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
       }
       return { url: s3.presignGet(generation.s3Key, P.artifactUrlMs / 1000), expiresAt };
     }
+    for (const [stale, grant] of world.artifactTokens) if (now() >= grant.expiresAt + P.retentionMs) world.artifactTokens.delete(stale);
     const token = world.ids.next('art_', 32);
     world.artifactTokens.set(token, { generationId: generation.id, expiresAt });
     return { url: `/v1/generations/${generation.id}/artifact?token=${token}`, expiresAt };
