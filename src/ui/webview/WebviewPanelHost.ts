@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import type { z } from 'zod';
 import type { Logger } from '../../core/log/Logger';
+import { describeMessage, filterPageMessage } from './filterPageMessage';
 import { createNonce, renderWebviewHtml } from './webviewHtml';
-
-/** A page message larger than this is dropped before parsing (SECURITY.md check 11). */
-export const MAX_PAGE_MESSAGE_CHARS = 1_000_000;
 /** Messages held while the page is not ready; the oldest go first (panels re-send their state on `ready` anyway). */
 const MAX_QUEUED_MESSAGES = 200;
 
@@ -109,32 +107,21 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
 
   private receive(raw: unknown): void {
     if (this.disposed) return;
-    const tag = describe(raw);
-    let size: number;
-    try {
-      size = JSON.stringify(raw)?.length ?? 0;
-    } catch {
-      size = Number.POSITIVE_INFINITY;
+    const result = filterPageMessage(raw, this.options.pageMessages);
+    switch (result.kind) {
+      case 'dropped':
+        this.options.log.warn(`webview ${this.options.bundle}: dropped an ${result.reason}`);
+        return;
+      case 'ready':
+        this.ready = true;
+        this.options.onReady();
+        for (const message of this.queue.splice(0)) this.post(message);
+        return;
+      case 'message':
+        void Promise.resolve()
+          .then(() => this.options.onMessage(result.message))
+          .catch((error: unknown) => this.options.log.error(`webview ${this.options.bundle}: handling ${describeMessage(raw)} failed`, error));
     }
-    if (size > MAX_PAGE_MESSAGE_CHARS) {
-      this.options.log.warn(`webview ${this.options.bundle}: dropped an oversized message (${tag}, ${size} characters)`);
-      return;
-    }
-    if (tag === 'ready') {
-      this.ready = true;
-      this.options.onReady();
-      for (const message of this.queue.splice(0)) this.post(message);
-      return;
-    }
-    const parsed = this.options.pageMessages.safeParse(raw);
-    if (!parsed.success) {
-      // The type only: the rest may be customer data (scenario values) and is not ours to log.
-      this.options.log.warn(`webview ${this.options.bundle}: dropped an invalid message (${tag}): ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.code}`).join(', ')}`);
-      return;
-    }
-    void Promise.resolve()
-      .then(() => this.options.onMessage(parsed.data))
-      .catch((error: unknown) => this.options.log.error(`webview ${this.options.bundle}: handling ${tag} failed`, error));
   }
 
   dispose(): void {
@@ -146,14 +133,4 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
     this.disposeEmitter.fire();
     this.disposeEmitter.dispose();
   }
-}
-
-/** A short, safe label for logs: the `type` when it is a plain short word, else the kind of value. */
-function describe(raw: unknown): string {
-  if (typeof raw === 'object' && raw !== null && 'type' in raw) {
-    const type = (raw as { type: unknown }).type;
-    if (typeof type === 'string' && /^[A-Za-z]{1,40}$/.test(type)) return type;
-    return 'unknown type';
-  }
-  return raw === null ? 'null' : typeof raw;
 }
