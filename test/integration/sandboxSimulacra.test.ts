@@ -169,18 +169,22 @@ describe('sandbox Simulacra headless API', () => {
     const up = await upload(token, seedForm(SEED_CSV), 'dataset-1');
     assert.equal(up.status, 202, up.text);
     assert.equal(up.body.status, 'training');
+    assert.equal(up.body.dataset_id, undefined, 'the SPSS quickstart would skip polling if a 202 carried dataset_id');
     const jobId = String(up.body.job_id);
-    const datasetId = String(up.body.dataset_id);
     assert.equal((await api(token, 'GET', `/v1/jobs/${jobId}`)).body.status, 'queued');
     advance(SECOND);
     const running = await api(token, 'GET', `/v1/jobs/${jobId}`);
     assert.equal(running.body.status, 'running');
     assert.equal(running.body.dataset_id, undefined);
-    expectProblem(await api(token, 'GET', `/v1/datasets/${datasetId}/schema`), 409, 'simio_dataset_not_ready');
+    const training = ((await api(token, 'GET', '/v1/datasets')).body.datasets as Json[]).find((d) => d.job_id === jobId) as Json;
+    assert.equal(training.status, 'training');
+    expectProblem(await api(token, 'GET', `/v1/datasets/${training.dataset_id}/schema`), 409, 'simio_dataset_not_ready');
+    expectProblem(await generate(token, String(training.dataset_id), { row_count: 10 }), 409, 'simio_dataset_not_ready');
     advance(12 * SECOND); // 800 rows: 5 s + 10 ms per row = 13 s
     const done = await api(token, 'GET', `/v1/jobs/${jobId}`);
     assert.equal(done.body.status, 'completed');
-    assert.equal(done.body.dataset_id, datasetId);
+    const datasetId = String(done.body.dataset_id);
+    assert.match(datasetId, /^ds_[A-Za-z0-9]+$/);
 
     const schema = await api(token, 'GET', `/v1/datasets/${datasetId}/schema`);
     assert.equal(schema.status, 200);
@@ -325,7 +329,7 @@ describe('sandbox Simulacra headless API', () => {
     const retried = await upload(token, seedForm(SEED_CSV), 'idem-ds-3');
     const retriedAgain = await upload(token, seedForm(SEED_CSV), 'idem-ds-3');
     assert.equal(retried.status, 202);
-    assert.equal(retriedAgain.body.dataset_id, retried.body.dataset_id);
+    assert.equal(retriedAgain.body.job_id, retried.body.job_id);
     assert.equal((await stats()).datasets_created, before.datasets_created + 3);
 
     // The work happens, the response is lost on the way back: the retry with the same key gets that work, not more.
@@ -336,7 +340,7 @@ describe('sandbox Simulacra headless API', () => {
     assert.equal(recovered.status, 202);
     assert.equal(recovered.headers.get('idempotent-replayed'), 'true');
     assert.equal((await stats()).datasets_created, before.datasets_created + 4, 'the retry created nothing new');
-    assert.equal((await api(token, 'GET', `/v1/datasets/${recovered.body.dataset_id}`)).status, 200);
+    assert.equal((await api(token, 'GET', `/v1/jobs/${recovered.body.job_id}`)).body.kind, 'training');
 
     const datasetId = String(first.body.dataset_id);
     const body = { row_count: 100, output_format: 'csv', wait_seconds: 20, conditions: GUIDE_CONDITIONS };

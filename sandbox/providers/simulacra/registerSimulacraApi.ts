@@ -252,7 +252,10 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
       world.datasets.set(dataset.id, dataset);
       world.jobs.set(dataset.jobId, { id: dataset.jobId, accountId: caller.account.id, kind: 'training', createdAt: now(), datasetId: dataset.id });
       world.stats.datasets_created++;
-      return { status: sync ? 201 : 202, body: datasetView(world, dataset) };
+      if (sync) return { status: 201, body: datasetView(world, dataset) };
+      // The guide's SPSS script takes a dataset_id in the upload answer as "trained, skip polling", so the 202 names
+      // only the job; /v1/jobs/{job_id} gives dataset_id once completed.
+      return { status: 202, body: { job_id: dataset.jobId, status: 'training', display_name: dataset.displayName, created_at: iso(dataset.createdAt) } };
     });
   });
 
