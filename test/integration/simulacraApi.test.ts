@@ -156,6 +156,21 @@ describe('Simulacra Request Access', () => {
     assert.equal(again.code, 'simio_claim_token_already_used');
     assert.equal(simulacraRequests((r) => r.path === '/v1/credential-claims').length, 2, 'each claim sent once');
     assert.equal((await stats()).claims_redeemed >= 1, true);
+
+    // Rotation: the same Idempotency-Key returns the same claim token without rotating again; the claim reveals the
+    // new secret, which mints tokens, while the old one no longer does.
+    const rotationsBefore = (await stats()).rotations;
+    const rotationKey = newKey('rotate');
+    const rotation = await authed.rotateCredential(rotationKey, signal());
+    const replay = await authed.rotateCredential(rotationKey, signal());
+    assert.equal(replay.credential_claim_token, rotation.credential_claim_token);
+    assert.equal((await stats()).rotations, rotationsBefore + 1);
+    const rotated = await api.claimCredential(rotation.credential_claim_token, signal());
+    assert.notEqual(rotated.client_secret, credential.clientSecret);
+    const renewed = client({ ...credential, clientSecret: rotated.client_secret }).api;
+    assert.equal((await rejection(renewed.getJob('job_doesnotexist', signal()))).status, 404);
+    const stale = await rejection(client(credential).api.getJob('job_doesnotexist', signal()));
+    assert.equal(stale.status, 401, stale.message);
   });
 });
 
@@ -185,6 +200,31 @@ describe('Simulacra datasets', () => {
       assert.deepEqual(report.renamed, [{ original: 'purchase_intent', cleaned: 'purchase.intent' }]);
       assert.deepEqual(report.unmatchedCleaned, []);
     }
+  });
+});
+
+describe('Simulacra dataset deletion', () => {
+  it('DELETE removes the dataset (then 404) and the record; its generations stay', async () => {
+    const { api } = client(devCredential());
+    const store = new JobStore();
+    const records = new SimulacraRecords(new InMemoryKeyValueStore(), 'acct');
+    const source = new SimulacraJobSource({ api, store, records, clock: sb.clock });
+    const upload = await api.uploadDataset({ filePath: SEED_CSV, waitSeconds: 60, idempotencyKey: newKey('del') }, signal());
+    await source.afterUpload(upload, { filePath: SEED_CSV });
+    const datasetId = upload.dataset_id ?? assert.fail('no dataset id');
+    assert.equal(store.get('simulacra', datasetId)?.status, 'succeeded');
+    const schema = await api.getSchema(datasetId, signal());
+    const generation = await api.createGeneration(datasetId, toGenerationRequest(guideScenario(schema, 100, 'csv'), { waitSeconds: 60 }), newKey('delgen'), signal());
+    await source.afterGeneration(datasetId, generation, toGenerationRequest(guideScenario(schema, 100, 'csv')));
+
+    await api.deleteDataset(datasetId, signal());
+    await source.afterDelete(datasetId);
+    assert.equal(store.get('simulacra', datasetId), undefined);
+    assert.ok(store.get('simulacra', generation.generation_id ?? ''));
+    const gone = await rejection(api.getSchema(datasetId, signal()));
+    assert.equal(gone.status, 404);
+    assert.equal(gone.code, 'simio_dataset_not_found');
+    assert.equal(simulacraProblem(gone)?.schemaRelated, false);
   });
 });
 
