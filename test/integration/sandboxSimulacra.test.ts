@@ -396,6 +396,10 @@ describe('sandbox Simulacra headless API', () => {
     const s3Requests = sandbox.requests.all().filter((r) => r.provider === 's3');
     assert.equal(s3Requests.length, 1);
     assert.equal(s3Requests[0].headers.authorization, undefined, 'no Authorization header reached customer storage');
+    // A client that forwards the bearer there (as the Python/R/Julia quickstarts would) still downloads — the presigned
+    // query is what the front checks — but the log shows the leak, which is what a client test asserts against.
+    await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer();
+    assert.ok(sandbox.requests.all().some((r) => r.provider === 's3' && String(r.headers.authorization ?? '').startsWith('Bearer ')));
     advance(16 * MINUTE);
     assert.equal((await fetch(url)).status, 403, 'the presigned URL expires with the managed 15-minute window');
   });
