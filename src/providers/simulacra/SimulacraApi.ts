@@ -218,7 +218,17 @@ const problems = new WeakMap<Error, SimulacraProblem>();
  */
 export function simulacraProblem(error: unknown): SimulacraProblem | undefined {
   if (!(error instanceof Error)) return undefined;
-  return problems.get(error);
+  const known = problems.get(error);
+  if (known) return known;
+  // An ApiError that did not pass through SimulacraApi.explain (a copy, another caller): the docs hang off its origin.
+  if (!ApiError.is(error) || error.provider !== 'simulacra' || !isServerCode(error.code)) return undefined;
+  let origin: string;
+  try {
+    origin = new URL(error.url).origin;
+  } catch {
+    return undefined;
+  }
+  return { code: error.code, docsUrl: `${origin}/errors/${encodeURIComponent(error.code)}`, requestId: error.requestId, schemaRelated: SCHEMA_CODE.test(error.code) };
 }
 
 /** Whether a code came from the server (not one the HTTP core derived: `http_404`, `network_…`, `timeout_…`). */

@@ -275,6 +275,49 @@ export const SCENARIO_JSON_SCHEMA = {
   additionalProperties: false,
 } as const;
 
+/**
+ * The scenario JSON Schema narrowed to one dataset's cleaned schema: column names and levels become the only allowed
+ * property names, so the editor completes them and flags unknown ones. Numeric ranges carry the learned range in
+ * their description (outside it is allowed: a feasibility warning, not an error).
+ */
+export function scenarioJsonSchemaFor(schema: DatasetSchema): Record<string, unknown> {
+  const categorical: Record<string, unknown> = {};
+  const numeric: Record<string, unknown> = {};
+  for (const column of schema.columns) {
+    if (column.type === 'categorical') {
+      categorical[column.name] = {
+        type: 'object',
+        properties: Object.fromEntries(column.levels.map((level) => [level, { type: 'number', minimum: 0, maximum: 1 }])),
+        additionalProperties: false,
+      };
+    } else if (column.type === 'numeric') {
+      numeric[column.name] = {
+        type: 'object',
+        description: column.min !== undefined || column.max !== undefined ? `Learned range ${column.min ?? '?'}–${column.max ?? '?'}.` : undefined,
+        required: ['min', 'max'],
+        properties: { min: { type: 'number' }, max: { type: 'number' } },
+        additionalProperties: false,
+      };
+    }
+  }
+  const base = SCENARIO_JSON_SCHEMA;
+  return {
+    ...base,
+    $id: undefined,
+    properties: {
+      ...base.properties,
+      dataset_id: schema.datasetId === undefined ? base.properties.dataset_id : { type: 'string', const: schema.datasetId },
+      conditions: {
+        ...base.properties.conditions,
+        properties: {
+          categorical: { ...base.properties.conditions.properties.categorical, properties: categorical, additionalProperties: false },
+          numeric: { ...base.properties.conditions.properties.numeric, properties: numeric, additionalProperties: false },
+        },
+      },
+    },
+  };
+}
+
 function describeType(column: SchemaColumn): string {
   return column.type === 'other' ? `of type ${column.rawType ?? 'unknown'}` : column.type;
 }

@@ -186,6 +186,12 @@ describe('SimulacraApi problem errors', () => {
     assert.deepEqual(simulacraProblem(error), { code: 'simio_unknown_condition_column', docsUrl: `${base}/errors/simio_unknown_condition_column`, requestId: 'rid_test_1', schemaRelated: true });
   });
 
+  it('derives the docs URL for a Simulacra ApiError that did not come through SimulacraApi', () => {
+    const error = new ApiError({ kind: 'http', method: 'GET', url: 'https://api.simulacra-data.com/v1/jobs/x', status: 404, code: 'simio_job_not_found', requestId: 'req_1', retryable: false, provider: 'simulacra' });
+    assert.deepEqual(simulacraProblem(error), { code: 'simio_job_not_found', docsUrl: 'https://api.simulacra-data.com/errors/simio_job_not_found', requestId: 'req_1', schemaRelated: false });
+    assert.equal(simulacraProblem(new ApiError({ kind: 'network', method: 'GET', url: 'https://api.simulacra-data.com/v1/jobs/x', code: 'network_econnreset', retryable: true, provider: 'simulacra' })), undefined);
+  });
+
   it('has no problem info for a bare status without a code', async () => {
     handler = (_req, res) => json(res, 404, {});
     const error = await rejection(api().getGeneration('gen_x', signal()));

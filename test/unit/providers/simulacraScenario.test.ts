@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { DatasetSchema } from '../../../src/providers/simulacra/SimulacraApi';
 import { toDatasetSchema } from '../../../src/providers/simulacra/SimulacraApi';
 import { resolveColumn } from '../../../src/providers/simulacra/columnNames';
-import { parseScenarioFile, SCENARIO_JSON_SCHEMA, scenarioFromTables, serializeScenario, toGenerationRequest, validateScenario, type Scenario } from '../../../src/providers/simulacra/scenario';
+import { parseScenarioFile, SCENARIO_JSON_SCHEMA, scenarioJsonSchemaFor, scenarioFromTables, serializeScenario, toGenerationRequest, validateScenario, type Scenario } from '../../../src/providers/simulacra/scenario';
 
 const rawColumns = [
   { name: 'age', type: 'numeric', min: 18, max: 65 },
@@ -125,5 +125,19 @@ describe('Simulacra scenario', () => {
   it('ships the JSON Schema constant as schemas/scenario.schema.json', () => {
     const file = JSON.parse(readFileSync('schemas/scenario.schema.json', 'utf8')) as unknown;
     assert.deepEqual(file, JSON.parse(JSON.stringify(SCENARIO_JSON_SCHEMA)));
+  });
+
+  it("narrows the JSON Schema to a dataset's columns and levels", () => {
+    const narrowed = JSON.parse(JSON.stringify(scenarioJsonSchemaFor(schema))) as {
+      properties: { dataset_id: { const: string }; conditions: { properties: { categorical: { properties: Record<string, { properties: Record<string, unknown> }>; additionalProperties: boolean }; numeric: { properties: Record<string, { description: string; required: string[] }> } } } };
+    };
+    const conditions = narrowed.properties.conditions.properties;
+    assert.deepEqual(Object.keys(conditions.categorical.properties), ['segment', 'channel']);
+    assert.deepEqual(Object.keys(conditions.categorical.properties.segment.properties), ['Value', 'Mainstream', 'Premium']);
+    assert.equal(conditions.categorical.additionalProperties, false);
+    assert.deepEqual(Object.keys(conditions.numeric.properties), ['age', 'purchase.intent']);
+    assert.deepEqual(conditions.numeric.properties.age.required, ['min', 'max']);
+    assert.match(conditions.numeric.properties.age.description, /18–65/);
+    assert.equal(narrowed.properties.dataset_id.const, 'ds_1');
   });
 });
