@@ -56,3 +56,19 @@ export type Scenario = z.infer<typeof Scenario>;
 export function emptyScenario(datasetId?: string): Scenario {
   return { version: 1, ...(datasetId ? { datasetId } : {}), conditions: { categorical: [], numeric: [] }, rowCount: 1000, format: 'csv' };
 }
+
+/** Reads a saved scenario file (untrusted: it may come from anywhere); throws an Error that says what is wrong. */
+export function parseScenarioFile(text: string): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`The scenario file is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = Scenario.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`The file is not a Sim Cloud scenario (version 1): ${where.join('; ')}`);
+  }
+  return parsed.data;
+}

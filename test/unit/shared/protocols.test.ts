@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { ArtifactHostMessage, ArtifactPageMessage, isMiss } from '../../../src/shared/artifactPreviewProtocol';
 import { compareArtifact } from '../../../src/shared/compareArtifact';
-import { Scenario } from '../../../src/shared/scenario';
+import { parseScenarioFile, Scenario } from '../../../src/shared/scenario';
 import { SchemaHostMessage, SchemaPageMessage, SchemaPageState } from '../../../src/shared/simulacraPanelProtocol';
 
 const hostile = '<img src=x onerror=alert(1)></script>';
@@ -103,5 +103,14 @@ describe('scenario file JSON schema', () => {
   it('media/webview/simulacra-scenario.schema.json (for jsonValidation) is generated from the Scenario zod schema', () => {
     const file = JSON.parse(readFileSync(path.resolve(__dirname, '../../../media/webview/simulacra-scenario.schema.json'), 'utf8'));
     assert.deepEqual(file, z.toJSONSchema(Scenario, { io: 'input' }), 'regenerate: npx tsx -e "…z.toJSONSchema(Scenario, { io: \'input\' })…" > media/webview/simulacra-scenario.schema.json');
+  });
+});
+
+describe('scenario files', () => {
+  it('reads a saved scenario and says what is wrong with anything else', () => {
+    const scenario = { version: 1, datasetId: 'ds_1', ...request };
+    assert.deepEqual(parseScenarioFile(JSON.stringify(scenario)), scenario);
+    assert.throws(() => parseScenarioFile('{'), /not valid JSON/);
+    assert.throws(() => parseScenarioFile(JSON.stringify({ ...scenario, rowCount: -1 })), /not a Sim Cloud scenario \(version 1\): rowCount/);
   });
 });
