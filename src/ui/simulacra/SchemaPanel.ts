@@ -20,13 +20,13 @@ export interface SchemaPanelCallbacks {
    * The page's request, already checked against this panel's schema. Resolve once the generation is submitted (or
    * finished); report progress with `postGenerationUpdate`. Build the API body with `toGenerationBody(request)`.
    */
-  onGenerate(request: GenerationRequest): Promise<void>;
+  onGenerate(request: GenerationRequest): PromiseLike<unknown> | unknown;
   /** Save to a file of the user's choice (a save dialog); the scenario holds no secrets. */
-  onSaveScenario(scenario: Scenario): Promise<void> | void;
+  onSaveScenario(scenario: Scenario): PromiseLike<unknown> | unknown;
   /** Let the user pick a scenario file; parse it with `Scenario` (zod); undefined when cancelled. */
-  onLoadScenario(): Promise<Scenario | undefined>;
+  onLoadScenario(): PromiseLike<Scenario | undefined>;
   /** Open `https://api.simulacra-data.com/errors/{code}` (the code is already limited to [A-Za-z0-9_.-]). */
-  onOpenErrorDocs(code: string): Promise<void> | void;
+  onOpenErrorDocs(code: string): PromiseLike<unknown> | unknown;
 }
 
 export interface SchemaPanelRestore {
@@ -174,7 +174,7 @@ export class SchemaPanel implements vscode.Disposable {
     }
   }
 
-  private async run(requestId: string | undefined, work: () => Promise<void> | void, context: string): Promise<void> {
+  private async run(requestId: string | undefined, work: () => PromiseLike<unknown> | unknown, context: string): Promise<void> {
     try {
       await work();
     } catch (error) {
