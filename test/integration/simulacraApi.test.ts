@@ -344,4 +344,14 @@ describe('Simulacra problem errors', () => {
     assert.ok(!error.message.includes(jwt));
     assert.equal(sb.requests.all().filter((r) => r.provider === 'simulacraAuth').length, 0);
   });
+
+  it('a wrong client secret is refused by the token server, worded as such, without a Simulacra docs link', async () => {
+    const { api } = client({ ...devCredential(), clientSecret: 'x'.repeat(64) });
+    const error = await rejection(api.getJob('job_x', signal()));
+    assert.equal(error.status, 401);
+    assert.match(error.message, /token server refused the client credentials/);
+    assert.equal(simulacraProblem(error), undefined);
+    assert.ok(!error.message.includes('x'.repeat(64)));
+    assert.equal(simulacraRequests(() => true).length, 0, 'nothing reached the API');
+  });
 });

@@ -221,7 +221,7 @@ export function simulacraProblem(error: unknown): SimulacraProblem | undefined {
   const known = problems.get(error);
   if (known) return known;
   // An ApiError that did not pass through SimulacraApi.explain (a copy, another caller): the docs hang off its origin.
-  if (!ApiError.is(error) || error.provider !== 'simulacra' || !isServerCode(error.code)) return undefined;
+  if (!ApiError.is(error) || error.provider !== 'simulacra' || !isServerCode(error.code) || !error.code.startsWith('simio_')) return undefined;
   let origin: string;
   try {
     origin = new URL(error.url).origin;
@@ -404,11 +404,14 @@ export class SimulacraApi {
   /** Adds the problem's docs URL and next step to the message, and remembers the code for simulacraProblem(). */
   private explain(error: unknown): unknown {
     if (!ApiError.is(error) || (error.kind !== 'http' && error.kind !== 'deadline')) return error;
-    const serverCode = isServerCode(error.code);
+    // The token server (Auth0) has its own codes (`access_denied`): they are not in Simulacra's error catalog.
+    const fromApi = isSameOrigin(error.url, new URL(this.baseUrl).origin);
+    const serverCode = fromApi && isServerCode(error.code);
     const docsUrl = serverCode ? this.errorDocsUrl(error.code) : undefined;
     const schemaRelated = serverCode && SCHEMA_CODE.test(error.code);
     const steps: string[] = [];
     if (schemaRelated) steps.push('Rebuild the conditions from the cleaned schema (Open Schema Inspector): original seed names may have been normalised, and rare levels dropped.');
+    else if (!fromApi && (error.status === 401 || error.status === 403)) steps.push('The token server refused the client credentials: check the client id, the client secret (the claimed secret, not a JWT) and the audience setting.');
     else if (error.status === 401) steps.push('The bearer token was not accepted: check the client id and secret (the secret, not a JWT), and that the audience is the API URL.');
     else if (error.status === 402) steps.push("The request exceeds your company's row subscription or request cap.");
     if (docsUrl) steps.push(`Cause, fix and retryability: ${docsUrl}`);
