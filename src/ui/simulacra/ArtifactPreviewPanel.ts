@@ -5,6 +5,7 @@ import {
   ArtifactPageMessage,
   ArtifactPageState,
   ArtifactPreviewData,
+  MAX_PREVIEW_COLUMNS,
   MAX_PREVIEW_ROWS,
   type ArtifactHostMessage,
 } from '../../shared/artifactPreviewProtocol';
@@ -76,9 +77,14 @@ export class ArtifactPreviewPanel implements vscode.Disposable {
     this.host.dispose();
   }
 
-  /** Trims to the preview limits and checks the data with the same schema the page uses, so a mistake shows here. */
+  /**
+   * Trims to the preview limits (rows, columns, very long cells; NaN and ±Infinity shown as text) and checks the data
+   * with the same schema the page uses, so a mistake shows here rather than as a blank page.
+   */
   private static showMessage(artifactKey: string, data: ArtifactPreviewData, log: Logger): ArtifactHostMessage {
-    const trimmed = { ...data, rows: data.rows.slice(0, MAX_PREVIEW_ROWS) };
+    const columns = data.columns.slice(0, MAX_PREVIEW_COLUMNS).map((name) => clip(name, 1000));
+    const rows = data.rows.slice(0, MAX_PREVIEW_ROWS).map((row) => row.slice(0, MAX_PREVIEW_COLUMNS).map(previewCell));
+    const trimmed = { ...data, columns, rows };
     const parsed = ArtifactPreviewData.safeParse(trimmed);
     if (!parsed.success) {
       log.error(`artifact preview data is invalid: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')} ${i.code}`).join(', ')}`);
@@ -86,4 +92,15 @@ export class ArtifactPreviewPanel implements vscode.Disposable {
     }
     return { type: 'show', artifactKey, data: parsed.data };
   }
+}
+
+const MAX_CELL_CHARS = 10_000;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function previewCell(cell: string | number | null): string | number | null {
+  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : String(cell);
+  return typeof cell === 'string' ? clip(cell, MAX_CELL_CHARS) : cell;
 }
