@@ -60,6 +60,17 @@ export class ProviderClientFactory {
     return new ClientCredentialsTokenSource(config, this.tokenClient, this.clock, this.redactor);
   }
 
+  /** A client with no credential for a provider's open endpoints (Simulacra's access request and claim). */
+  publicClient(provider: ProviderId, baseUrl: string): HttpClient {
+    const key = `public:${provider}:${baseUrl}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = this.newClient(provider, baseUrl, undefined, undefined);
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
   storageClient(provider: ProviderId): HttpClient {
     let client = this.storage.get(provider);
     if (!client) {
