@@ -20,6 +20,7 @@ import { JobCommands, DETAILS_SCHEME } from './ui/jobs/JobCommands';
 import { JobLogChannels } from './ui/jobs/JobLogChannels';
 import { JobNotifier } from './ui/jobs/JobNotifier';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
+import { registerSimulacra } from './ui/simulacra/registerSimulacra';
 import { uploadSettings } from './ui/settings/uploadSettings';
 
 /** Set by the esbuild banner and footer around the bundle; absent when running from sources in tests. */
@@ -50,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     showLog: (resource) => logChannels.show(resource),
   });
   context.subscriptions.push(store, tree, view, logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
+  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, log });
   const simulacrum = registerSimulacrum({
     context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log,
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
@@ -74,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerCommand('simcloud.jobs.refresh', log, async () => {
       await accounts.refresh();
       simulacrum.refresh();
+      simulacra.refresh();
     }),
     registerCommand('simcloud.job.cancel', log, (node) => jobCommands.cancel(node)),
     registerCommand('simcloud.job.complete', log, (node) => jobCommands.complete(node)),

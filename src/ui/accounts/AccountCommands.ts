@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { explainSecretMistake } from '../../providers/simulacra/secretMistake';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { StoredCredential } from '../../core/accounts/CredentialRepository';
 import type { CredentialVerifier } from '../../core/accounts/CredentialVerifier';
@@ -81,7 +82,8 @@ export class AccountCommands {
       totalSteps: 2,
       prompt: vscode.l10n.t('Client secret for {0}. It is kept in VS Code secret storage.', clientId),
       password: true,
-      validate: validateSecret,
+      // The guide's most common mistake: pasting the access token (a JWT) where the secret goes.
+      validate: (value) => validateSecret(value) ?? explainSecretMistake(value),
     });
     if (clientSecret === undefined) return undefined;
     return { kind: 'clientCredentials', clientId, clientSecret };
