@@ -255,7 +255,8 @@ export class SimulacraCommands {
 
   private async previewFile(resource: Resource, filePath: string): Promise<void> {
     const table = await readTable(filePath, { maxRows: 10_000 });
-    const scenario = this.deps.state.get<unknown>(scenarioKey(resource.id));
+    const jobId = (resource.raw as { jobId?: unknown } | undefined)?.jobId;
+    const scenario = this.deps.state.get<unknown>(scenarioKey(resource.id)) ?? (typeof jobId === 'string' ? this.deps.state.get<unknown>(scenarioKey(`job:${jobId}`)) : undefined);
     const parsed = Scenario.safeParse(scenario);
     const rows = table.rows.map((row) => row.map((cell): Cell => (typeof cell === 'boolean' ? String(cell) : cell)));
     const requested = connectionRows(resource);
@@ -278,24 +279,21 @@ export class SimulacraCommands {
     const body = toGenerationBody(request);
     // One key per Generate press: the HTTP client's retries replay the first answer instead of generating twice.
     const idempotencyKey = randomUUID();
-    try {
-      const response = await connection.api.createGeneration(datasetId, body, idempotencyKey, connection.signal);
-      const resource = await connection.source.afterGeneration(datasetId, response, body);
-      const key = resource?.id ?? response.generation_id ?? response.job_id ?? idempotencyKey;
-      await this.deps.state.update(scenarioKey(key), { version: 1, datasetId, ...request } satisfies Scenario);
-      panel.postGenerationUpdate({
-        status: response.status ?? 'processing',
-        rowsGenerated: response.rows_generated ?? 0,
-        rowCount: body.row_count,
-        partial: response.status === 'partial',
-        ...(response.generation_id ? { generationId: response.generation_id } : {}),
-      });
-      this.deps.session.refresh();
-      if (resource) void this.deps.reveal(resource);
-    } catch (error) {
-      panel.showError(error);
-      throw error;
-    }
+    // A failure here is shown in the panel (with code and request id) and logged by SchemaPanel.
+    const response = await connection.api.createGeneration(datasetId, body, idempotencyKey, connection.signal);
+    const resource = await connection.source.afterGeneration(datasetId, response, body);
+    // Kept for Preview (targets vs achieved) under every id the generation may be known by: its job's until it has one.
+    const keys = new Set([resource?.id, response.generation_id, response.job_id ? `job:${response.job_id}` : undefined].filter((k): k is string => Boolean(k)));
+    for (const key of keys) await this.deps.state.update(scenarioKey(key), { version: 1, datasetId, ...request } satisfies Scenario);
+    panel.postGenerationUpdate({
+      status: response.status ?? 'processing',
+      rowsGenerated: response.rows_generated ?? 0,
+      rowCount: body.row_count,
+      partial: response.status === 'partial',
+      ...(response.generation_id ? { generationId: response.generation_id } : {}),
+    });
+    this.deps.session.refresh();
+    if (resource) void this.deps.reveal(resource);
   }
 
   private async cleaningFor(fileName: string | undefined, schema: DatasetSchema): Promise<PanelCleaning | undefined> {
