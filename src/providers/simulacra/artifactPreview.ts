@@ -61,10 +61,10 @@ export function computePreview(table: Table, scenario: Scenario, options: { samp
       counts.set(level, (counts.get(level) ?? 0) + 1);
     }
     const targeted = Object.keys(targets);
-    const others = [...counts.keys()].filter((level) => !(level in targets)).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
+    const others = [...counts.keys()].filter((level) => !Object.hasOwn(targets, level)).sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
     const levels = [...targeted, ...others].map((level): LevelShare => {
       const count = counts.get(level) ?? 0;
-      return { level, count, achieved: present === 0 ? 0 : count / present, ...(level in targets ? { target: targets[level] } : {}) };
+      return { level, count, achieved: present === 0 ? 0 : count / present, ...(Object.hasOwn(targets, level) ? { target: targets[level] } : {}) };
     });
     return { column, levels, missingColumn: false };
   });

@@ -107,7 +107,7 @@ export function validateScenario(scenario: Scenario, schema: DatasetSchema, limi
 
   for (const [name, range] of Object.entries(scenario.conditions.numeric)) {
     const path = `conditions.numeric.${name}`;
-    if (scenario.conditions.categorical[name] !== undefined) add('error', 'column_twice', path, `Column "${name}" has both categorical targets and a numeric range.`);
+    if (Object.hasOwn(scenario.conditions.categorical, name)) add('error', 'column_twice', path, `Column "${name}" has both categorical targets and a numeric range.`);
     const column = columns.get(name);
     if (!column) {
       unknownColumn('numeric', name);
@@ -170,9 +170,12 @@ export interface NumericRange {
 /** The quickstarts' data-frame form (rows of targets and ranges) grouped into the condition object, order kept. */
 export function scenarioFromTables(targets: readonly CategoricalTarget[], ranges: readonly NumericRange[], options: { row_count: number; output_format?: OutputFormat; seed?: number; dataset_id?: string }): Scenario {
   const categorical: Record<string, Record<string, number>> = {};
-  for (const target of targets) (categorical[target.column] ??= {})[target.level] = target.target_share;
+  for (const target of targets) {
+    if (!Object.hasOwn(categorical, target.column)) setOwn(categorical, target.column, {});
+    setOwn(categorical[target.column], target.level, target.target_share);
+  }
   const numeric: Record<string, { min: number; max: number }> = {};
-  for (const range of ranges) numeric[range.column] = { min: range.min, max: range.max };
+  for (const range of ranges) setOwn(numeric, range.column, { min: range.min, max: range.max });
   return { dataset_id: options.dataset_id, row_count: options.row_count, output_format: options.output_format ?? 'parquet', seed: options.seed, conditions: { categorical, numeric } };
 }
 
@@ -219,10 +222,9 @@ export function parseScenarioFile(text: string, schema?: DatasetSchema, limits?:
     output_format: data.output_format as OutputFormat,
     seed: data.seed,
     wait_seconds: data.wait_seconds,
-    conditions: {
-      categorical: data.conditions.categorical as Record<string, Record<string, number>>,
-      numeric: data.conditions.numeric as Record<string, { min: number; max: number }>,
-    },
+    // From the parsed JSON itself, not zod's copy: a record key like `__proto__` is an own property in JSON.parse's
+    // output but would be lost (assigned as a prototype) in a copy built by assignment.
+    conditions: ownConditions(json),
   };
   if (!schema) return { scenario, validation: validateScenario(scenario, { columns: shapeOnlyColumns(scenario), raw: { schema: [] } }, limits) };
   return { scenario, validation: validateScenario(scenario, schema, limits) };
@@ -285,19 +287,19 @@ export function scenarioJsonSchemaFor(schema: DatasetSchema): Record<string, unk
   const numeric: Record<string, unknown> = {};
   for (const column of schema.columns) {
     if (column.type === 'categorical') {
-      categorical[column.name] = {
+      setOwn(categorical, column.name, {
         type: 'object',
         properties: Object.fromEntries(column.levels.map((level) => [level, { type: 'number', minimum: 0, maximum: 1 }])),
         additionalProperties: false,
-      };
+      });
     } else if (column.type === 'numeric') {
-      numeric[column.name] = {
+      setOwn(numeric, column.name, {
         type: 'object',
         description: column.min !== undefined || column.max !== undefined ? `Learned range ${column.min ?? '?'}–${column.max ?? '?'}.` : undefined,
         required: ['min', 'max'],
         properties: { min: { type: 'number' }, max: { type: 'number' } },
         additionalProperties: false,
-      };
+      });
     }
   }
   const base = SCENARIO_JSON_SCHEMA;
@@ -316,6 +318,34 @@ export function scenarioJsonSchemaFor(schema: DatasetSchema): Record<string, unk
       },
     },
   };
+}
+
+/**
+ * Column and level names come from the provider or a file and may be anything, `__proto__` included: an own property
+ * is defined rather than assigned, so such a name becomes a key instead of replacing a prototype.
+ */
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function ownConditions(json: unknown): Scenario['conditions'] {
+  const conditions = ownObject(ownObject(json).conditions);
+  const categorical: Record<string, Record<string, number>> = {};
+  for (const [column, levels] of Object.entries(ownObject(conditions.categorical))) {
+    const copy: Record<string, number> = {};
+    for (const [level, share] of Object.entries(ownObject(levels))) setOwn(copy, level, share as number);
+    setOwn(categorical, column, copy);
+  }
+  const numeric: Record<string, { min: number; max: number }> = {};
+  for (const [column, range] of Object.entries(ownObject(conditions.numeric))) {
+    const { min, max } = ownObject(range);
+    setOwn(numeric, column, { min: min as number, max: max as number });
+  }
+  return { categorical, numeric };
+}
+
+function ownObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function describeType(column: SchemaColumn): string {
@@ -339,7 +369,7 @@ function summarise(issues: ScenarioIssue[]): ScenarioValidation {
 function shapeOnlyColumns(scenario: Scenario): SchemaColumn[] {
   const categorical = Object.entries(scenario.conditions.categorical).map(([name, levels]): SchemaColumn => ({ name, type: 'categorical', levels: Object.keys(levels) }));
   const numeric = Object.keys(scenario.conditions.numeric)
-    .filter((name) => scenario.conditions.categorical[name] === undefined)
+    .filter((name) => !Object.hasOwn(scenario.conditions.categorical, name))
     .map((name): SchemaColumn => ({ name, type: 'numeric', levels: [] }));
   return [...categorical, ...numeric];
 }

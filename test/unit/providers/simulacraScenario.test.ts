@@ -140,4 +140,19 @@ describe('Simulacra scenario', () => {
     assert.match(conditions.numeric.properties.age.description, /18–65/);
     assert.equal(narrowed.properties.dataset_id.const, 'ds_1');
   });
+
+  it('keeps hostile column and level names (__proto__, constructor, toString) as plain keys, never prototypes', () => {
+    const hostile = toDatasetSchema({ schema: [{ name: '__proto__', type: 'categorical', levels: ['toString', 'a'] }, { name: 'constructor', type: 'numeric', min: 0, max: 9 }] });
+    const text = '{"row_count":1,"conditions":{"categorical":{"__proto__":{"toString":0.5}},"numeric":{"constructor":{"min":1,"max":2}}}}';
+    const loaded = parseScenarioFile(text, hostile);
+    assert.deepEqual(loaded.validation.issues, []);
+    assert.equal(JSON.stringify(toGenerationRequest(loaded.scenario as Scenario).conditions), '{"categorical":{"__proto__":{"toString":0.5}},"numeric":{"constructor":{"min":1,"max":2}}}');
+    const built = scenarioFromTables([{ column: '__proto__', level: 'toString', target_share: 0.3 }], [{ column: 'constructor', min: 1, max: 2 }], { row_count: 3 });
+    assert.equal(JSON.stringify(built.conditions), '{"categorical":{"__proto__":{"toString":0.3}},"numeric":{"constructor":{"min":1,"max":2}}}');
+    assert.deepEqual(validateScenario(built, hostile).issues, []);
+    assert.equal(({} as Record<string, unknown>).toString, Object.prototype.toString);
+    const narrowed = JSON.parse(JSON.stringify(scenarioJsonSchemaFor(hostile))) as { properties: { conditions: { properties: { categorical: { properties: object }; numeric: { properties: object } } } } };
+    assert.deepEqual(Object.keys(narrowed.properties.conditions.properties.categorical.properties), ['__proto__']);
+    assert.deepEqual(Object.keys(narrowed.properties.conditions.properties.numeric.properties), ['constructor']);
+  });
 });
