@@ -42,6 +42,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private readonly resourceNodes = new Map<string, ResourceNode>();
   private readonly problems = new Map<ProviderId, { text: string; detail?: string; signIn?: boolean }>();
   private readonly subscriptions: { dispose(): void }[] = [];
+  private readonly activeShown = new Map<ProviderId, number>();
   /** Whether the last root listing was empty (welcome content showing): then only a full refresh can add nodes. */
   private showingWelcome = true;
 
@@ -128,6 +129,9 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       return;
     }
     for (const resource of change.changed) this.changed.fire(this.resourceNode(provider, resource.id));
+    // The provider row shows "N active": redraw it when that number moved.
+    const active = this.store.activeCount(provider);
+    if (this.activeShown.get(provider) !== active) this.changed.fire(this.providerNode(provider));
   }
 
   private providerNode(provider: ProviderId): ProviderNode {
@@ -145,6 +149,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       const count = this.store.roots(status.provider).length;
       item.collapsibleState = count > 0 || this.problems.has(status.provider) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
       const active = this.store.activeCount(status.provider);
+      this.activeShown.set(status.provider, active);
       if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;
     }
     return item;

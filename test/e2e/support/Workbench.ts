@@ -96,7 +96,12 @@ export class Workbench {
   async runCommand(label: string): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.quickInputBox();
-    await input.waitFor();
+    if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+      // Focus inside a webview keeps F1 from the workbench: move it to the side bar's title, then try again.
+      await this.page.locator('.part.sidebar .composite.title').first().click();
+      await this.page.keyboard.press('F1');
+      await input.waitFor();
+    }
     await input.fill(`>${label}`);
     // The row's aria-label is the command's label, followed by ", <keybinding>" when it has one.
     const quoted = JSON.stringify(label);
