@@ -72,7 +72,9 @@ export function parseErrorBody(status: number, bodyText: string | undefined): Er
   const problem = problemSchema.safeParse(json);
   if (problem.success && (problem.data.type !== undefined || problem.data.title !== undefined || problem.data.status !== undefined)) {
     const { type, title, detail, code, request_id } = problem.data;
-    return compact({ code: stableCode(code) ?? codeFromType(type) ?? fallback.code, message: detail ?? title, title, type, requestId: request_id });
+    // Both halves: the title names the class of failure ("Unknown condition column"), the detail this occurrence.
+    const message = title && detail && !detail.toLowerCase().startsWith(title.toLowerCase()) ? `${title}: ${detail}` : (detail ?? title);
+    return compact({ code: stableCode(code) ?? codeFromType(type) ?? fallback.code, message, title, type, requestId: request_id });
   }
 
   const bare = bareSchema.safeParse(json);

@@ -15,7 +15,7 @@ describe('parseErrorBody', () => {
     });
     assert.deepEqual(parseErrorBody(403, body), {
       code: 'simio_forbidden',
-      message: 'Missing scope datasets:write',
+      message: 'Forbidden: Missing scope datasets:write',
       title: 'Forbidden',
       type: 'https://api.simulacra-data.com/errors/simio_forbidden',
       requestId: 'req_abc',
