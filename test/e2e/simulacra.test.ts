@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { screenshot, withFailureScreenshot } from './support/artifacts';
-import { startSession, type E2eSession } from './support/session';
+import { screenshot } from './support/artifacts';
+import { journey } from './support/journey';
 
 const SEED = readFileSync(path.join(__dirname, '..', 'fixtures', 'simulacra', 'seed.csv'), 'utf8');
 const HOSTILE_LEVEL = '<img src=x onerror=alert(1)>';
@@ -42,54 +42,19 @@ async function addCondition(frame: Frame, column: string): Promise<void> {
 }
 
 describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
-  let session: E2eSession;
-  let failed = false;
+  const { step, control, advance, session: current } = journey('simulacra', {
+    storage: false,
+    speed: 0,
+    workspaceFiles: { 'data/seed.csv': SEED, 'README.md': '# survey analysis\n' },
+    settings: { 'simcloud.jobs.pollIntervalSeconds': 1 },
+  });
   let generationId = '';
 
-  before(async () => {
-    session = await startSession({
-      storage: false,
-      speed: 0,
-      workspaceFiles: { 'data/seed.csv': SEED, 'README.md': '# survey analysis\n' },
-      settings: { 'simcloud.jobs.pollIntervalSeconds': 1 },
-    });
-  });
 
-  after(async () => {
-    if (session && failed) {
-      console.error(`# page errors:\n${session.pageErrors.slice(-20).join('\n')}`);
-      console.error(`# Sim Cloud log (tail):\n${session.simCloudLog().split('\n').slice(-40).join('\n')}`);
-    }
-    await session?.close();
-  });
-
-  const step = (name: string, body: () => Promise<void>) =>
-    it(name, { timeout: 240_000 }, async () => {
-      try {
-        await withFailureScreenshot(session?.page, `simulacra-${name.replace(/\s+/g, '-').slice(0, 50)}`, body);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
-
-  const control = async <T>(pathname: string, init?: { method?: string; body?: unknown }): Promise<T> => {
-    const response = await fetch(new URL(pathname, session.sandbox.urls.control), {
-      method: init?.method ?? 'GET',
-      headers: init?.body === undefined ? {} : { 'content-type': 'application/json' },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    assert.ok(response.ok, `${pathname}: HTTP ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const advance = async (ms: number) => {
-    session.sandbox.clock.advance(ms);
-    await session.workbench.runCommand('Sim Cloud: Refresh');
-  };
-  const simulacraRow = (label: RegExp) => session.workbench.treeRow(label);
+  const simulacraRow = (label: RegExp) => current().workbench.treeRow(label);
 
   step('requests access, and once approved claims the one-time secret and is signed in', async () => {
-    const { workbench, codeServer, page } = session;
+    const { workbench, codeServer, page } = current();
     await workbench.open(codeServer.url);
     await workbench.openSimCloud();
     await workbench.runCommand('Sim Cloud: Request Access to Simulacra…');
@@ -113,14 +78,15 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('uploads the seed from the Explorer context menu and watches it train', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     await workbench.runCommand('View: Show Explorer');
     const data = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*data\s*$/ });
     await data.first().click();
     const seed = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*seed\.csv\s*$/ });
     await seed.first().waitFor();
     await workbench.contextMenu(seed.first(), 'Upload Seed Dataset to Simulacra…');
-    await workbench.acceptInput('Quickstart seed');
+    await (await workbench.inputBox('Upload Seed Dataset to Simulacra')).fill('Quickstart seed');
+    await workbench.acceptInput();
     await workbench.notification(/Uploaded Quickstart seed|Quickstart seed is trained/).waitFor({ timeout: 60_000 });
     await workbench.openSimCloud();
     const dataset = simulacraRow(/^\s*Quickstart seed/);
@@ -132,7 +98,7 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('opens the schema inspector, which shows purchase.intent renamed from purchase_intent', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     await workbench.contextMenu(simulacraRow(/^\s*Quickstart seed/), 'Open Schema Inspector');
     const frame = await webviewFrame(page, 'Cleaned schema');
     await frame.locator('table code', { hasText: /^purchase\.intent$/ }).first().waitFor();
@@ -142,7 +108,7 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
   });
 
   step("builds the guide's scenario in the webview, generates 2,000 rows, and downloads them", async () => {
-    const { workbench, page, codeServer } = session;
+    const { workbench, page, codeServer } = current();
     const frame = await webviewFrame(page, 'Cleaned schema');
     await addCondition(frame, 'segment');
     await fillField(frame, 'Premium', '55');
@@ -169,7 +135,8 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
     await advance(5_000);
     await advance(5_000);
     await generation.first().waitFor();
-    await workbench.waitForRowDescription(generation.first(), /^(completed|partial)/i, 60_000);
+    const described = await workbench.waitForRowDescription(generation.first(), /^(completed|partial).*\d of [\d,]+ rows/i, 60_000);
+    const rowsGenerated = Number(/([\d,]+) of [\d,]+ rows/.exec(described)?.[1].replace(/,/g, ''));
     generationId = ((await generation.first().locator('.label-name').textContent()) ?? '').trim();
     await workbench.contextMenu(generation.first(), 'Download Job Results…');
     const saved = workbench.notification(/Saved sim-results\/simulacra\//);
@@ -180,6 +147,7 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
     const header = csv[0].split(',');
     const rows = csv.slice(1).map((line) => line.split(','));
     const col = (name: string) => header.indexOf(name);
+    assert.equal(rows.length, rowsGenerated, 'the file has exactly the rows Simulacra says it generated');
     assert.ok(rows.length > 0 && rows.length <= 2000, `${rows.length} rows`);
     for (const row of rows) {
       const age = Number(row[col('age')]);
@@ -201,23 +169,24 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('shows a hostile level name as text in the inspector, and nothing runs', async () => {
-    const { page, codeServer } = session;
+    const { page, codeServer } = current();
     // A seed whose region level is markup: cleaning keeps it (frequent enough), the inspector must show it verbatim.
     const hostileSeed = SEED.split('\n').map((line, i) => (i > 0 && i % 4 === 0 ? line.replace(/,(Northeast|South|Midwest|West),/, `,${HOSTILE_LEVEL},`) : line)).join('\n');
     const target = path.join(codeServer.dirs.workspace, 'data', 'hostile.csv');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(target, hostileSeed);
     assert.ok(existsSync(target));
-    await session.workbench.runCommand('Sim Cloud: Upload Seed Dataset to Simulacra…');
+    await current().workbench.runCommand('Sim Cloud: Upload Seed Dataset to Simulacra…');
     // The open dialog in code-server is a quick input: type the path.
-    await session.workbench.quickInputBox().fill(target);
-    await session.workbench.quickInputBox().press('Enter');
-    await session.workbench.acceptInput('Hostile seed');
-    await session.workbench.notification(/Uploaded Hostile seed|Hostile seed is trained/).waitFor({ timeout: 60_000 });
+    await current().workbench.quickInputBox().fill(target);
+    await current().workbench.quickInputBox().press('Enter');
+    await (await current().workbench.inputBox('Upload Seed Dataset to Simulacra')).fill('Hostile seed');
+    await current().workbench.acceptInput();
+    await current().workbench.notification(/Uploaded Hostile seed|Hostile seed is trained/).waitFor({ timeout: 60_000 });
     await advance(15_000);
     const dataset = simulacraRow(/^\s*Hostile seed/);
-    await session.workbench.waitForRowDescription(dataset, /^completed/i);
-    await session.workbench.contextMenu(dataset, 'Open Schema Inspector');
+    await current().workbench.waitForRowDescription(dataset, /^completed/i);
+    await current().workbench.contextMenu(dataset, 'Open Schema Inspector');
     const frame = await webviewFrame(page, HOSTILE_LEVEL);
     assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created');
     await screenshot(page, 'simulacra-08-hostile-level-as-text');

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { screenshot, withFailureScreenshot } from './support/artifacts';
-import { startSession, type E2eSession } from './support/session';
+import { describe } from 'node:test';
+import { screenshot } from './support/artifacts';
+import { journey } from './support/journey';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const SUBMIT = 'Sim Cloud: Submit Workspace Job to Simulacrum Labs…';
@@ -30,73 +30,36 @@ interface Stats {
 }
 
 describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
-  let session: E2eSession;
-  let failed = false;
+  const { step, control, advance, session: current } = journey('simulacrum', {
+    storage: true,
+    speed: 0,
+    env: { SIMULACRUM_API_KEY: 'sim_live_sandbox_dev_key' },
+    workspaceFiles: WORKSPACE,
+    settings: { 'simcloud.jobs.pollIntervalSeconds': 1 },
+  });
   let annotationJob = '';
   let creditsAtStart = Number.NaN;
 
-  before(async () => {
-    session = await startSession({
-      storage: true,
-      speed: 0,
-      env: { SIMULACRUM_API_KEY: 'sim_live_sandbox_dev_key' },
-      workspaceFiles: WORKSPACE,
-      settings: { 'simcloud.jobs.pollIntervalSeconds': 1 },
-    });
-  });
-
-  after(async () => {
-    if (session && failed) {
-      console.error(`# page errors:\n${session.pageErrors.slice(-20).join('\n')}`);
-      console.error(`# Sim Cloud log (tail):\n${session.simCloudLog().split('\n').slice(-40).join('\n')}`);
-    }
-    await session?.close();
-  });
-
-  const step = (name: string, body: () => Promise<void>) =>
-    it(name, { timeout: 180_000 }, async () => {
-      try {
-        await withFailureScreenshot(session?.page, `simulacrum-${name.replace(/\s+/g, '-').slice(0, 50)}`, body);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
-
-  const control = async <T>(pathname: string, init?: { method?: string; body?: unknown }): Promise<T> => {
-    const response = await fetch(new URL(pathname, session.sandbox.urls.control), {
-      method: init?.method ?? 'GET',
-      headers: init?.body === undefined ? {} : { 'content-type': 'application/json' },
-      body: init?.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    assert.ok(response.ok, `${pathname}: HTTP ${response.status} ${await response.clone().text()}`);
-    return (await response.json()) as T;
-  };
   const stats = () => control<Stats>('/_sandbox/simulacrum/stats');
-  /** Moves the sandbox clock, then runs Sim Cloud: Refresh as a user would. */
-  const advance = async (ms: number) => {
-    session.sandbox.clock.advance(ms);
-    await session.workbench.runCommand('Sim Cloud: Refresh');
-  };
   const dismissNotifications = async () => {
-    await session.workbench.runCommand('Notifications: Clear All Notifications');
+    await current().workbench.runCommand('Notifications: Clear All Notifications');
   };
   const submittedId = async (pattern: RegExp): Promise<string> => {
-    const toast = session.workbench.notification(pattern);
+    const toast = current().workbench.notification(pattern);
     await toast.waitFor({ timeout: 120_000 });
     const match = /Submitted (\S+?)[.\s(]/.exec((await toast.textContent()) ?? '');
     assert.ok(match, 'the notification names the job');
     return match[1];
   };
   const credits = async (): Promise<number> => {
-    const item = session.workbench.statusBarItem(/credits/);
+    const item = current().workbench.statusBarItem(/credits/);
     await item.waitFor();
     return Number(/([\d.]+) credits/.exec((await item.textContent()) ?? '')?.[1]);
   };
 
   /** Submit Workspace Job → Annotations, answering every step of the form as a keyboard user would. */
   const submitAnnotations = async (frames: number, mapPath = '') => {
-    const { workbench } = session;
+    const { workbench } = current();
     await workbench.runCommand(SUBMIT);
     await workbench.pickQuickItem('Annotations');
     await workbench.acceptInput(String(frames));
@@ -107,7 +70,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   };
 
   step('shows Simulacrum Labs signed in from the environment, with the credits in the status bar', async () => {
-    const { workbench, codeServer, page } = session;
+    const { workbench, codeServer, page } = current();
     await workbench.open(codeServer.url);
     await workbench.openSimCloud();
     await workbench.waitForProvider('Simulacrum Labs', 'Signed in (environment)');
@@ -117,7 +80,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('submits an annotation job from the palette: zipped, uploaded, queued in the tree', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     await submitAnnotations(6, '/Game/Maps/Warehouse');
     annotationJob = await submittedId(/Submitted render-/);
     const row = workbench.treeRow(annotationJob);
@@ -130,7 +93,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('watches the frame count advance to completion, and says so', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     const row = workbench.treeRow(annotationJob);
     await advance(5_000 + 4_000);
     const running = await workbench.waitForRowDescription(row, /^running · 2\/6 frames/);
@@ -148,7 +111,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('downloads the results into sim-results/<job id>, and the PNGs open', async () => {
-    const { workbench, page, codeServer } = session;
+    const { workbench, page, codeServer } = current();
     await workbench.notification(`${annotationJob} completed.`).locator('.monaco-button', { hasText: 'Download Results' }).click();
     await workbench.pickQuickItem(`sim-results/${annotationJob}`);
     await workbench.notification(/6 files downloaded|files downloaded/).waitFor({ timeout: 60_000 });
@@ -169,7 +132,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('re-submits an unchanged workspace without uploading; a touched file uploads again', async () => {
-    const { codeServer } = session;
+    const { codeServer } = current();
     const before = await stats();
     await submitAnnotations(2);
     await submittedId(/workspace unchanged, nothing uploaded/);
@@ -187,7 +150,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('submits a training job and completes it early from the context menu', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     await workbench.runCommand(SUBMIT);
     await workbench.pickQuickItem('Training');
     await workbench.pickQuickItem('train.py');
@@ -215,7 +178,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('submits a sweep of 4 variants, shows them under the sweep, and cancels one', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     await workbench.runCommand('Sim Cloud: Submit Sweep to Simulacrum Labs…');
     await workbench.pickQuickItem('train.py');
     await workbench.quickInputBox().fill('{"lr": [0.001, 0.01], "batch_size": [32, 64]}');
@@ -246,7 +209,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('shows the credits falling while GPUs run', async () => {
-    const { workbench, page } = session;
+    const { workbench, page } = current();
     await advance(5 * 60_000);
     await workbench.statusBarItem(/credits/).click();
     const now = await credits();
@@ -255,7 +218,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   });
 
   step('refuses a result file named ../../escape.txt and writes nothing outside the results folder', async () => {
-    const { workbench, page, codeServer } = session;
+    const { workbench, page, codeServer } = current();
     await control(`/_sandbox/simulacrum/jobs/${annotationJob}/manifest-extra`, { method: 'POST', body: { filename: '../../escape.txt', content: 'escaped' } });
     await workbench.runCommand('Sim Cloud: Download Job Results…');
     await workbench.pickQuickItem(annotationJob);

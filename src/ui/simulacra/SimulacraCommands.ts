@@ -22,7 +22,7 @@ import { askInput } from '../accounts/askInput';
 import { showOperationError, type ErrorAction } from '../errors/showOperationError';
 import { formatBytes } from '../format';
 import { ArtifactPreviewPanel } from './ArtifactPreviewPanel';
-import { SchemaPanel } from './SchemaPanel';
+import { SchemaPanel, type SchemaPanelRestore } from './SchemaPanel';
 import type { SimulacraConnection } from './SimulacraSession';
 import type { ProviderSession } from '../session/ProviderSession';
 
@@ -197,25 +197,28 @@ export class SimulacraCommands {
 
   /** The schema inspector and scenario builder of a dataset. */
   async openSchema(resource: Resource): Promise<void> {
-    const connection = await this.deps.session.connection();
     const datasetId = resource.kind === 'generation' && resource.parentId ? resource.parentId : resource.id;
+    const restore = await this.schemaPanelFor(datasetId);
+    SchemaPanel.createOrShow(this.deps.extensionUri, datasetId, restore.data, restore.callbacks, this.deps.log);
+  }
+
+  /** What a schema panel needs, fetched again: for opening one, and for bringing one back after a window reload. */
+  async schemaPanelFor(datasetId: string): Promise<SchemaPanelRestore> {
+    const connection = await this.deps.session.connection();
     const schema = await connection.api.getSchema(datasetId, connection.signal);
     const record = connection.records.dataset(datasetId);
     const cleaning = await this.cleaningFor(record?.fileName, schema);
-    const panel = SchemaPanel.createOrShow(
-      this.deps.extensionUri,
-      datasetId,
-      { dataset: { id: datasetId, displayName: record?.displayName ?? datasetId, ...(record?.expiresAt ? { retentionEndsAt: record.expiresAt } : {}) }, schema: toPanelSchema(schema), ...(cleaning ? { cleaning } : {}) },
-      {
-        onGenerate: (request) => this.generate(connection, datasetId, request, panel),
+    return {
+      data: { dataset: { id: datasetId, displayName: record?.displayName ?? datasetId, ...(record?.expiresAt ? { retentionEndsAt: record.expiresAt } : {}) }, schema: toPanelSchema(schema), ...(cleaning ? { cleaning } : {}) },
+      callbacks: {
+        onGenerate: (request) => this.generate(connection, datasetId, request),
         onSaveScenario: (scenario) => saveScenario(scenario, record?.displayName ?? datasetId),
         onLoadScenario: () => loadScenario(),
         onOpenErrorDocs: async (code) => {
           await vscode.env.openExternal(vscode.Uri.parse(connection.api.errorDocsUrl(code)));
         },
       },
-      this.deps.log,
-    );
+    };
   }
 
   async downloadArtifact(resource: Resource): Promise<string | undefined> {
@@ -275,7 +278,7 @@ export class SimulacraCommands {
     );
   }
 
-  private async generate(connection: SimulacraConnection, datasetId: string, request: GenerationRequest, panel: SchemaPanel): Promise<void> {
+  private async generate(connection: SimulacraConnection, datasetId: string, request: GenerationRequest): Promise<void> {
     const body = toGenerationBody(request);
     // One key per Generate press: the HTTP client's retries replay the first answer instead of generating twice.
     const idempotencyKey = randomUUID();
@@ -285,7 +288,7 @@ export class SimulacraCommands {
     // Kept for Preview (targets vs achieved) under every id the generation may be known by: its job's until it has one.
     const keys = new Set([resource?.id, response.generation_id, response.job_id ? `job:${response.job_id}` : undefined].filter((k): k is string => Boolean(k)));
     for (const key of keys) await this.deps.state.update(scenarioKey(key), { version: 1, datasetId, ...request } satisfies Scenario);
-    panel.postGenerationUpdate({
+    SchemaPanel.get(datasetId)?.postGenerationUpdate({
       status: response.status ?? 'processing',
       rowsGenerated: response.rows_generated ?? 0,
       rowCount: body.row_count,

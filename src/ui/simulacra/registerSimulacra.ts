@@ -65,7 +65,8 @@ export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void
     registerCommand('simcloud.simulacra.openSchema', log, needResource((resource) => commands.openSchema(resource))),
     registerCommand('simcloud.simulacra.deleteDataset', log, needResource((resource) => commands.deleteDataset(resource))),
     registerCommand('simcloud.simulacra.previewArtifact', log, needResource((resource) => commands.preview(resource))),
-    SchemaPanel.registerSerializer(context.extensionUri, log, async () => undefined),
+    // After a reload the panel comes back with a fresh schema, or closes when its dataset is gone or signed out.
+    SchemaPanel.registerSerializer(context.extensionUri, log, (datasetKey) => commands.schemaPanelFor(datasetKey)),
     ArtifactPreviewPanel.registerSerializer(context.extensionUri, log, async () => undefined),
   );
   return { refresh: () => session.refresh() };
