@@ -1,6 +1,6 @@
-// SimulacraApi, the access flow, scenarios, the job source and artifact previews against the sandbox's Simulacra over
-// loopback, with the guide's toy seed. The virtual clock is paused: training and generation move only when the test
-// advances it.
+// SimulacraApi, the access flow, scenarios (the shared model), the job source and artifact comparisons against the
+// sandbox's Simulacra over loopback, with the guide's toy seed. The virtual clock is paused: training and generation
+// move only when the test advances it.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,15 +12,18 @@ import { JobStore } from '../../src/core/jobs/JobStore';
 import { InMemoryKeyValueStore } from '../../src/core/jobs/KeyValueStore';
 import { Redactor } from '../../src/core/log/Redactor';
 import { requestAndClaimAccess, type SimulacraCredential } from '../../src/providers/simulacra/accessFlow';
-import { readArtifactPreview } from '../../src/providers/simulacra/artifactPreview';
 import { buildCleaningReport, readSeedColumns } from '../../src/providers/simulacra/cleaningReport';
 import { ClientCredentialsTokenSource } from '../../src/providers/simulacra/ClientCredentialsTokenSource';
 import { resolveColumn } from '../../src/providers/simulacra/columnNames';
-import { scenarioFromTables, toGenerationRequest, validateScenario, type Scenario } from '../../src/providers/simulacra/scenario';
 import { SimulacraApi, simulacraProblem, type DatasetSchema } from '../../src/providers/simulacra/SimulacraApi';
 import { SimulacraJobSource } from '../../src/providers/simulacra/SimulacraJobSource';
 import { SimulacraRecords } from '../../src/providers/simulacra/SimulacraRecords';
 import { PARTIAL_FACT } from '../../src/providers/simulacra/simulacraResources';
+import { readTable } from '../../src/providers/simulacra/tableReader';
+import { compareArtifact, type Cell } from '../../src/shared/compareArtifact';
+import type { DatasetSchema as PanelSchema } from '../../src/shared/datasetSchema';
+import type { GenerationRequest } from '../../src/shared/scenario';
+import { checkScenario, toGenerationBody, type GenerationBody } from '../../src/shared/scenarioConditions';
 import { rejection, waitFor } from '../support/httpCoreFixture';
 
 const SEED_CSV = 'test/fixtures/simulacra/seed.csv';
@@ -69,27 +72,49 @@ async function readyDataset(api: SimulacraApi, filePath = SEED_CSV): Promise<str
   return upload.dataset_id;
 }
 
-/** The guide's quickstart scenario, resolved against the cleaned schema as the quickstarts do. */
-function guideScenario(schema: DatasetSchema, rowCount = 5000, format: 'csv' | 'parquet' = 'parquet'): Scenario {
+/** The guide's quickstart scenario as the shared model holds it, resolved against the cleaned schema as the quickstarts do. */
+function guideScenario(schema: DatasetSchema, rowCount = 5000, format: 'csv' | 'parquet' = 'parquet'): GenerationRequest {
   const names = schema.columns.map((c) => c.name);
   const col = (...candidates: string[]) => resolveColumn(names, ...candidates) ?? assert.fail(`none of ${candidates.join(', ')} in ${names.join(', ')}`);
   const segment = col('segment');
   const channel = col('channel');
-  return scenarioFromTables(
-    [
-      { column: segment, level: 'Premium', target_share: 0.55 },
-      { column: segment, level: 'Mainstream', target_share: 0.35 },
-      { column: segment, level: 'Value', target_share: 0.1 },
-      { column: channel, level: 'Online', target_share: 0.7 },
-      { column: channel, level: 'Retail', target_share: 0.2 },
-      { column: channel, level: 'Club', target_share: 0.1 },
-    ],
-    [
-      { column: col('age'), min: 25, max: 44 },
-      { column: col('purchase_intent', 'purchase.intent'), min: 70, max: 100 },
-    ],
-    { row_count: rowCount, output_format: format, seed: 20260430 },
-  );
+  return {
+    rowCount,
+    format,
+    seed: 20260430,
+    conditions: {
+      categorical: [
+        { column: segment, level: 'Premium', targetShare: 0.55 },
+        { column: segment, level: 'Mainstream', targetShare: 0.35 },
+        { column: segment, level: 'Value', targetShare: 0.1 },
+        { column: channel, level: 'Online', targetShare: 0.7 },
+        { column: channel, level: 'Retail', targetShare: 0.2 },
+        { column: channel, level: 'Club', targetShare: 0.1 },
+      ],
+      numeric: [
+        { column: col('age'), min: 25, max: 44 },
+        { column: col('purchase_intent', 'purchase.intent'), min: 70, max: 100 },
+      ],
+    },
+  };
+}
+
+/** The POST body the extension sends for a request, with the server-side wait the test wants. */
+function generationBody(request: GenerationRequest, waitSeconds?: number): GenerationBody & { wait_seconds?: number } {
+  return { ...toGenerationBody(request), ...(waitSeconds === undefined ? {} : { wait_seconds: waitSeconds }) };
+}
+
+/** The provider's schema in the shape the panel and `checkScenario` use. */
+function panelSchema(schema: DatasetSchema): PanelSchema {
+  return {
+    columns: schema.columns.map((c) => ({ name: c.name, type: c.type, ...(c.levels.length ? { levels: [...c.levels] } : {}), ...(c.min !== undefined ? { min: c.min } : {}), ...(c.max !== undefined ? { max: c.max } : {}) })),
+  };
+}
+
+/** A downloaded artifact read the way Preview reads it: every row, booleans as text. */
+async function readArtifact(file: string): Promise<{ headers: readonly string[]; rows: Cell[][] }> {
+  const table = await readTable(file);
+  return { headers: table.headers, rows: table.rows.map((row) => row.map((cell): Cell => (typeof cell === 'boolean' ? String(cell) : cell))) };
 }
 
 before(async () => {
@@ -214,8 +239,8 @@ describe('Simulacra dataset deletion', () => {
     const datasetId = upload.dataset_id ?? assert.fail('no dataset id');
     assert.equal(store.get('simulacra', datasetId)?.status, 'succeeded');
     const schema = await api.getSchema(datasetId, signal());
-    const generation = await api.createGeneration(datasetId, toGenerationRequest(guideScenario(schema, 100, 'csv'), { waitSeconds: 60 }), newKey('delgen'), signal());
-    await source.afterGeneration(datasetId, generation, toGenerationRequest(guideScenario(schema, 100, 'csv')));
+    const generation = await api.createGeneration(datasetId, generationBody(guideScenario(schema, 100, 'csv'), 60), newKey('delgen'), signal());
+    await source.afterGeneration(datasetId, generation, generationBody(guideScenario(schema, 100, 'csv')));
 
     await api.deleteDataset(datasetId, signal());
     await source.afterDelete(datasetId);
@@ -234,12 +259,13 @@ describe('Simulacra generations', () => {
     const datasetId = await readyDataset(api);
     const schema = await api.getSchema(datasetId, signal());
     const scenario = guideScenario(schema, 2000);
-    assert.deepEqual(validateScenario(scenario, schema).errors, []);
+    // Errors only: 70–100 reaches past the toy seed's learned purchase.intent range, a warning the user may accept.
+    assert.deepEqual(checkScenario(scenario, panelSchema(schema)).filter((issue) => issue.severity === 'error'), []);
 
     const store = new JobStore();
     const records = new SimulacraRecords(new InMemoryKeyValueStore(), 'acct_sandbox_dev');
     const source = new SimulacraJobSource({ api, store, records, clock: sb.clock });
-    const request = toGenerationRequest(scenario, { waitSeconds: 0 });
+    const request = generationBody(scenario, 0);
     const key = newKey('gen');
     const created = await api.createGeneration(datasetId, request, key, signal());
     assert.equal(created.accepted, true);
@@ -262,14 +288,19 @@ describe('Simulacra generations', () => {
     const artifactGet = simulacraRequests((r) => r.method === 'GET' && r.path.endsWith('/artifact')).at(-1);
     assert.ok(artifactGet?.headers.authorization?.toString().startsWith('Bearer '), 'relative artifact URL carries the bearer');
 
-    const preview = await readArtifactPreview(file, scenario, { maxRows: 100_000 });
-    assert.equal(preview.rowsRead, fresh.rows_generated);
+    const artifact = await readArtifact(file);
+    assert.equal(artifact.rows.length, fresh.rows_generated);
     assert.equal(fresh.status, 'ready');
-    assert.equal(preview.rowsRead, 2000);
-    for (const column of preview.categorical) for (const level of column.levels.filter((l) => l.target !== undefined)) assert.ok(Math.abs(level.achieved - (level.target ?? 0)) < 0.02, `${column.column}.${level.level}: ${level.achieved} vs ${level.target}`);
-    for (const numeric of preview.numeric) {
-      assert.ok((numeric.min ?? -Infinity) >= numeric.targetMin && (numeric.max ?? Infinity) <= numeric.targetMax, JSON.stringify(numeric));
-      assert.equal(numeric.inRange, 1);
+    assert.equal(artifact.rows.length, 2000);
+    const comparisons = compareArtifact(artifact.headers, artifact.rows, scenario.conditions);
+    assert.equal(comparisons.length, scenario.conditions.categorical.length + scenario.conditions.numeric.length);
+    for (const c of comparisons) {
+      if (c.kind === 'share') assert.ok(Math.abs(c.achieved - c.target) < 0.02, `${c.column}.${c.level}: ${c.achieved} vs ${c.target}`);
+      else {
+        assert.ok(c.achievedMin !== undefined && c.achievedMax !== undefined, `${c.column}: no numeric values`);
+        assert.ok(c.achievedMin >= c.min && c.achievedMax <= c.max, JSON.stringify(c));
+        assert.equal(c.outside, 0, JSON.stringify(c));
+      }
     }
   });
 
@@ -279,10 +310,20 @@ describe('Simulacra generations', () => {
     const schema = await api.getSchema(datasetId, signal());
     const intent = schema.columns.find((c) => c.name === 'purchase.intent');
     const age = schema.columns.find((c) => c.name === 'age');
-    const scenario: Scenario = { row_count: 1000, output_format: 'csv', conditions: { categorical: { segment: { Value: 1 } }, numeric: { 'purchase.intent': { min: intent?.max ?? 100, max: intent?.max ?? 100 }, age: { min: age?.min ?? 18, max: age?.min ?? 18 } } } };
+    const scenario: GenerationRequest = {
+      rowCount: 1000,
+      format: 'csv',
+      conditions: {
+        categorical: [{ column: 'segment', level: 'Value', targetShare: 1 }],
+        numeric: [
+          { column: 'purchase.intent', min: intent?.max ?? 100, max: intent?.max ?? 100 },
+          { column: 'age', min: age?.min ?? 18, max: age?.min ?? 18 },
+        ],
+      },
+    };
     const store = new JobStore();
     const source = new SimulacraJobSource({ api, store, records: new SimulacraRecords(new InMemoryKeyValueStore(), 'acct'), clock: sb.clock });
-    const request = toGenerationRequest(scenario, { waitSeconds: 60 });
+    const request = generationBody(scenario, 60);
     const created = await api.createGeneration(datasetId, request, newKey('partial'), signal());
     assert.equal(created.status, 'partial', JSON.stringify(created));
     assert.ok((created.rows_generated ?? 0) < 1000);
@@ -298,7 +339,7 @@ describe('Simulacra generations', () => {
     const schema = await api.getSchema(datasetId, signal());
     await control('POST', '/accounts/sandbox-client-id', { storage_mode: 'enterprise' });
     try {
-      const created = await api.createGeneration(datasetId, toGenerationRequest(guideScenario(schema, 200, 'csv'), { waitSeconds: 60 }), newKey('ent'), signal());
+      const created = await api.createGeneration(datasetId, generationBody(guideScenario(schema, 200, 'csv'), 60), newKey('ent'), signal());
       const url = created.artifact_url ?? assert.fail(JSON.stringify(created));
       assert.match(url, /^https?:\/\//);
       assert.equal(api.artifactTarget(url).authenticate, false);
@@ -307,8 +348,8 @@ describe('Simulacra generations', () => {
       const s3 = sb.requests.all().filter((r) => r.provider === 's3' && r.method === 'GET');
       assert.ok(s3.length >= 1);
       assert.ok(s3.every((r) => r.headers.authorization === undefined), 'no bearer token reached customer storage');
-      const preview = await readArtifactPreview(file, guideScenario(schema, 200, 'csv'));
-      assert.equal(preview.rowsRead, created.rows_generated);
+      const artifact = await readArtifact(file);
+      assert.equal(artifact.rows.length, created.rows_generated);
     } finally {
       await control('POST', '/accounts/sandbox-client-id', { storage_mode: 'managed' });
     }

@@ -1,15 +1,16 @@
 // Local files: the seed's cleaning report (renames by the guide's rule, dropped columns and levels) and the
-// artifact preview (achieved shares and ranges against the scenario), from CSV and Parquet.
+// artifact comparison (a downloaded file read with readTable, achieved shares and ranges from compareArtifact), from
+// CSV and Parquet.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { computePreview, readArtifactPreview } from '../../../src/providers/simulacra/artifactPreview';
 import { buildCleaningReport, readSeedColumns, summarizeTable } from '../../../src/providers/simulacra/cleaningReport';
-import type { Scenario } from '../../../src/providers/simulacra/scenario';
 import { toDatasetSchema } from '../../../src/providers/simulacra/SimulacraApi';
 import { readCsv, readTable } from '../../../src/providers/simulacra/tableReader';
+import { compareArtifact } from '../../../src/shared/compareArtifact';
+import type { ScenarioConditions } from '../../../src/shared/scenario';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'simulacra-tables-'));
 function file(name: string, text: string): string {
@@ -89,25 +90,19 @@ describe('cleaning report', () => {
   });
 });
 
-describe('artifact preview', () => {
-  const scenario: Scenario = { row_count: 4, output_format: 'csv', conditions: { categorical: { segment: { Premium: 0.5, Value: 0.25 } }, numeric: { age: { min: 25, max: 44 }, gone: { min: 0, max: 1 } } } };
+describe('artifact comparison', () => {
+  const conditions: ScenarioConditions = { categorical: [{ column: 'segment', level: 'Premium', targetShare: 0.5 }, { column: 'segment', level: 'Value', targetShare: 0.25 }], numeric: [{ column: 'age', min: 25, max: 44 }, { column: 'gone', min: 0, max: 1 }] };
 
-  it('computes achieved shares and ranges next to the targets', () => {
-    const preview = computePreview({ headers: ['segment', 'age'], rows: [['Premium', 25], ['Premium', 30], ['Value', 44], ['Mainstream', 50]], truncated: false }, scenario);
-    assert.deepEqual(preview.categorical[0].levels, [
-      { level: 'Premium', count: 2, achieved: 0.5, target: 0.5 },
-      { level: 'Value', count: 1, achieved: 0.25, target: 0.25 },
-      { level: 'Mainstream', count: 1, achieved: 0.25 },
-    ]);
-    assert.deepEqual(preview.numeric[0], { column: 'age', targetMin: 25, targetMax: 44, min: 25, max: 50, mean: 37.25, inRange: 0.75, values: 4, missingColumn: false });
-    assert.equal(preview.numeric[1].missingColumn, true);
-    assert.equal(preview.rowsRead, 4);
-  });
-
-  it('reads the first N rows of a CSV artifact', async () => {
+  it('compares the first N rows of a CSV artifact with the targets; a column missing from the file has no achieved range', async () => {
     const p = file('art.csv', 'segment,age\nPremium,30\nValue,40\nPremium,35\n');
-    const preview = await readArtifactPreview(p, scenario, { maxRows: 2 });
-    assert.deepEqual([preview.rowsRead, preview.truncated], [2, true]);
-    assert.deepEqual(preview.categorical[0].levels.map((l) => [l.level, l.achieved]), [['Premium', 0.5], ['Value', 0.5]]);
+    const table = await readTable(p, { maxRows: 2 });
+    assert.deepEqual([table.rows.length, table.truncated], [2, true]);
+    const rows = table.rows.map((row) => row.map((cell) => (typeof cell === 'boolean' ? String(cell) : cell)));
+    assert.deepEqual(compareArtifact(table.headers, rows, conditions), [
+      { column: 'segment', kind: 'share', level: 'Premium', target: 0.5, achieved: 0.5 },
+      { column: 'segment', kind: 'share', level: 'Value', target: 0.25, achieved: 0.5 },
+      { column: 'age', kind: 'range', min: 25, max: 44, achievedMin: 30, achievedMax: 40, outside: 0 },
+      { column: 'gone', kind: 'range', min: 0, max: 1, outside: 0 },
+    ]);
   });
 });

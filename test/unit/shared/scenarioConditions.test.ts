@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { resolveColumn } from '../../../src/providers/simulacra/columnNames';
 import type { DatasetSchema } from '../../../src/shared/datasetSchema';
-import type { GenerationRequest } from '../../../src/shared/scenario';
+import { MAX_ROW_COUNT, parseScenarioFile, type GenerationRequest, type Scenario } from '../../../src/shared/scenario';
 import { checkScenario, hasErrors, toApiConditions, toGenerationBody } from '../../../src/shared/scenarioConditions';
 
 const schema: DatasetSchema = {
@@ -54,6 +55,30 @@ describe('scenario → API conditions', () => {
     });
   });
 
+  it("builds the quickstart from its data-frame rows, columns resolved against the cleaned schema as the guide does", () => {
+    const names = schema.columns.map((column) => column.name);
+    const col = (...candidates: string[]) => resolveColumn(names, ...candidates) ?? assert.fail(`none of ${candidates.join(', ')}`);
+    assert.equal(col('purchase_intent'), 'purchase.intent');
+    assert.equal(resolveColumn(['Purchase.Intent'], 'purchase_intent'), 'Purchase.Intent');
+    assert.equal(resolveColumn(['age'], 'income'), undefined);
+    const targets = [['segment', 'Premium', 0.55], ['segment', 'Mainstream', 0.35], ['segment', 'Value', 0.1], ['channel', 'Online', 0.7], ['channel', 'Retail', 0.2], ['channel', 'Club', 0.1]] as const;
+    const request: GenerationRequest = {
+      rowCount: 5000,
+      format: 'parquet',
+      seed: 20260430,
+      conditions: {
+        categorical: targets.map(([column, level, targetShare]) => ({ column: col(column), level, targetShare })),
+        numeric: [
+          { column: col('age'), min: 25, max: 44 },
+          { column: col('purchase_intent'), min: 70, max: 100 },
+        ],
+      },
+    };
+    assert.deepEqual(request, quickstart);
+    assert.deepEqual(checkScenario(request, schema), []);
+    assert.deepEqual(Object.keys(toGenerationBody(request)), ['row_count', 'output_format', 'seed', 'conditions']);
+  });
+
   it('leaves out the seed when none is given and keeps empty condition groups', () => {
     const body = toGenerationBody({ rowCount: 10, format: 'csv', conditions: { categorical: [], numeric: [] } });
     assert.deepEqual(body, { row_count: 10, output_format: 'csv', conditions: { categorical: {}, numeric: {} } });
@@ -84,6 +109,18 @@ describe('scenario checks against the cleaned schema', () => {
     assert.ok(issues.every((issue) => issue.severity === 'error'));
     assert.match(issues[0].message, /Level "Luxury" of "segment" is not in the cleaned schema/);
     assert.match(issues[1].message, /Column "purchase_intent" is not in the cleaned schema/);
+  });
+
+  it('refuses a categorical column the schema lacks, a share above 100 %, and a row count above the cap', () => {
+    const issues = checkScenario(
+      withConditions({ categorical: [{ column: 'region', level: 'West', targetShare: 0.5 }, { column: 'channel', level: 'Online', targetShare: 1.5 }] }, { rowCount: MAX_ROW_COUNT + 1 }),
+      schema,
+    );
+    assert.equal(issues.length, 3);
+    assert.ok(hasErrors(issues));
+    assert.match(issues[0].message, /Column "region" is not in the cleaned schema/);
+    assert.match(issues[1].message, /share of "Online" in "channel" must be between 0 and 100 %/);
+    assert.match(issues[2].message, /row count/);
   });
 
   it('refuses shares over 100 % in a column, and a share outside 0–1', () => {
@@ -147,5 +184,31 @@ describe('scenario checks against the cleaned schema', () => {
     assert.ok(messages.some((m) => /"segment" is categorical, not numeric/.test(m)));
     assert.ok(messages.some((m) => /row count/.test(m)));
     assert.ok(messages.some((m) => /seed/.test(m)));
+  });
+});
+
+describe('saved scenario files against the cleaned schema', () => {
+  const saved: Scenario = { version: 1, datasetId: 'ds_1', ...quickstart };
+
+  it('round-trips to the same body, and a loaded file is checked against the schema again (unknown columns and levels)', () => {
+    const loaded = parseScenarioFile(JSON.stringify(saved, null, 2));
+    assert.deepEqual(toGenerationBody(loaded), toGenerationBody(quickstart));
+    assert.deepEqual(checkScenario(loaded, schema), []);
+
+    const other = parseScenarioFile(JSON.stringify({ ...saved, conditions: { categorical: [{ column: 'segment', level: 'Gold', targetShare: 0.2 }, { column: 'tier', level: 'A', targetShare: 0.1 }], numeric: [] } }));
+    const messages = checkScenario(other, schema).map((issue) => issue.message);
+    assert.equal(messages.length, 2);
+    assert.match(messages[0], /Level "Gold" of "segment" is not in the cleaned schema/);
+    assert.match(messages[1], /Column "tier" is not in the cleaned schema/);
+    assert.throws(() => parseScenarioFile(JSON.stringify({ ...saved, conditions: { categorical: [{ column: 'a', level: 'x', targetShare: 2 }], numeric: [] } })), /conditions\.categorical\.0\.targetShare/);
+  });
+
+  it('keeps hostile column and level names (__proto__, constructor, toString) as data from file to body', () => {
+    const hostile: DatasetSchema = { columns: [{ name: '__proto__', type: 'categorical', levels: ['toString', 'a'] }, { name: 'constructor', type: 'numeric', min: 0, max: 9 }] };
+    const text = '{"version":1,"rowCount":1,"format":"csv","conditions":{"categorical":[{"column":"__proto__","level":"toString","targetShare":0.5}],"numeric":[{"column":"constructor","min":1,"max":2}]}}';
+    const loaded = parseScenarioFile(text);
+    assert.deepEqual(checkScenario(loaded, hostile), []);
+    assert.equal(JSON.stringify(toGenerationBody(loaded).conditions), '{"categorical":{"__proto__":{"toString":0.5}},"numeric":{"constructor":{"min":1,"max":2}}}');
+    assert.equal(({} as Record<string, unknown>).toString, Object.prototype.toString);
   });
 });
