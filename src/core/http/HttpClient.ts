@@ -251,7 +251,8 @@ export class HttpClient {
       });
       clearTimeout(headersTimer);
       const responseHeaders = flattenHeaders(response.headers);
-      const requestId = responseHeaders['x-request-id'];
+      // Azure Storage and S3 name theirs differently; support needs whichever the service gave.
+      const requestId = responseHeaders['x-request-id'] ?? responseHeaders['x-ms-request-id'] ?? responseHeaders['x-amz-request-id'];
       const elapsed = Math.round(performance.now() - started);
       this.options.logger?.debug(`${attempt.method} ${redactedUrl} → ${response.statusCode} in ${elapsed} ms (attempt ${attempt.number}${requestId ? `, request id ${requestId}` : ''})`);
       this.options.logger?.trace(`← ${response.statusCode} ${attempt.method} ${redactedUrl}`, this.redactor.redactHeaders(responseHeaders));
@@ -318,11 +319,13 @@ export class HttpClient {
     const text = await readPrefix(body, ERROR_BODY_BYTES);
     const info = parseErrorBody(status, text);
     const retryAfterMs = parseRetryAfter(headers['retry-after'], this.clock.now());
+    // Azure Storage states its error code in a header (the body is XML): prefer it to a bare http_<status>.
+    const headerCode = headers['x-ms-error-code'];
     return this.error({
       ...base,
       kind: 'http',
       status,
-      code: info.code,
+      code: headerCode && info.code === `http_${status}` ? headerCode : info.code,
       requestId: base.requestId ?? info.requestId,
       retryable: isRetryableStatus(status),
       retryAfterMs,
