@@ -31,3 +31,9 @@ export const S3_BUCKET = 'simcloud-sandbox';
 export const S3_REGION = 'us-east-1';
 /** The container created at start, for tests and provider modules that need one right away. */
 export const AZURITE_CONTAINER = 'simcloud-sandbox';
+
+/** Narrower Cybernetic Physics keys (same workspace as the dev key), one per scope situation a client must handle
+ *  (see docs/sandbox.md, Cybernetic Physics). */
+export const CYBERNETIC_READONLY_API_KEY = 'cp_live_sandbox_readonly_key';
+export const CYBERNETIC_SESSIONS_API_KEY = 'cp_live_sandbox_sessions_key';
+export const CYBERNETIC_MCP_API_KEY = 'cp_live_sandbox_mcp_key';
