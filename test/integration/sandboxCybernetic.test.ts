@@ -207,6 +207,104 @@ describe('sandbox Cybernetic Physics API', () => {
     });
   });
 
+  describe('environments', () => {
+    it('creates an env, uploads a version by presigned PUT, loads it in a session and publishes a session as a version', async () => {
+      await call(KEY, 'PUT', '/v1/budget', { monthlyBudgetUsd: 1000, dailyLimitUsd: 100 });
+      const env = await call(KEY, 'POST', '/v1/envs', { name: 'warehouse-scene', description: 'Franka arm in a warehouse setting' });
+      assert.equal(env.status, 201, JSON.stringify(env.body));
+      const envId = String(env.body.envId);
+      assert.equal((await call(KEY, 'POST', '/v1/envs', { name: 'warehouse-scene' })).body.code, 'env_name_taken');
+      assert.equal((await call(dev.CYBERNETIC_READONLY_API_KEY, 'POST', '/v1/envs', { name: 'x' })).status, 403);
+      const version = await call(KEY, 'POST', `/v1/envs/${envId}/versions`, { notes: 'Added new shelf geometry', rootStageRelpath: 'scene.usd' });
+      assert.equal(version.status, 201, JSON.stringify(version.body));
+      assert.equal(version.body.rootStageRelpath, 'scene.usd');
+      const upload = version.body.upload as Json;
+      const put = await fetch(String(upload.url), { method: 'PUT', body: 'PK usd bundle' });
+      assert.equal(put.status, 200, await put.text());
+      assert.equal((await sandbox.storage?.s3.getObject(`cybernetic/envs/${envId}/${String(version.body.versionId)}/bundle.zip`))?.toString(), 'PK usd bundle');
+      assert.equal((await call(KEY, 'POST', `/v1/envs/${envId}/versions`, { rootStageRelpath: '../etc/passwd' })).status, 422);
+      const listed = await call(KEY, 'GET', '/v1/envs');
+      const mine = (listed.body.items as Json[]).find((e) => e.envId === envId);
+      assert.equal((mine?.versions as Json[]).length, 1);
+
+      const session = await call(KEY, 'POST', '/v1/sessions', { envId, baseVersionId: String(version.body.versionId) });
+      assert.equal(session.status, 201, JSON.stringify(session.body));
+      assert.equal((await call(KEY, 'POST', '/v1/sessions', { envId, baseVersionId: 'ver_nope' })).body.code, 'version_not_found');
+      const id = String(session.body.sessionId);
+      assert.equal((await call(KEY, 'POST', `/v1/sessions/${id}/publish`, {})).body.code, 'session_not_running');
+      advance(2 * MINUTE);
+      const published = await call(KEY, 'POST', `/v1/sessions/${id}/publish`, { notes: 'Trained policy snapshot', stopSessionAfterPublish: true });
+      assert.equal(published.status, 201, JSON.stringify(published.body));
+      assert.equal(published.body.version, 2);
+      assert.equal(published.body.sessionStatus, 'stopped');
+      const bundle = await sandbox.storage?.s3.getObject(`cybernetic/envs/${envId}/${String(published.body.versionId)}/bundle.zip`);
+      assert.equal(bundle?.subarray(0, 2).toString(), 'PK');
+      assert.equal((await call(KEY, 'GET', `/v1/sessions/${id}`)).body.status, 'stopped');
+    });
+  });
+
+  describe('reconstruction', () => {
+    const form = (fields: Record<string, string>, content: string, type: string) => {
+      const data = new FormData();
+      for (const [name, value] of Object.entries(fields)) data.append(name, value);
+      data.append('file', new Blob([content], { type }), 'file');
+      return data;
+    };
+    const photos = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `img_00${i}.jpg`, size: 64, contentType: 'image/jpeg' }));
+
+    it('presigns photo and video uploads by the documented rules', async () => {
+      assert.equal((await call(KEY, 'POST', '/v1/uploads/presign', { inputKind: 'photos', files: photos(2) })).body.code, 'too_few_photos');
+      const twoVideos = [{ name: 'a.mp4', size: 10, contentType: 'video/mp4' }, { name: 'b.mp4', size: 10, contentType: 'video/mp4' }];
+      assert.equal((await call(KEY, 'POST', '/v1/uploads/presign', { inputKind: 'video', files: twoVideos })).body.code, 'single_video_only');
+      assert.equal((await call(dev.CYBERNETIC_READONLY_API_KEY, 'POST', '/v1/uploads/presign', { inputKind: 'photos', files: photos(3) })).body.code, 'insufficient_scope');
+      const video = await call(KEY, 'POST', '/v1/uploads/presign', { inputKind: 'video', files: twoVideos.slice(0, 1) });
+      assert.equal(video.status, 201);
+    });
+
+    it('runs a job from uploaded photos with guardrails, cost and real artifacts in s3rver; cancels another', async () => {
+      const presign = await call(KEY, 'POST', '/v1/uploads/presign', { inputKind: 'photos', files: photos(3) });
+      assert.equal(presign.status, 201, JSON.stringify(presign.body));
+      const inputUri = String(presign.body.inputUri);
+      assert.match(inputUri, /^s3:\/\//);
+      const job = (extra: Json = {}) => call(KEY, 'POST', '/v1/jobs', { inputUri, inputKind: 'photos', config: { maxResolution: 2000, exportUsdz: true }, costGuardrails: { maxRuntimeMinutes: 240, maxHourlyPrice: 2, gpuMinVram: 24 }, ...extra });
+      assert.equal((await job()).body.code, 'upload_incomplete');
+      for (const url of presign.body.presignedUrls as Json[]) {
+        const posted = await fetch(String(url.url), { method: 'POST', body: form(url.fields as Record<string, string>, 'jpeg bytes', 'image/jpeg') });
+        assert.equal(posted.status, 204, await posted.text());
+      }
+      assert.equal((await job({ costGuardrails: { gpuMinVram: 80, maxHourlyPrice: 2 } })).body.code, 'guardrails_unsatisfiable');
+      assert.equal((await job({ costGuardrails: { maxRuntimeMinutes: 5 } })).body.code, 'guardrails_exceeded');
+      assert.equal((await call(KEY, 'POST', '/v1/jobs', { inputUri: 's3://nope/x/', inputKind: 'photos' })).body.code, 'upload_not_found');
+      const created = await job();
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.status, 'queued');
+      assert.equal(created.body.artifacts, null);
+      assert.ok(Number(created.body.costEstimateUsd) > 0);
+      const id = String(created.body.jobId);
+      advance(31_000);
+      assert.equal((await call(KEY, 'GET', `/v1/jobs/${id}`)).body.status, 'running');
+      advance(HOUR);
+      const done = await call(KEY, 'GET', `/v1/jobs/${id}`);
+      assert.equal(done.body.status, 'completed');
+      assert.ok(Number(done.body.costActualUsd) > 0 && Number(done.body.costActualUsd) <= Number(done.body.costEstimateUsd));
+      const artifacts = done.body.artifacts as Json;
+      for (const name of ['usdz', 'colmapSparse', 'logs']) {
+        const file = await fetch(String(artifacts[name]));
+        assert.equal(file.status, 200, name);
+        const bytes = Buffer.from(await file.arrayBuffer());
+        if (name === 'logs') assert.match(bytes.toString(), /colmap/);
+        else assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+      }
+      const other = await job();
+      const cancelled = await call(KEY, 'POST', `/v1/jobs/${String(other.body.jobId)}/cancel`);
+      assert.equal(cancelled.status, 200);
+      assert.equal(cancelled.body.status, 'cancelled');
+      assert.equal((await call(KEY, 'POST', `/v1/jobs/${String(other.body.jobId)}/cancel`)).body.code, 'job_not_active');
+      const list = await call(dev.CYBERNETIC_READONLY_API_KEY, 'GET', '/v1/jobs');
+      assert.ok(Number(list.body.total) >= 2);
+    });
+  });
+
   describe('Eureka runs', () => {
     it('iterates with an improving best reward, token usage, growing logs by offset, artifacts in s3rver, cancel', async () => {
       const created = await call(KEY, 'POST', '/v1/eureka/runs', { taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rl_games', maxTrainingIterations: 3, numParallelRuns: 2, seed: 42 });

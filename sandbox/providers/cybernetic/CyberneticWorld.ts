@@ -56,6 +56,51 @@ export interface Budget {
   alertThresholdPercent: number;
 }
 
+export interface EnvVersion {
+  versionId: string;
+  envId: string;
+  version: number;
+  notes: string | null;
+  rootStageRelpath: string;
+  /** Object key of the USD bundle in S3. */
+  key: string;
+  source: 'upload' | 'session';
+  sessionId: string | null;
+  createdAt: number;
+}
+
+export interface Env {
+  envId: string;
+  name: string;
+  description: string | null;
+  createdAt: number;
+  versions: EnvVersion[];
+}
+
+export interface Upload {
+  uploadId: string;
+  inputKind: 'photos' | 'video';
+  prefix: string;
+  files: Array<{ name: string; size: number; contentType: string; key: string }>;
+  createdAt: number;
+}
+
+export interface ReconJob {
+  jobId: string;
+  uploadId: string;
+  inputKind: 'photos' | 'video';
+  config: { extractFps: number | null; maxResolution: number; exportUsdz: boolean };
+  costGuardrails: { maxRuntimeMinutes: number; maxHourlyPrice: number | null; gpuMinVram: number };
+  gpuSpec: string;
+  costPerHour: number;
+  estimateMinutes: number;
+  /** The real run takes this long (a little under the estimate). */
+  actualMs: number;
+  createdAt: number;
+  cancelledAt?: number;
+  artifactsWritten: boolean;
+}
+
 export type SessionStatus = 'queued' | 'starting' | 'running' | 'stopped';
 export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled';
 
@@ -66,6 +111,9 @@ export class CyberneticWorld {
   readonly keys: ApiKey[] = [];
   readonly sessions: Session[] = [];
   readonly runs: EurekaRun[] = [];
+  readonly envs: Env[] = [];
+  readonly uploads: Upload[] = [];
+  readonly jobs: ReconJob[] = [];
   budget: Budget = { ...P.defaultBudget };
   private counter = 0;
 
@@ -230,10 +278,35 @@ export class CyberneticWorld {
     }
   }
 
+  // --- reconstruction ---
+
+  jobStart(j: ReconJob): number {
+    return j.createdAt + P.reconQueuedMs;
+  }
+
+  jobEnd(j: ReconJob): number {
+    return this.jobStart(j) + j.actualMs;
+  }
+
+  jobStatus(j: ReconJob, at: number): 'queued' | 'running' | 'completed' | 'cancelled' {
+    if (j.cancelledAt !== undefined && at >= j.cancelledAt) return 'cancelled';
+    if (at < this.jobStart(j)) return 'queued';
+    if (at < this.jobEnd(j)) return 'running';
+    return 'completed';
+  }
+
+  private jobInterval(j: ReconJob, at: number): [number, number, number] {
+    return [this.jobStart(j), Math.min(at, this.jobEnd(j), j.cancelledAt ?? at), j.costPerHour];
+  }
+
+  jobCost(j: ReconJob, at: number): number {
+    return intervalCost(this.jobInterval(j, at), 0, at);
+  }
+
   // --- spending ---
 
   private intervals(at: number): Array<[number, number, number]> {
-    return [...this.sessions.map((s) => this.sessionInterval(s, at)), ...this.runs.map((r) => this.runInterval(r, at))];
+    return [...this.sessions.map((s) => this.sessionInterval(s, at)), ...this.runs.map((r) => this.runInterval(r, at)), ...this.jobs.map((j) => this.jobInterval(j, at))];
   }
 
   spendBetween(from: number, to: number, at: number): number {
@@ -260,7 +333,12 @@ export class CyberneticWorld {
       if (status !== 'queued' && status !== 'running') return sum;
       return sum + ((this.runEnd(r) - Math.max(at, this.runStart(r))) / HOUR) * P.eurekaCostPerHour;
     }, 0);
-    return sessions + runs;
+    const jobs = this.jobs.reduce((sum, j) => {
+      const status = this.jobStatus(j, at);
+      if (status !== 'queued' && status !== 'running') return sum;
+      return sum + ((this.jobEnd(j) - Math.max(at, this.jobStart(j))) / HOUR) * j.costPerHour;
+    }, 0);
+    return sessions + runs + jobs;
   }
 }
 

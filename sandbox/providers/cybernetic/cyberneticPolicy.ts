@@ -26,4 +26,16 @@ export const CYBERNETIC_POLICY = {
   eurekaCostPerHour: 2.1,
   logPageMax: 1000,
   artifactUrlSeconds: 3600,
+  uploadUrlSeconds: 3600,
+  minPhotos: 3,
+  maxPhotos: 500,
+  maxFileBytes: 5 * 1024 * 1024 * 1024,
+  reconQueuedMs: 30 * SECOND,
+  /** Reconstruction estimate: a base plus per photo (or per extracted frame-second of video), at maxResolution 2000. */
+  reconBaseMinutes: 10,
+  reconMinutesPerPhoto: 0.5,
+  reconVideoMinutesPerFps: 8,
+  reconDefaultMaxResolution: 2000,
+  /** The job really takes this share of its estimate. */
+  reconActualShare: 0.8,
 } as const;
