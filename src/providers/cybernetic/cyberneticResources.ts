@@ -1,0 +1,218 @@
+import type { Resource, ResourceAction, ResourceStatus } from '../../core/jobs/Resource';
+import type { CyberneticEurekaRun, CyberneticJob, CyberneticSession } from './CyberneticApi';
+
+// Sessions, reconstruction jobs and Eureka runs on the neutral model. Viewer URLs and artifact URLs are presigned
+// credentials: they never reach `raw`, `details` or `facts` (only which artifacts exist).
+
+const SESSION_STATUS: Readonly<Record<string, ResourceStatus>> = {
+  queued: 'queued',
+  provisioning: 'queued',
+  starting: 'queued',
+  running: 'running',
+  stopping: 'stopping',
+  stopped: 'succeeded',
+  expired: 'succeeded',
+  completed: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+const JOB_STATUS: Readonly<Record<string, ResourceStatus>> = {
+  queued: 'queued',
+  pending: 'queued',
+  running: 'running',
+  cancelling: 'stopping',
+  canceling: 'stopping',
+  completed: 'succeeded',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  canceled: 'cancelled',
+};
+
+export function sessionStatus(raw: string): ResourceStatus {
+  return SESSION_STATUS[raw] ?? 'unknown';
+}
+
+export function jobStatus(raw: string): ResourceStatus {
+  return JOB_STATUS[raw] ?? 'unknown';
+}
+
+/** "$1.23" (two decimals; sub-cent amounts as "<$0.01"). */
+export function formatUsd(amount: number): string {
+  if (amount > 0 && amount < 0.005) return '<$0.01';
+  return `$${amount.toFixed(2)}`;
+}
+
+/** "3h 05m left", "12m left", "<1m left". */
+export function formatTimeLeft(ms: number): string {
+  if (ms < 60_000) return '<1m left';
+  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours}h ${String(minutes % 60).padStart(2, '0')}m left` : `${minutes}m left`;
+}
+
+function gpuName(gpu: CyberneticSession['gpu'] | string | null | undefined, spec?: string | null): string | undefined {
+  if (typeof gpu === 'string' && gpu) return gpu;
+  if (gpu && typeof gpu === 'object') return gpu.name ?? gpu.model ?? spec ?? undefined;
+  return spec ?? undefined;
+}
+
+function time(iso: string | null | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** When the session will be stopped for its runtime cap: expiresAt, else start (or creation) + maxRuntimeMinutes. */
+function sessionEndsAt(session: CyberneticSession): number | undefined {
+  const expires = time(session.expiresAt);
+  if (expires !== undefined) return expires;
+  const start = time(session.startedAt) ?? time(session.createdAt);
+  return start !== undefined && typeof session.maxRuntimeMinutes === 'number' ? start + session.maxRuntimeMinutes * 60_000 : undefined;
+}
+
+/** Cost so far: the server's figure, else the hourly price times the running time. */
+function sessionCost(session: CyberneticSession, now: number): number | undefined {
+  const reported = session.costSoFarUsd ?? session.costActualUsd;
+  if (typeof reported === 'number') return reported;
+  const start = time(session.startedAt);
+  if (start === undefined || typeof session.costPerHour !== 'number') return undefined;
+  const end = time(session.endedAt) ?? now;
+  return (Math.max(0, end - start) / 3_600_000) * session.costPerHour;
+}
+
+export function sessionToResource(session: CyberneticSession, now: number): Resource {
+  const status = sessionStatus(session.status);
+  const active = status !== 'succeeded' && status !== 'failed' && status !== 'cancelled';
+  const gpu = gpuName(session.gpu, session.gpuSpec);
+  const endsAt = sessionEndsAt(session);
+  const cost = sessionCost(session, now);
+  const facts: string[] = [];
+  if (gpu) facts.push(gpu);
+  if (active && status === 'running' && endsAt !== undefined) facts.push(formatTimeLeft(Math.max(0, endsAt - now)));
+  if (cost !== undefined) facts.push(formatUsd(cost));
+  const details: [string, string][] = [['Session', session.sessionId], ['Status', session.status]];
+  if (gpu) details.push(['GPU', gpu]);
+  if (typeof session.costPerHour === 'number') details.push(['Price', `${formatUsd(session.costPerHour)}/h`]);
+  if (cost !== undefined) details.push(['Cost so far', formatUsd(cost)]);
+  if (typeof session.maxRuntimeMinutes === 'number') details.push(['Max runtime', `${session.maxRuntimeMinutes} min`]);
+  if (typeof session.idleTimeoutMinutes === 'number') details.push(['Idle timeout', `${session.idleTimeoutMinutes} min`]);
+  if (session.envId) details.push(['Environment', session.envId]);
+  if (session.error) details.push(['Error', session.error]);
+  const actions: ResourceAction[] = active ? ['cancel', 'details'] : ['details'];
+  return {
+    provider: 'cybernetic',
+    id: session.sessionId,
+    kind: 'session',
+    displayName: `Isaac Sim ${session.sessionId}`,
+    status,
+    rawStatus: session.status,
+    facts,
+    createdAt: session.createdAt ?? undefined,
+    startedAt: session.startedAt ?? undefined,
+    finishedAt: session.endedAt ?? undefined,
+    actions,
+    details,
+    raw: withoutSecrets(session),
+  };
+}
+
+export function reconstructionToResource(job: CyberneticJob): Resource {
+  const status = jobStatus(job.status);
+  const active = status !== 'succeeded' && status !== 'failed' && status !== 'cancelled';
+  const artifacts = artifactNames(job.artifacts);
+  const cost = job.costActualUsd ?? undefined;
+  const facts: string[] = [];
+  if (job.gpu) facts.push(job.gpu);
+  if (typeof cost === 'number') facts.push(formatUsd(cost));
+  else if (typeof job.costEstimateUsd === 'number') facts.push(`~${formatUsd(job.costEstimateUsd)}`);
+  const details: [string, string][] = [['Job', job.jobId], ['Status', job.status]];
+  if (job.inputKind) details.push(['Input', job.inputKind]);
+  if (job.gpu) details.push(['GPU', job.gpu]);
+  if (typeof job.costEstimateUsd === 'number') details.push(['Estimated cost', formatUsd(job.costEstimateUsd)]);
+  if (typeof cost === 'number') details.push(['Cost', formatUsd(cost)]);
+  if (artifacts.length > 0) details.push(['Artifacts', artifacts.join(', ')]);
+  if (job.error) details.push(['Error', job.error]);
+  const actions: ResourceAction[] = [];
+  if (active) actions.push('cancel');
+  if (artifacts.some((name) => name !== 'logs')) actions.push('download');
+  if (artifacts.includes('logs')) actions.push('log');
+  actions.push('details');
+  return {
+    provider: 'cybernetic',
+    id: job.jobId,
+    kind: 'reconstruction',
+    displayName: `Reconstruction ${job.jobId}`,
+    status,
+    rawStatus: job.status,
+    facts,
+    createdAt: job.createdAt ?? undefined,
+    startedAt: job.startedAt ?? undefined,
+    finishedAt: job.completedAt ?? undefined,
+    actions,
+    details,
+    raw: withoutSecrets(job),
+  };
+}
+
+export function eurekaRunToResource(run: CyberneticEurekaRun): Resource {
+  const status = jobStatus(run.status);
+  const active = status !== 'succeeded' && status !== 'failed' && status !== 'cancelled';
+  const iteration = run.currentIteration ?? 0;
+  const total = run.maxTrainingIterations ?? undefined;
+  const facts: string[] = [];
+  if (run.gpu) facts.push(run.gpu);
+  if (total !== undefined) facts.push(`iteration ${iteration}/${total}`);
+  else if (run.currentIteration !== undefined && run.currentIteration !== null) facts.push(`iteration ${iteration}`);
+  if (typeof run.bestReward === 'number') facts.push(`best reward ${formatReward(run.bestReward)}`);
+  if (typeof run.costActualUsd === 'number') facts.push(formatUsd(run.costActualUsd));
+  const details: [string, string][] = [['Run', run.jobId], ['Status', run.status]];
+  if (run.taskId) details.push(['Task', run.taskId]);
+  if (run.rlLibrary) details.push(['RL library', run.rlLibrary]);
+  if (total !== undefined) details.push(['Iteration', `${iteration}/${total}`]);
+  if (typeof run.numParallelRuns === 'number') details.push(['Parallel candidates', String(run.numParallelRuns)]);
+  if (typeof run.bestReward === 'number') details.push(['Best reward', formatReward(run.bestReward)]);
+  if (typeof run.costActualUsd === 'number') details.push(['Cost', formatUsd(run.costActualUsd)]);
+  if (run.notes) details.push(['Notes', run.notes]);
+  if (run.error) details.push(['Error', run.error]);
+  const actions: ResourceAction[] = [];
+  if (active) actions.push('cancel');
+  if (status === 'succeeded') actions.push('download');
+  actions.push('log', 'details');
+  return {
+    provider: 'cybernetic',
+    id: run.jobId,
+    kind: 'eureka-run',
+    displayName: run.taskId ? `Eureka ${run.taskId}` : `Eureka ${run.jobId}`,
+    status,
+    rawStatus: run.status,
+    progress: total ? { fraction: Math.min(1, Math.max(0, iteration / total)), text: `${iteration}/${total} iterations` } : undefined,
+    facts,
+    createdAt: run.createdAt ?? undefined,
+    finishedAt: run.completedAt ?? undefined,
+    actions,
+    details,
+    raw: withoutSecrets(run),
+  };
+}
+
+function formatReward(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(3);
+}
+
+function artifactNames(artifacts: Record<string, string | null | undefined> | null | undefined): string[] {
+  return Object.entries(artifacts ?? {})
+    .filter(([, url]) => typeof url === 'string' && url !== '')
+    .map(([name]) => name);
+}
+
+/** The record without its presigned URLs: `access` (viewer URL) is dropped and artifacts keep only their names. */
+export function withoutSecrets<T extends object>(record: T): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+  if ('access' in copy) delete copy.access;
+  if ('artifacts' in copy && copy.artifacts && typeof copy.artifacts === 'object') {
+    copy.artifacts = artifactNames(copy.artifacts as Record<string, string | null | undefined>);
+  }
+  return copy;
+}
