@@ -46,6 +46,8 @@ export function viewerPage(sessionId: string, status: string): { html: string; h
   const receiver = new RTCPeerConnection({ iceServers: [] });
   sender.onicecandidate = (e) => { if (e.candidate) receiver.addIceCandidate(e.candidate); };
   receiver.onicecandidate = (e) => { if (e.candidate) sender.addIceCandidate(e.candidate); };
+  // For end-to-end checks: the received video's size once frames arrive.
+  video.addEventListener('loadeddata', () => { document.body.dataset.video = video.videoWidth + 'x' + video.videoHeight; });
   receiver.ontrack = (e) => { video.srcObject = e.streams[0] || new MediaStream([e.track]); video.play().catch(() => {}); };
   receiver.onconnectionstatechange = () => { state.textContent = 'WebRTC ' + receiver.connectionState; document.body.dataset.webrtc = receiver.connectionState; };
   for (const track of stream.getTracks()) sender.addTrack(track, stream);
