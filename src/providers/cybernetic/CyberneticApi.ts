@@ -25,7 +25,7 @@ export const cyberneticSessionSchema = z.looseObject({
   status: knownValues(CYBERNETIC_SESSION_STATUSES),
   access: z.looseObject({ viewerUrl: optionalString }).nullish(),
   gpuSpec: optionalString,
-  gpu: z.union([z.string(), z.looseObject({ name: optionalString, model: optionalString, vramGb: optionalNumber })]).nullish(),
+  gpu: z.union([z.string(), z.looseObject({ name: optionalString, model: optionalString, spec: optionalString, vramGb: optionalNumber })]).nullish(),
   maxRuntimeMinutes: optionalNumber,
   idleTimeoutMinutes: optionalNumber,
   costEstimateUsd: optionalNumber,
@@ -36,6 +36,8 @@ export const cyberneticSessionSchema = z.looseObject({
   startedAt: optionalString,
   expiresAt: optionalString,
   endedAt: optionalString,
+  stoppedAt: optionalString,
+  stopReason: optionalString,
   envId: optionalString,
   error: optionalString,
 });
@@ -128,6 +130,7 @@ export const cyberneticEurekaRunSchema = z.looseObject({
   bestReward: optionalNumber,
   tokenUsage: z.unknown().optional(),
   costActualUsd: optionalNumber,
+  costUsd: optionalNumber,
   costEstimateUsd: optionalNumber,
   createdAt: optionalString,
   completedAt: optionalString,
@@ -138,9 +141,11 @@ export const cyberneticEurekaRunSchema = z.looseObject({
 export type CyberneticEurekaRun = z.infer<typeof cyberneticEurekaRunSchema>;
 
 export const eurekaArtifactsSchema = z.looseObject({
-  rewardFunction: optionalString,
+  /** Code as text, or `{language, filename, source, url}`. */
+  rewardFunction: z.union([z.string(), z.looseObject({ source: optionalString, filename: optionalString, language: optionalString, url: optionalString })]).nullish(),
   rewardFunctionUrl: optionalString,
-  checkpoints: z.array(z.union([z.string(), z.looseObject({ url: z.string(), name: optionalString, iteration: optionalNumber })])).nullish(),
+  bestReward: optionalNumber,
+  checkpoints: z.array(z.union([z.string(), z.looseObject({ url: optionalString, name: optionalString, iteration: optionalNumber })])).nullish(),
 });
 export type CyberneticEurekaArtifacts = z.infer<typeof eurekaArtifactsSchema>;
 
@@ -150,9 +155,14 @@ const eurekaLogsSchema = z.looseObject({
   logs: z.union([z.string(), z.array(z.string())]).nullish(),
   nextOffset: optionalNumber,
   offset: optionalNumber,
+  total: optionalNumber,
+  status: optionalString,
   done: z.boolean().nullish(),
   complete: z.boolean().nullish(),
 });
+
+/** A run in one of these states writes no more log lines. */
+const LOG_FINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
 
 export const meSchema = z.looseObject({
   user: z.looseObject({ userId: optionalString, login: optionalString, email: optionalString, avatar: optionalString }),
@@ -303,7 +313,7 @@ export class CyberneticApi {
 
   /** POST /v1/sessions/:id/publish: saves the session's working state as a new environment version. */
   async publishSession(id: string, request: { notes?: string; stopSessionAfterPublish?: boolean }, signal: AbortSignal): Promise<CyberneticPublishResult> {
-    return this.json({ what: 'publish the session', scope: SCOPES.isaacWrite, thing: 'session' }, { method: 'POST', url: `/v1/sessions/${seg(id)}/publish`, body: withoutUndefined(request), schema: publishSchema, signal });
+    return this.json({ what: 'publish the session', scope: SCOPES.sessionsWrite, thing: 'session' }, { method: 'POST', url: `/v1/sessions/${seg(id)}/publish`, body: withoutUndefined(request), schema: publishSchema, signal });
   }
 
   // --- Environments ---
@@ -395,10 +405,11 @@ export class CyberneticApi {
   async getEurekaLogPage(id: string, offset: number, signal: AbortSignal): Promise<LogPage> {
     const body = await this.json({ what: 'read the Eureka logs', scope: SCOPES.isaacRead, thing: 'Eureka run' }, { url: `/v1/eureka/runs/${seg(id)}/logs`, query: { offset }, schema: eurekaLogsSchema, signal });
     const raw = body.lines ?? (typeof body.logs === 'string' ? splitLines(body.logs) : (body.logs ?? []));
-    const done = body.done ?? body.complete ?? false;
-    if (typeof body.nextOffset === 'number') return { lines: raw, nextOffset: body.nextOffset, done };
-    if (typeof body.offset === 'number') return { lines: raw, nextOffset: body.offset + raw.length, done };
-    return { lines: raw, nextOffset: raw.length, done };
+    const nextOffset = typeof body.nextOffset === 'number' ? body.nextOffset : typeof body.offset === 'number' ? body.offset + raw.length : raw.length;
+    // `complete` may stay false for a failed run: a final status with every line read ends the tail as well.
+    const drained = typeof body.total === 'number' ? nextOffset >= body.total : raw.length === 0;
+    const done = body.done === true || body.complete === true || (typeof body.status === 'string' && LOG_FINAL_STATUSES.has(body.status) && drained);
+    return { lines: raw, nextOffset, done };
   }
 
   // --- Budget ---
@@ -504,13 +515,13 @@ export function explainCyberneticError(error: unknown, context: CallContext): un
 export type { CallContext as CyberneticCallContext };
 
 const SCOPE_PATTERN = /\b(sessions|isaac|jobs):(read|write|execute)\b/i;
-const BUDGET_HINT = /budget|limit|spend|credit|insufficient|quota/i;
+const BUDGET_CODE = /budget|daily_limit|monthly_limit|spend|credit|insufficient_funds/i;
 
 function nextStepFor(error: ApiError, context: CallContext): string | undefined {
   const text = `${error.code} ${error.serverMessage ?? ''}`;
   const status = error.status;
   if (status === 401) return 'The API key was not accepted (revoked or mistyped): sign in again with a valid key.';
-  if (status === 402 || (status === 403 && /budget|spend|credit/i.test(text)) || (status === 429 && context.spends && BUDGET_HINT.test(text) && !/rate/i.test(text))) {
+  if (status === 402 || (status === 403 && /budget|spend|credit/i.test(text)) || (context.spends && (status === 422 || status === 409 || status === 429) && BUDGET_CODE.test(error.code))) {
     return budgetStep(text, context);
   }
   if (status === 403) {
@@ -529,8 +540,11 @@ function nextStepFor(error: ApiError, context: CallContext): string | undefined 
 }
 
 function budgetStep(text: string, context: CallContext): string {
-  const daily = /daily|day/i.test(text);
-  const monthly = /monthly|month/i.test(text);
+  // The code decides first ("daily_limit_exceeded" with a message about this month's spend is still the daily limit).
+  const code = text.split(' ')[0] ?? '';
+  const byCode = /daily/i.test(code) ? 'daily' : /monthly/i.test(code) ? 'monthly' : undefined;
+  const daily = byCode ? byCode === 'daily' : /\bdaily\b/i.test(text);
+  const monthly = byCode ? byCode === 'monthly' : /\bmonthly\b/i.test(text);
   const credits = /credit|balance|insufficient|payment/i.test(text);
   const limit = daily && !monthly ? 'the daily spending limit' : monthly && !daily ? 'the monthly budget' : credits ? 'the credit balance' : 'a spending limit (daily limit or monthly budget)';
   const fix = credits && !daily && !monthly ? 'add credits in the dashboard (Billing)' : 'raise it in Budget settings (or wait for the next day or month)';

@@ -54,7 +54,7 @@ export function formatTimeLeft(ms: number): string {
 
 function gpuName(gpu: CyberneticSession['gpu'] | string | null | undefined, spec?: string | null): string | undefined {
   if (typeof gpu === 'string' && gpu) return gpu;
-  if (gpu && typeof gpu === 'object') return gpu.name ?? gpu.model ?? spec ?? undefined;
+  if (gpu && typeof gpu === 'object') return gpu.name ?? gpu.model ?? gpu.spec ?? spec ?? undefined;
   return spec ?? undefined;
 }
 
@@ -74,11 +74,12 @@ function sessionEndsAt(session: CyberneticSession): number | undefined {
 
 /** Cost so far: the server's figure, else the hourly price times the running time. */
 function sessionCost(session: CyberneticSession, now: number): number | undefined {
-  const reported = session.costSoFarUsd ?? session.costActualUsd;
+  // The reference shows only costEstimateUsd (0 at start) on a session: it is the metered cost so far.
+  const reported = session.costSoFarUsd ?? session.costActualUsd ?? session.costEstimateUsd;
   if (typeof reported === 'number') return reported;
   const start = time(session.startedAt);
   if (start === undefined || typeof session.costPerHour !== 'number') return undefined;
-  const end = time(session.endedAt) ?? now;
+  const end = time(session.stoppedAt ?? session.endedAt) ?? now;
   return (Math.max(0, end - start) / 3_600_000) * session.costPerHour;
 }
 
@@ -99,6 +100,7 @@ export function sessionToResource(session: CyberneticSession, now: number): Reso
   if (typeof session.maxRuntimeMinutes === 'number') details.push(['Max runtime', `${session.maxRuntimeMinutes} min`]);
   if (typeof session.idleTimeoutMinutes === 'number') details.push(['Idle timeout', `${session.idleTimeoutMinutes} min`]);
   if (session.envId) details.push(['Environment', session.envId]);
+  if (session.stopReason) details.push(['Stopped by', session.stopReason]);
   if (session.error) details.push(['Error', session.error]);
   const actions: ResourceAction[] = active ? ['cancel', 'details'] : ['details'];
   return {
@@ -111,7 +113,7 @@ export function sessionToResource(session: CyberneticSession, now: number): Reso
     facts,
     createdAt: session.createdAt ?? undefined,
     startedAt: session.startedAt ?? undefined,
-    finishedAt: session.endedAt ?? undefined,
+    finishedAt: session.stoppedAt ?? session.endedAt ?? undefined,
     actions,
     details,
     raw: withoutSecrets(session),
@@ -166,14 +168,15 @@ export function eurekaRunToResource(run: CyberneticEurekaRun): Resource {
   if (total !== undefined) facts.push(`iteration ${iteration}/${total}`);
   else if (run.currentIteration !== undefined && run.currentIteration !== null) facts.push(`iteration ${iteration}`);
   if (typeof run.bestReward === 'number') facts.push(`best reward ${formatReward(run.bestReward)}`);
-  if (typeof run.costActualUsd === 'number') facts.push(formatUsd(run.costActualUsd));
+  const cost = run.costActualUsd ?? run.costUsd;
+  if (typeof cost === 'number') facts.push(formatUsd(cost));
   const details: [string, string][] = [['Run', run.jobId], ['Status', run.status]];
   if (run.taskId) details.push(['Task', run.taskId]);
   if (run.rlLibrary) details.push(['RL library', run.rlLibrary]);
   if (total !== undefined) details.push(['Iteration', `${iteration}/${total}`]);
   if (typeof run.numParallelRuns === 'number') details.push(['Parallel candidates', String(run.numParallelRuns)]);
   if (typeof run.bestReward === 'number') details.push(['Best reward', formatReward(run.bestReward)]);
-  if (typeof run.costActualUsd === 'number') details.push(['Cost', formatUsd(run.costActualUsd)]);
+  if (typeof cost === 'number') details.push(['Cost', formatUsd(cost)]);
   if (run.notes) details.push(['Notes', run.notes]);
   if (run.error) details.push(['Error', run.error]);
   const actions: ResourceAction[] = [];

@@ -100,6 +100,19 @@ describe('CyberneticApi requests', () => {
     assert.deepEqual(await api().getEurekaLogPage('eureka_1', 0, signal()), { lines: ['a', 'b', 'c'], nextOffset: 3, done: false });
   });
 
+  it('ends the log when a failed run has been read to the end, even without complete', async () => {
+    answer('GET', '/v1/eureka/runs/eureka_2/logs?offset=5', 200, { jobId: 'eureka_2', status: 'failed', offset: 5, nextOffset: 6, total: 6, lines: ['boom'], complete: false });
+    assert.deepEqual(await api().getEurekaLogPage('eureka_2', 5, signal()), { lines: ['boom'], nextOffset: 6, done: true });
+    answer('GET', '/v1/eureka/runs/eureka_2/logs?offset=0', 200, { status: 'failed', offset: 0, nextOffset: 3, total: 6, lines: ['a', 'b', 'c'], complete: false });
+    assert.equal((await api().getEurekaLogPage('eureka_2', 0, signal())).done, false);
+  });
+
+  it('reads Eureka artifacts with the reward function as an object and checkpoints without URLs', async () => {
+    answer('GET', '/v1/eureka/runs/eureka_1/artifacts', 200, { jobId: 'eureka_1', bestReward: 1.5, rewardFunction: { language: 'python', filename: 'reward.py', source: 'def r(): ...', url: null }, checkpoints: [{ iteration: 1, url: null }] });
+    const artifacts = await api().getEurekaArtifacts('eureka_1', signal());
+    assert.equal(typeof artifacts.rewardFunction === 'object' ? artifacts.rewardFunction?.source : undefined, 'def r(): ...');
+  });
+
   it('creates an API key and revokes one with DELETE', async () => {
     answer('POST', '/v1/api-keys', 200, { id: 'key_1', name: 'ci', prefix: 'cp_live_abc', key: 'cp_live_abc_secret', scopes: ['jobs:read'] });
     const key = await api().createApiKey('ci', ['jobs:read'], signal());
@@ -141,6 +154,15 @@ describe('CyberneticApi errors', () => {
     answer('POST', '/v1/eureka/runs', 402, problem(402, 'budget_exceeded', 'Monthly budget exhausted'));
     const monthly = await fails(api().createEurekaRun({ taskId: 't', rlLibrary: 'rsl_rl', maxTrainingIterations: 1, numParallelRuns: 1 }, signal()));
     assert.match(monthly.message, /monthly budget/);
+  });
+
+  it('a 422 budget refusal on a call that spends names the limit from its code', async () => {
+    answer('POST', '/v1/sessions', 422, problem(422, 'daily_limit_exceeded', "This would bring today's spend to up to $25.00, over the daily limit of $20.00 (worst case: this month)"));
+    const daily = await fails(api().startSession({}, signal()));
+    assert.match(daily.message, /Refused by the daily spending limit/);
+    answer('POST', '/v1/eureka/runs', 422, problem(422, 'monthly_budget_exceeded', "This would bring this month's spend to up to $120.00, over the monthly budget of $100.00"));
+    const monthly = await fails(api().createEurekaRun({ taskId: 't', rlLibrary: 'rsl_rl', maxTrainingIterations: 1, numParallelRuns: 1 }, signal()));
+    assert.match(monthly.message, /Refused by the monthly budget/);
   });
 
   it('a 404 names the kind of thing that was not found', async () => {

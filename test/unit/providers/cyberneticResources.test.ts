@@ -51,6 +51,13 @@ describe('cyberneticResources', () => {
     assert.deepEqual(eurekaRunToResource({ jobId: 'e', status: 'completed' }).actions, ['download', 'log', 'details']);
   });
 
+  it('reads the GPU spec object and the metered cost the API reports', () => {
+    const resource = sessionToResource({ sessionId: 's', status: 'running', gpu: { spec: 'L40S', vramGb: 48 }, costEstimateUsd: 0.42, costPerHour: 1.2, startedAt: '2026-04-05T11:59:00Z', expiresAt: '2026-04-05T12:30:00Z' }, NOW);
+    assert.deepEqual(resource.facts, ['L40S', '30m left', '$0.42']);
+    const run = eurekaRunToResource({ jobId: 'e', status: 'running', costUsd: 2 });
+    assert.deepEqual(run.facts, ['$2.00']);
+  });
+
   it('formats money and time left', () => {
     assert.equal(formatUsd(0.001), '<$0.01');
     assert.equal(formatUsd(34.5), '$34.50');
