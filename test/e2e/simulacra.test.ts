@@ -176,13 +176,15 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(target, hostileSeed);
     assert.ok(existsSync(target));
-    await current().workbench.runCommand('Sim Cloud: Upload Seed Dataset to Simulacra…');
-    // The open dialog in code-server is a quick input: type the path.
-    await current().workbench.quickInputBox().fill(target);
-    await current().workbench.quickInputBox().press('Enter');
+    // From the Explorer again: code-server's simple open dialog races its own prefill when a test types into it.
+    await current().workbench.runCommand('View: Show Explorer');
+    const hostileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*hostile\.csv\s*$/ });
+    await hostileRow.first().waitFor({ timeout: 30_000 }); // the file watcher shows the new file
+    await current().workbench.contextMenu(hostileRow.first(), 'Upload Seed Dataset to Simulacra…');
     await (await current().workbench.inputBox('Upload Seed Dataset to Simulacra')).fill('Hostile seed');
     await current().workbench.acceptInput();
     await current().workbench.notification(/Uploaded Hostile seed|Hostile seed is trained/).waitFor({ timeout: 60_000 });
+    await current().workbench.openSimCloud();
     await advance(15_000);
     const dataset = simulacraRow(/^\s*Hostile seed/);
     await current().workbench.waitForRowDescription(dataset, /^completed/i);

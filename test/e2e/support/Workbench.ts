@@ -94,6 +94,10 @@ export class Workbench {
 
   /** F1, type the command's palette label, pick it. */
   async runCommand(label: string): Promise<void> {
+    // Focus inside a webview (an iframe) keeps F1 from the workbench: move it to the side bar's title first.
+    if (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) {
+      await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } });
+    }
     await this.page.keyboard.press('F1');
     const input = this.quickInputBox();
     if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
