@@ -81,6 +81,27 @@ export class ApiError extends Error {
     return code === undefined || (error as ApiError).code === code || (error as ApiError).kind === code;
   }
 
+  /** The same failure worded for a provider: its service name and what to do next (the original is the cause). */
+  withNextStep(nextStep: string | undefined, who: { provider: string; serviceName: string }): ApiError {
+    return new ApiError({
+      kind: this.kind,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      code: this.code,
+      requestId: this.requestId,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      provider: this.provider ?? who.provider,
+      serviceName: who.serviceName,
+      serverMessage: this.serverMessage,
+      attempts: this.attempts,
+      retryAt: this.retryAt,
+      nextStep,
+      cause: this,
+    });
+  }
+
   override toString(): string {
     const status = this.status === undefined ? '' : ` ${this.status}`;
     return `ApiError [${this.kind}${status} ${this.code}] ${this.method} ${this.url}: ${this.message}`;

@@ -493,23 +493,7 @@ export function explainCyberneticError(error: unknown, context: CallContext): un
   if (!ApiError.is(error) || error.kind !== 'http') return error;
   const nextStep = nextStepFor(error, context);
   if (!nextStep) return error;
-  return new ApiError({
-    kind: error.kind,
-    method: error.method,
-    url: error.url,
-    status: error.status,
-    code: error.code,
-    requestId: error.requestId,
-    retryable: error.retryable,
-    retryAfterMs: error.retryAfterMs,
-    provider: error.provider ?? 'cybernetic',
-    serviceName: PROVIDERS.cybernetic.displayName,
-    serverMessage: error.serverMessage,
-    attempts: error.attempts,
-    retryAt: error.retryAt,
-    nextStep,
-    cause: error,
-  });
+  return error.withNextStep(nextStep, { provider: 'cybernetic', serviceName: PROVIDERS.cybernetic.displayName });
 }
 
 export type { CallContext as CyberneticCallContext };

@@ -415,23 +415,7 @@ export class SimulacraApi {
     else if (error.status === 401) steps.push('The bearer token was not accepted: check the client id and secret (the secret, not a JWT), and that the audience is the API URL.');
     else if (error.status === 402) steps.push("The request exceeds your company's row subscription or request cap.");
     if (docsUrl) steps.push(`Cause, fix and retryability: ${docsUrl}`);
-    const explained = new ApiError({
-      kind: error.kind,
-      method: error.method,
-      url: error.url,
-      status: error.status,
-      code: error.code,
-      requestId: error.requestId,
-      retryable: error.retryable,
-      retryAfterMs: error.retryAfterMs,
-      provider: error.provider ?? 'simulacra',
-      serviceName: SIMULACRA_SERVICE_NAME,
-      serverMessage: error.serverMessage,
-      attempts: error.attempts,
-      retryAt: error.retryAt,
-      nextStep: steps.length > 0 ? steps.join(' ') : undefined,
-      cause: error,
-    });
+    const explained = error.withNextStep(steps.length > 0 ? steps.join(' ') : undefined, { provider: 'simulacra', serviceName: SIMULACRA_SERVICE_NAME });
     if (docsUrl) problems.set(explained, { code: error.code, docsUrl, requestId: error.requestId, schemaRelated });
     return explained;
   }

@@ -236,23 +236,7 @@ export class SimulacrumApi {
     if (!ApiError.is(error) || (error.kind !== 'http' && error.kind !== 'deadline')) return error;
     const nextStep = this.nextStep(error, operation);
     if (!nextStep) return error;
-    return new ApiError({
-      kind: error.kind,
-      method: error.method,
-      url: error.url,
-      status: error.status,
-      code: error.code,
-      requestId: error.requestId,
-      retryable: error.retryable,
-      retryAfterMs: error.retryAfterMs,
-      provider: error.provider ?? 'simulacrum',
-      serviceName: PROVIDERS.simulacrum.displayName,
-      serverMessage: error.serverMessage,
-      attempts: error.attempts,
-      retryAt: error.retryAt,
-      nextStep,
-      cause: error,
-    });
+    return error.withNextStep(nextStep, { provider: 'simulacrum', serviceName: PROVIDERS.simulacrum.displayName });
   }
 
   private nextStep(error: ApiError, operation: Operation): string | undefined {
