@@ -7,7 +7,10 @@ const CONTAINER = 'simcloud-sandbox';
 function tamper(url: string, param: string): string {
   const parsed = new URL(url);
   const value = parsed.searchParams.get(param) ?? '';
-  parsed.searchParams.set(param, `${value.slice(0, 4)}${value[4] === 'A' ? 'B' : 'A'}${value.slice(5)}`);
+  // A different character in every case: hex signatures compared case-insensitively made 'a' → 'A' no change at all
+  // (a 1-in-16 flake), so the replacement is a digit or a letter that differs whatever the case.
+  const replacement = /[0-9]/.test(value[4] ?? '') ? (value[4] === '0' ? '1' : '0') : value[4]?.toLowerCase() === 'b' ? 'c' : 'b';
+  parsed.searchParams.set(param, `${value.slice(0, 4)}${replacement}${value.slice(5)}`);
   return parsed.toString();
 }
 
