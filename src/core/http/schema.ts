@@ -27,3 +27,7 @@ export function describeStatus(value: string | undefined | null, known: readonly
   if (typeof value === 'string' && known.includes(value)) return value;
   return `unknown (${value ?? ''})`;
 }
+
+/** A field a provider may leave out or send as null: every optional response field is read this way. */
+export const optionalString = z.string().nullish();
+export const optionalNumber = z.number().nullish();

@@ -3,7 +3,7 @@ import { ApiError } from '../../core/http/ApiError';
 import type { HttpClient } from '../../core/http/HttpClient';
 import { jsonBody } from '../../core/http/RequestBody';
 import type { RetryOptions } from '../../core/http/retryPolicy';
-import { knownValues } from '../../core/http/schema';
+import { knownValues, optionalNumber, optionalString } from '../../core/http/schema';
 import type { LogPage } from '../../core/logs/LogTail';
 import { PROVIDERS } from '../../core/providers/providerCatalog';
 
@@ -17,8 +17,6 @@ export const CYBERNETIC_EUREKA_STATUSES = ['queued', 'running', 'completed', 'fa
 export const CYBERNETIC_SCOPES = ['sessions:read', 'sessions:write', 'isaac:read', 'isaac:write', 'isaac:execute', 'jobs:read', 'jobs:write'] as const;
 export type CyberneticScope = (typeof CYBERNETIC_SCOPES)[number];
 
-const optionalString = z.string().nullish();
-const optionalNumber = z.number().nullish();
 
 export const cyberneticSessionSchema = z.looseObject({
   sessionId: z.string().min(1),

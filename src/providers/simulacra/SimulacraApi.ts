@@ -9,7 +9,7 @@ import { isSameOrigin } from '../../core/http/CredentialSource';
 import type { HttpClient, HttpResponse } from '../../core/http/HttpClient';
 import { jsonBody, streamBody } from '../../core/http/RequestBody';
 import type { RetryOptions } from '../../core/http/retryPolicy';
-import { knownValues } from '../../core/http/schema';
+import { knownValues, optionalNumber, optionalString } from '../../core/http/schema';
 import { PROVIDERS } from '../../core/providers/providerCatalog';
 
 // Schemas follow ../shared/api/simulacra-headless-guide.md. Every object is loose (the v1 contract adds optional
@@ -32,8 +32,6 @@ export const REQUEST_ID_PATTERN = /^req_[A-Za-z0-9]{1,64}$/;
 
 const id = z.union([z.string().min(1), z.number()]).transform(String);
 const optionalId = id.nullish();
-const optionalString = z.string().nullish();
-const optionalNumber = z.number().nullish();
 
 const signupSchema = z.looseObject({
   request_id: z.string().min(1),

@@ -4,7 +4,7 @@ import type { HttpClient } from '../../core/http/HttpClient';
 import { jsonBody } from '../../core/http/RequestBody';
 import type { RetryOptions } from '../../core/http/retryPolicy';
 import { formatDuration } from '../../core/http/errorMessage';
-import { knownValues } from '../../core/http/schema';
+import { knownValues, optionalNumber, optionalString } from '../../core/http/schema';
 import type { Logger } from '../../core/log/Logger';
 import { PROVIDERS } from '../../core/providers/providerCatalog';
 import { systemClock, type Clock } from '../../core/util/clock';
@@ -17,8 +17,6 @@ export const SIMULACRUM_JOB_STATUSES = ['queued', 'running', 'completing', 'comp
 export const SIMULACRUM_RENDER_MODES = ['annotations', 'run_as_is', 'docker_only'] as const;
 export const SIMULACRUM_SIM_MODES = ['ComputerVision', 'Multirotor', 'Car'] as const;
 
-const optionalString = z.string().nullish();
-const optionalNumber = z.number().nullish();
 
 export const simulacrumJobSchema = z.looseObject({
   job_id: z.string().min(1),
