@@ -7,7 +7,7 @@
 // Options: --no-package (reuse sim-cloud.vsix as it is). Environment: SIMCLOUD_DEMO_PORT (default 8080),
 // SIMCLOUD_DEMO_HOST (default 127.0.0.1), SIMCLOUD_VSIX (another vsix to install; implies nothing about packaging).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { isRunning, repoRoot, simCloudSettings, startCodeServer } from './lib/codeServer.cjs';
@@ -22,7 +22,8 @@ const log = (message) => console.log(`${tag} ${message}`);
 const DEMO_PROJECT = {
   'README.md':
     '# Sim Cloud demo workspace\n\nOpen the Sim Cloud view in the activity bar and sign in with the sandbox credentials printed in the terminal.\n' +
-    'Then run **Sim Cloud: Submit Workspace Job to Simulacrum Labs…** from the Command Palette (Annotations renders PNG frames; Training runs `train.py`).\n',
+    'Then run **Sim Cloud: Submit Workspace Job to Simulacrum Labs…** from the Command Palette (Annotations renders PNG frames; Training runs `train.py`).\n' +
+    'For Simulacra, sign in with the sandbox client id and secret, then right-click `data/seed.csv` → **Upload Seed Dataset to Simulacra…**.\n',
   'train.py':
     'import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument("--lr", type=float, default=0.001)\nparser.add_argument("--batch_size", type=int, default=32)\nargs = parser.parse_args()\nprint(f"training with lr={args.lr} batch_size={args.batch_size}")\n',
   'scripts/evaluate.py': 'print("evaluating the latest checkpoint")\n',
@@ -30,6 +31,8 @@ const DEMO_PROJECT = {
   'Content/Maps/Warehouse.umap': 'UMAP'.repeat(16_384),
   '.gitignore': 'Saved/\nIntermediate/\n*.log\n',
   'Saved/Logs/editor.log': 'ignored by .gitignore: never uploaded\n',
+  // The Simulacra guide's toy survey: right-click it in the Explorer → Upload Seed Dataset to Simulacra.
+  'data/seed.csv': readFileSync(path.join(repoRoot, 'test', 'fixtures', 'simulacra', 'seed.csv'), 'utf8'),
 };
 
 let sandbox;
