@@ -262,7 +262,7 @@ export class SimulacraCommands {
     const scenario = this.deps.state.get<unknown>(scenarioKey(resource.id)) ?? (typeof jobId === 'string' ? this.deps.state.get<unknown>(scenarioKey(`job:${jobId}`)) : undefined);
     const parsed = Scenario.safeParse(scenario);
     const rows = table.rows.map((row) => row.map((cell): Cell => (typeof cell === 'boolean' ? String(cell) : cell)));
-    const requested = connectionRows(resource);
+    const requested = requestedRows(resource);
     ArtifactPreviewPanel.createOrShow(
       this.deps.extensionUri,
       resource.id,
@@ -328,7 +328,7 @@ export class SimulacraCommands {
   }
 }
 
-function connectionRows(resource: Resource): number | undefined {
+function requestedRows(resource: Resource): number | undefined {
   const raw = resource.raw as { rowsRequested?: unknown } | undefined;
   return typeof raw?.rowsRequested === 'number' ? raw.rowsRequested : undefined;
 }
