@@ -21,6 +21,7 @@ import { JobLogChannels } from './ui/jobs/JobLogChannels';
 import { JobNotifier } from './ui/jobs/JobNotifier';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulacra } from './ui/simulacra/registerSimulacra';
+import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
 import { uploadSettings } from './ui/settings/uploadSettings';
 
 /** Set by the esbuild banner and footer around the bundle; absent when running from sources in tests. */
@@ -48,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const jobCommands = new JobCommands(store, logChannels);
   const notifier = new JobNotifier(store, context.globalState, {
     download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
-    showLog: (resource) => logChannels.show(resource),
+    showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
   });
   context.subscriptions.push(store, tree, view, logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
   const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, log });
@@ -56,6 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log,
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
+
+  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log });
 
   const contextKeys = new ContextKeys();
   const syncContextKeys = () => {
@@ -77,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await accounts.refresh();
       simulacrum.refresh();
       simulacra.refresh();
+      cybernetic.refresh();
     }),
     registerCommand('simcloud.job.cancel', log, (node) => jobCommands.cancel(node)),
     registerCommand('simcloud.job.complete', log, (node) => jobCommands.complete(node)),

@@ -12,6 +12,8 @@ export interface ResourceOperations {
   cancel?(resource: Resource): Promise<void>;
   complete?(resource: Resource): Promise<void>;
   download?(resource: Resource): Promise<void>;
+  /** A provider that streams a job's log (Eureka) fills the channel itself; without this the channel shows status lines. */
+  showLog?(resource: Resource): Promise<void>;
 }
 
 /**
@@ -47,7 +49,10 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
 
   async showLog(arg: unknown): Promise<void> {
     const resource = await this.resolve(arg, 'log', vscode.l10n.t('Show the log of which job?'));
-    if (resource) this.logChannels.show(resource);
+    if (!resource) return;
+    const showLog = this.operations.get(resource.provider)?.showLog;
+    if (showLog) await showLog(resource);
+    else this.logChannels.show(resource);
   }
 
   async showDetails(arg: unknown): Promise<void> {

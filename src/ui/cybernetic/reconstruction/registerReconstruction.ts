@@ -1,0 +1,4 @@
+import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
+
+// Placeholder until this area lands; see issue 5.
+export function registerReconstruction(_feature: CyberneticFeatureContext): void {}
