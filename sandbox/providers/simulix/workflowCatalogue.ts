@@ -77,7 +77,7 @@ export const WORKFLOWS: readonly Workflow[] = [
     demographics: US_ADULTS,
     rounds: 2,
     questions: [
-      choice('smoking_status', 'Do you now smoke cigarettes every day, some days, or not at all?', { every_day: 8, some_days: 3, former: 22, never: 67 }, ['education', -1.2]),
+      choice('smoking_status', 'Do you now smoke cigarettes every day, some days, or not at all?', { every_day: 8, some_days: 3, former: 22, never: 67 }, ['education', 1.2]),
       choice('quit_attempt_past_year', 'During the past 12 months, have you stopped smoking for one day or longer because you were trying to quit?', { yes: 55, no: 45 }, ['age_group', 0.6]),
       choice('e_cigarette_use', 'Do you now use e-cigarettes every day, some days, or not at all?', { every_day: 3, some_days: 3, not_at_all: 94 }, ['age_group', 1.5]),
     ],
