@@ -1,8 +1,9 @@
 // Webhook deliveries: "When you supply callback_url on POST, Simulix delivers simulation.completed or
 // simulation.failed events to that URL on terminal state. Up to 5 attempts over ~14.6 hours on non-2xx responses
 // (backoff: 1m, 5m, 30m, 2h, 12h)." One delivery per event, with one X-Simulix-Delivery-Id on every attempt (a
-// receiver that already processed it drops the repeat); each attempt is signed when it is sent, so `t` is that
-// attempt's virtual time. The five backoffs add up to the 14.6 hours, so there are up to six sends: the first at the
+// receiver that already processed it drops the repeat); each attempt is signed when it is sent. The schedule runs on
+// the virtual clock, but `t` is the wall clock's: a receiver checks the 5-minute tolerance against its own clock, and
+// virtual time runs ahead of it by however far a test or demo has advanced (a 10,000-agent run alone is 9 minutes). The five backoffs add up to the 14.6 hours, so there are up to six sends: the first at the
 // terminal instant and five retries, each measured from the start of the attempt before. Connection failures and
 // timeouts count as non-2xx; 3xx are not followed. The sandbox only sends to loopback hosts (it never talks to the
 // network beyond the machine): an attempt at another host fails without a connection and is retried like any other.
@@ -62,8 +63,10 @@ export type SignatureVariant = 'valid' | 'tampered' | 'wrong_secret' | 'rotation
 export type BodyVariant = 'original' | 'reserialized';
 
 export interface ManualSend {
-  /** Unix seconds to sign with (default: now on the virtual clock). */
+  /** Unix seconds to sign with (default: now on the wall clock). */
   timestamp?: number;
+  /** Instead of `timestamp`: this many seconds before the wall clock's now (360 = six minutes old). */
+  ageSeconds?: number;
   signature?: SignatureVariant;
   body?: BodyVariant;
 }
@@ -72,16 +75,25 @@ export interface SimulixWebhooksDeps {
   clock: VirtualClock;
   ids: SimulixIds;
   transport?: WebhookTransport;
+  /** Epoch ms the `t=` timestamps are read from (default Date.now). */
+  wallClock?: () => number;
   log?: (line: string) => void;
 }
 
 export class SimulixWebhooks {
   readonly deliveries: Delivery[] = [];
   private readonly transport: WebhookTransport;
+  private readonly wallClock: () => number;
   private inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: SimulixWebhooksDeps) {
     this.transport = deps.transport ?? loopbackTransport;
+    this.wallClock = deps.wallClock ?? Date.now;
+  }
+
+  /** The `t=` of an attempt sent now. */
+  timestampNow(): number {
+    return Math.floor(this.wallClock() / 1000);
   }
 
   /** Creates the event's delivery and makes the first attempt now. */
@@ -120,7 +132,7 @@ export class SimulixWebhooks {
   /** A send outside the schedule, for receivers' tests: the same delivery id and body (a replay), optionally an old
    *  timestamp, a broken signature or a re-serialised body. It never changes the delivery's status or schedule. */
   async sendManual(delivery: Delivery, options: ManualSend = {}): Promise<DeliveryAttempt> {
-    const timestamp = options.timestamp ?? Math.floor(this.deps.clock.now() / 1000);
+    const timestamp = options.timestamp ?? this.timestampNow() - (options.ageSeconds ?? 0);
     const variant = options.signature ?? 'valid';
     const bodyVariant = options.body ?? 'original';
     const body = bodyVariant === 'reserialized' ? JSON.stringify(JSON.parse(delivery.body), null, 2) : delivery.body;
@@ -134,15 +146,14 @@ export class SimulixWebhooks {
           : variant === 'wrong_secret'
             ? signatureHeader(`${delivery.secret}-wrong`, timestamp, delivery.body)
             : `t=${timestamp},v1=${webhookSignature(`${delivery.secret}-retired`, timestamp, delivery.body)},v1=${valid}`;
-    const label = [variant !== 'valid' ? variant : '', bodyVariant !== 'original' ? bodyVariant : '', options.timestamp !== undefined ? `t=${timestamp}` : ''].filter(Boolean).join('+');
+    const label = [variant !== 'valid' ? variant : '', bodyVariant !== 'original' ? bodyVariant : '', options.timestamp !== undefined || options.ageSeconds ? `t=${timestamp}` : ''].filter(Boolean).join('+');
     return this.send(delivery, 'manual', timestamp, signature, body, label || 'replay');
   }
 
   private attemptScheduled(delivery: Delivery): void {
     delivery.timer = undefined;
     delivery.nextAttemptAt = null;
-    const at = this.deps.clock.now();
-    const timestamp = Math.floor(at / 1000);
+    const timestamp = this.timestampNow();
     void this.send(delivery, 'scheduled', timestamp, signatureHeader(delivery.secret, timestamp, delivery.body), delivery.body).then((attempt) => {
       if (attempt.succeeded) {
         delivery.status = 'succeeded';

@@ -148,6 +148,10 @@ export class SimulixWorld {
     return at < this.runningAt(s) ? 'queued' : 'running';
   }
 
+  inFlight(s: Simulation, at = this.now()): boolean {
+    return at < this.terminalAt(s);
+  }
+
   /** Agents finished by `at`: linear over the running phase (a failed run keeps the ones done when it failed). */
   agentsCompleted(s: Simulation, at = this.now()): number {
     const end = Math.min(at, this.terminalAt(s));
@@ -159,7 +163,7 @@ export class SimulixWorld {
 
   /** Seconds until the natural end (0 once finished): what the POST's estimated_completion_time_seconds means. */
   secondsRemaining(s: Simulation, at = this.now()): number {
-    if (this.status(s, at) === 'completed' || this.status(s, at) === 'failed') return 0;
+    if (!this.inFlight(s, at)) return 0;
     return Math.max(0, Math.ceil((this.naturalEndAt(s) - at) / 1000));
   }
 

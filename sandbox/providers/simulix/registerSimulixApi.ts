@@ -53,9 +53,8 @@ export function registerSimulixApi(router: Router, ctx: SandboxContext, world: S
   router.get('/v1/simulations/:id/results', (req, res) => {
     const key = authorize(req, 'simulations:read');
     const s = mine(req, key.organizationId);
-    const status = world.status(s);
-    if (status === 'queued' || status === 'running') {
-      throw ctx.httpError(409, { code: 'simulation_not_complete', message: `Simulation ${s.id} is still ${status}; poll GET /v1/simulations/${s.id} until results_available=true` }, pollHeaders(s));
+    if (world.inFlight(s)) {
+      throw ctx.httpError(409, { code: 'simulation_not_complete', message: `Simulation ${s.id} is still ${world.status(s)}; poll GET /v1/simulations/${s.id} until results_available=true` }, pollHeaders(s));
     }
     // The data object is cached as JSON (a 10,000-agent result is a few MB): splice the envelope around it.
     const body = `{"data":${world.resultsJson(s)},"error":null,"meta":${JSON.stringify({ correlation_id: req.requestId })}}`;

@@ -88,8 +88,7 @@ export function registerSimulixControl(router: Router, world: SimulixWorld, webh
   router.post(`${PREFIX}/deliveries/:id/send`, async (req, res) => {
     const body = await parseBody(req, SendSchema);
     const d = delivery(req);
-    const timestamp = body.timestamp ?? (body.age_seconds !== undefined ? Math.floor(world.now() / 1000) - body.age_seconds : undefined);
-    const attempt = await webhooks.sendManual(d, { timestamp, signature: body.signature, body: body.body });
+    const attempt = await webhooks.sendManual(d, { timestamp: body.timestamp, ageSeconds: body.age_seconds, signature: body.signature, body: body.body });
     res.json(200, attemptView(attempt));
   });
 

@@ -42,7 +42,8 @@ export function simulixHelpers(ctx: SandboxContext, world: SimulixWorld) {
       callback_url: s.callbackUrl,
       webhook_subscribed: s.callbackUrl !== null,
       created_at: iso(s.createdAt),
-      started_at: status === 'queued' ? null : iso(world.runningAt(s)),
+      // A simulation failed while still queued never started.
+      started_at: world.runningAt(s) <= Math.min(at, world.terminalAt(s)) ? iso(world.runningAt(s)) : null,
       completed_at: status === 'completed' ? ended : null,
       failed_at: status === 'failed' ? ended : null,
       failure_reason: status === 'failed' ? (s.failure?.reason ?? null) : null,
@@ -54,7 +55,7 @@ export function simulixHelpers(ctx: SandboxContext, world: SimulixWorld) {
   };
 
   /** "While queued or running, sets a Retry-After: 5 header." */
-  const pollHeaders = (s: Simulation): Record<string, string> => (world.status(s) === 'queued' || world.status(s) === 'running' ? { 'Retry-After': String(P.pollRetryAfterSeconds) } : {});
+  const pollHeaders = (s: Simulation): Record<string, string> => (world.inFlight(s) ? { 'Retry-After': String(P.pollRetryAfterSeconds) } : {});
 
   return { authorize, envelope, view, pollHeaders };
 }

@@ -20,7 +20,8 @@ interface Sent {
   body: string;
 }
 
-function setup(answer: (n: number) => number | Error) {
+/** By default the wall clock reads the virtual one, so `t` and the schedule line up in these tests. */
+function setup(answer: (n: number) => number | Error, wallClock?: () => number) {
   const clock = new VirtualClock({ speed: 0, startAt: START });
   const sent: Sent[] = [];
   const transport: WebhookTransport = async (_url, headers, body) => {
@@ -29,7 +30,7 @@ function setup(answer: (n: number) => number | Error) {
     if (reply instanceof Error) throw reply;
     return { status: reply, body: '' };
   };
-  const webhooks = new SimulixWebhooks({ clock, ids: new SimulixIds(3), transport });
+  const webhooks = new SimulixWebhooks({ clock, ids: new SimulixIds(3), transport, wallClock: wallClock ?? (() => clock.now()) });
   const enqueue = () =>
     webhooks.enqueue({ eventType: 'simulation.completed', simulationId: 'sim-1', organizationId: 'org_a', url: 'http://127.0.0.1:9/hook', secret: SECRET, created: clock.now(), data: '{"simulation_id":"sim-1"}' });
   return { clock, sent, webhooks, enqueue };
@@ -100,6 +101,23 @@ describe('Simulix webhooks', () => {
       'each attempt signed at its own time',
     );
     assert.ok(sent.every((s) => verify(s.body, s.headers['X-Simulix-Signature'], SECRET)));
+  });
+
+  it('signs with the wall clock’s time, not the virtual one, so receivers accept it however far the clock was advanced', async () => {
+    const wall = Date.UTC(2026, 0, 1);
+    const { clock, sent, webhooks, enqueue } = setup((n) => (n === 1 ? 500 : 200), () => wall);
+    enqueue();
+    await webhooks.idle();
+    clock.advance(MINUTE);
+    await webhooks.idle();
+    assert.equal(sent.length, 2);
+    assert.deepEqual(
+      sent.map((s) => s.headers['X-Simulix-Signature'].split(',')[0]),
+      [`t=${wall / 1000}`, `t=${wall / 1000}`],
+    );
+    assert.equal(sent[1].at - sent[0].at, MINUTE, 'while the schedule runs on the virtual clock');
+    const old = await webhooks.sendManual(webhooks.deliveries[0], { ageSeconds: 360 });
+    assert.equal(old.timestamp, wall / 1000 - 360);
   });
 
   it('treats a connection failure like a non-2xx and stops retrying after the first success', async () => {
