@@ -1,5 +1,5 @@
 // The published workflows the sandbox knows ("The 76 currently-published workflows are listed in the API
-// reference"; the reference we have names only cdc_nhis_smoking, so these 32 are the sandbox's own). Each has the
+// reference"; the reference we have names only cdc_nhis_smoking, so these 33 are the sandbox's own). Each has the
 // demographic dimensions its agents are drawn from, the questions asked every round, and how many rounds it runs.
 // Answers lean along one demographic "driver" per question, so the summaries a client draws look plausible.
 
