@@ -55,8 +55,8 @@ describe('CyberneticApi: environments', () => {
     assert.equal(session.envId, envId);
     assert.equal(session.baseVersionId, versionId);
     await api.stopSession(session.sessionId, signal());
-    await refusal(api.startSession({ envId: 'env_missing' }, signal()), { status: 404, code: 'env_not_found', message: [/env_missing/] });
-    await refusal(api.startSession({ envId, baseVersionId: 'ver_missing' }, signal()), { status: 404, code: 'version_not_found', message: [/ver_missing/] });
+    await refusal(api.startSession({ envId: 'env_missing' }, signal()), { status: 404, code: 'env_not_found', message: [/env_missing/, /The environment was not found/] });
+    await refusal(api.startSession({ envId, baseVersionId: 'ver_missing' }, signal()), { status: 404, code: 'version_not_found', message: [/ver_missing/, /The environment version was not found/] });
   });
 
   it('a version for an unknown environment is 404 env_not_found, with the environment named in the next step', async () => {

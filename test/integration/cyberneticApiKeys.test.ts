@@ -23,7 +23,7 @@ describe('CyberneticApi: account, authentication and API keys', () => {
   });
 
   it('401 missing_api_key without a key: the message says to sign in with a valid key', async () => {
-    await refusal(apiFor(sb, undefined).getMe(signal()), { status: 401, code: 'missing_api_key', message: [/not accepted/, /sign in again with a valid key/] });
+    await refusal(apiFor(sb, undefined).getMe(signal()), { status: 401, code: 'missing_api_key', message: [/No API key was sent: sign in with a Cybernetic Physics API key/] });
   });
 
   it('401 invalid_api_key for an unknown key, and the key itself never shows in the message', async () => {
@@ -68,7 +68,7 @@ describe('CyberneticApi: account, authentication and API keys', () => {
     await refusal(apiFor(sb, dev.CYBERNETIC_SESSIONS_API_KEY).createApiKey('escalate', ['jobs:write'], signal()), {
       status: 403,
       code: 'insufficient_scope',
-      message: [/jobs:write/, /Settings > API keys/],
+      message: [/lacks the jobs:write scope, so it cannot create an API key with those scopes/, /Settings > API keys/],
     });
   });
 

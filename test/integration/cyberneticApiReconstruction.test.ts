@@ -126,7 +126,7 @@ describe('CyberneticApi: 3D reconstruction', () => {
     await refusal(api.createReconstruction({ inputUri: 's3://simcloud-sandbox/cybernetic/uploads/upload_none/', inputKind: 'photos' }, signal()), {
       status: 404,
       code: 'upload_not_found',
-      message: [/use the inputUri from POST \/v1\/uploads\/presign/],
+      message: [/use the inputUri from POST \/v1\/uploads\/presign/, /Prepare the upload again/],
     });
     const video = await uploaded('video', [{ ...VIDEO, name: 'kind.mp4' }]);
     await refusal(api.createReconstruction({ inputUri: String(video.inputUri), inputKind: 'photos' }, signal()), { status: 422, code: 'input_kind_mismatch', message: [/holds video/] });

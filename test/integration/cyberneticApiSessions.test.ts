@@ -112,7 +112,7 @@ describe('CyberneticApi: sessions', () => {
     const again = await api.startSession({ fromSessionId: first.sessionId, maxRuntimeMinutes: 5 }, signal());
     assert.equal(again.fromSessionId, first.sessionId);
     await api.stopSession(again.sessionId, signal());
-    await refusal(api.startSession({ fromSessionId: 'sess_missing' }, signal()), { status: 404, code: 'session_not_found', message: [/sess_missing/] });
+    await refusal(api.startSession({ fromSessionId: 'sess_missing' }, signal()), { status: 404, code: 'session_not_found', message: [/sess_missing/, /The session was not found/] });
   });
 
   it('getSession, stopSession and publishSession of an unknown id are 404 session_not_found naming the session', async () => {

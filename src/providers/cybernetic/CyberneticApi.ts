@@ -458,7 +458,8 @@ export class CyberneticApi {
 
   /** POST /v1/api-keys: the response holds the full key, once. */
   async createApiKey(name: string, scopes: readonly CyberneticScope[], signal: AbortSignal): Promise<CyberneticCreatedApiKey> {
-    return this.json({ what: 'create the API key' }, { method: 'POST', url: '/v1/api-keys', body: { name, scopes }, schema: createdApiKeySchema, signal });
+    // A key can only grant scopes it holds, so a 403 here names the scope this key lacks for the new one.
+    return this.json({ what: 'create an API key with those scopes' }, { method: 'POST', url: '/v1/api-keys', body: { name, scopes }, schema: createdApiKeySchema, signal });
   }
 
   /** DELETE /v1/api-keys/:id */
@@ -544,6 +545,7 @@ const BUDGET_CODE = /budget|daily_limit|monthly_limit|spend|credit|insufficient_
 function nextStepFor(error: ApiError, context: CallContext): string | undefined {
   const text = `${error.code} ${error.serverMessage ?? ''}`;
   const status = error.status;
+  if (status === 401 && /missing/i.test(error.code)) return 'No API key was sent: sign in with a Cybernetic Physics API key.';
   if (status === 401) return 'The API key was not accepted (revoked or mistyped): sign in again with a valid key.';
   if (status === 402 || (status === 403 && /budget|spend|credit/i.test(text)) || (context.spends && (status === 422 || status === 409 || status === 429) && BUDGET_CODE.test(error.code))) {
     return budgetStep(text, context);
@@ -559,7 +561,8 @@ function nextStepFor(error: ApiError, context: CallContext): string | undefined 
     }
     return `The API key may not ${context.what} in this workspace: check the key's workspace and role in ${SETTINGS_KEYS}.`;
   }
-  if (status === 404 && context.thing) return `The ${context.thing} was not found: it may belong to another workspace, or the list is out of date. Refresh the list.`;
+  const missing = status === 404 ? (thingNamedBy(error.code) ?? context.thing) : undefined;
+  if (missing) return `The ${missing} was not found: it may belong to another workspace, or the list is out of date. Refresh the list.`;
   if (status === 409 && context.thing) return `The ${context.thing} is not in a state that allows this (it may have ended already): refresh to see its status.`;
   if (status !== undefined && status >= 500) return 'Cybernetic Physics had a server error: try again later, and quote the request id if it keeps happening.';
   return undefined;
@@ -576,7 +579,25 @@ const NEXT_STEP_BY_CODE: ReadonlyArray<readonly [RegExp, string]> = [
   [/guardrails_exceeded/i, 'The estimate is over the runtime guardrail: raise the maximum runtime, or lower the resolution (or, for video, the frame rate).'],
   [/artifacts_not_ready/i, 'Nothing is ready until the first iteration finishes: try again once the run shows an iteration done.'],
   [/session_not_running/i, 'Only a running session can be published: wait until it is running.'],
+  [/upload_not_found/i, 'Prepare the upload again and send every file, then start the reconstruction.'],
 ];
+
+/** A 404's code names what is missing (`env_not_found` when starting a session): more precise than the call's thing. */
+const MISSING_THING: Readonly<Record<string, string>> = {
+  session: 'session',
+  env: 'environment',
+  environment: 'environment',
+  version: 'environment version',
+  run: 'Eureka run',
+  job: 'reconstruction job',
+  api_key: 'API key',
+  key: 'API key',
+};
+
+function thingNamedBy(code: string): string | undefined {
+  const subject = /^(\w+?)_not_found$/.exec(code)?.[1];
+  return subject === undefined ? undefined : MISSING_THING[subject];
+}
 
 function budgetStep(text: string, context: CallContext): string {
   // The code decides first ("daily_limit_exceeded" with a message about this month's spend is still the daily limit).
