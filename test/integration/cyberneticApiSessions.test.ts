@@ -60,6 +60,22 @@ describe('CyberneticApi: sessions', () => {
     assert.equal(idle.stopReason, 'idle_timeout');
   });
 
+  it('watching through access.viewerUrl counts as activity: the idle timeout runs from the last view', async () => {
+    const started = await api.startSession({ idleTimeoutMinutes: 30 }, signal());
+    const viewerUrl = String(started.access?.viewerUrl);
+    sb.clock.advance(2 * MINUTE + 20 * MINUTE);
+    const page = await fetch(viewerUrl);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<video id="stream"/);
+    sb.clock.advance(20 * MINUTE);
+    assert.equal((await api.getSession(started.sessionId, signal())).status, 'running', '40 min after start, 20 after the last view');
+    sb.clock.advance(11 * MINUTE);
+    const idle = await api.getSession(started.sessionId, signal());
+    assert.equal(idle.status, 'stopped');
+    assert.equal(idle.stopReason, 'idle_timeout');
+    assert.equal((await fetch(viewerUrl)).status, 409, 'the viewer of a stopped session is gone');
+  });
+
   it('a session stops by itself at maxRuntimeMinutes', async () => {
     const started = await api.startSession({ maxRuntimeMinutes: 10, idleTimeoutMinutes: 600 }, signal());
     sb.clock.advance(2 * MINUTE + 10 * MINUTE + 1000);
