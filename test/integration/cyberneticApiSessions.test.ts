@@ -180,6 +180,20 @@ describe('CyberneticApi: sessions', () => {
     assert.equal(bundle?.subarray(0, 2).toString(), 'PK', 'a real zip lands in storage');
   });
 
+  it('a start that fails on the wire is sent once (never replayed into a second GPU) and says what happened', async () => {
+    const sent = () => sb.requests.all().filter((r) => r.provider === 'cybernetic' && r.method === 'POST' && r.path === '/v1/sessions').length;
+    const before = sent();
+    sb.faults.script('cybernetic', '/v1/sessions', [{ kind: 'status', status: 503 }]);
+    await refusal(api.startSession({ maxRuntimeMinutes: 5 }, signal()), { status: 503, code: 'service_unavailable', message: [/server error: try again later, and quote the request id/] });
+    sb.faults.script('cybernetic', '/v1/sessions', [{ kind: 'reset' }]);
+    await assert.rejects(api.startSession({ maxRuntimeMinutes: 5 }, signal()), (e: Error) => {
+      assert.match(e.message, /Could not reach Cybernetic Physics/);
+      assert.match(e.message, /may be running already: refresh the list and check before you start the session again/);
+      return true;
+    });
+    assert.equal(sent(), before + 2, 'one request per call');
+  });
+
   describe('budget refusals', () => {
     it('a session whose worst case passes the daily limit is refused: 422 daily_limit_exceeded naming the limit and the fix', async () => {
       await stopAll();

@@ -531,6 +531,10 @@ export class CyberneticApi {
 
 /** Words a Cybernetic Physics refusal: which scope a key lacks, which budget limit refused, what to do next. */
 export function explainCyberneticError(error: unknown, context: CallContext): unknown {
+  if (ApiError.is(error) && context.spends && (error.kind === 'network' || error.kind === 'timeout')) {
+    // The request may have reached the server before the connection failed: "try again" could start (and bill) it twice.
+    return error.withNextStep(`It is not known whether it went through, so it may be running already: refresh the list and check before you ${context.what} again.`, { provider: 'cybernetic', serviceName: PROVIDERS.cybernetic.displayName });
+  }
   if (!ApiError.is(error) || error.kind !== 'http') return error;
   const nextStep = nextStepFor(error, context);
   if (!nextStep) return error;
