@@ -87,10 +87,12 @@ export function registerCyberneticAssets(router: Router, world: CyberneticWorld,
     if (status !== 'running') throw ctx.httpError(409, { code: 'session_not_running', message: `Session ${session.sessionId} is ${status}; only a running session can be published` });
     const s3 = requireS3(ctx);
     const envId = body.envId ?? session.envId;
-    let env: Env;
-    if (envId) env = ownEnv(envId);
-    else {
-      env = { envId: world.id('env'), name: `session-${session.sessionId}`, description: `Published from ${session.sessionId}`, createdAt: now(), versions: [] };
+    // A session without an environment publishes into `session-<id>`, created by its first publish: each later one is
+    // "a new environment version" of it (the reference), not a second environment under the same (unique) name.
+    const ownName = `session-${session.sessionId}`;
+    let env: Env | undefined = envId ? ownEnv(envId) : world.envs.find((e) => e.name === ownName);
+    if (!env) {
+      env = { envId: world.id('env'), name: ownName, description: `Published from ${session.sessionId}`, createdAt: now(), versions: [] };
       world.envs.push(env);
     }
     const version = addVersion(env, { notes: body.notes ?? null, rootStageRelpath: 'scene.usda', source: 'session', sessionId: session.sessionId });

@@ -74,6 +74,17 @@ function listSchema<T>(item: z.ZodType<T>) {
   }));
 }
 
+/** One page of a list that may be paged like sessions (`hasMore`) or come whole (a bare array, or no `hasMore`). */
+function listPageSchema<T>(item: z.ZodType<T>) {
+  return z
+    .union([z.array(z.unknown()).transform((items) => ({ items, hasMore: false })), z.looseObject({ items: z.array(z.unknown()), hasMore: z.boolean().nullish() })])
+    .transform((body) => ({ items: listSchema(item).parse(body.items), hasMore: body.hasMore === true, read: body.items.length }));
+}
+
+/** Lists other than sessions are read whole: the largest page the sandbox (and a cautious server) accepts. */
+const LIST_PAGE_SIZE = 100;
+const LIST_MAX_PAGES = 50;
+
 const versionSchema = z.looseObject({ id: optionalString, versionId: optionalString, notes: optionalString, createdAt: optionalString, rootStageRelpath: optionalString });
 export const cyberneticEnvironmentSchema = z.looseObject({
   id: optionalString,
@@ -88,6 +99,11 @@ const presignedUrlSchema = z.looseObject({ url: z.url(), fields: z.record(z.stri
 export const environmentVersionUploadSchema = z.looseObject({
   versionId: optionalString,
   id: optionalString,
+  envId: optionalString,
+  notes: optionalString,
+  rootStageRelpath: optionalString,
+  /** The reference only says "returns a presigned PUT URL": nested `upload: {url, contentType}` or a top-level URL. */
+  upload: z.looseObject({ url: z.url(), method: optionalString, contentType: optionalString, expiresAt: optionalString }).nullish(),
   uploadUrl: z.url().nullish(),
   url: z.url().nullish(),
   presignedUrl: z.url().nullish(),
@@ -106,7 +122,13 @@ export const cyberneticJobSchema = z.looseObject({
   jobId: z.string().min(1),
   status: knownValues(CYBERNETIC_JOB_STATUSES),
   inputKind: optionalString,
+  /** The "estimate returned" by POST /v1/jobs, with the GPU the guardrails chose (names as the sandbox sends them). */
   costEstimateUsd: optionalNumber,
+  estimatedRuntimeMinutes: optionalNumber,
+  gpuSpec: optionalString,
+  costPerHour: optionalNumber,
+  /** Pipeline stage while running (colmap, 3dgrut, usdz). */
+  stage: optionalString,
   costActualUsd: optionalNumber,
   artifacts: artifactUrls.nullish(),
   createdAt: optionalString,
@@ -323,15 +345,15 @@ export class CyberneticApi {
 
   /** GET /v1/envs: environments with their versions. */
   async listEnvironments(signal: AbortSignal): Promise<CyberneticEnvironment[]> {
-    return this.json({ what: 'list environments', scope: SCOPES.isaacRead }, { url: '/v1/envs', schema: listSchema(cyberneticEnvironmentSchema), signal });
+    return this.listEvery({ what: 'list environments', scope: SCOPES.isaacRead }, '/v1/envs', cyberneticEnvironmentSchema, (e) => e.envId ?? e.id ?? e.name, signal);
   }
 
   /** POST /v1/envs/:envId/versions: a presigned PUT URL for the USD bundle (a credential: never log it). */
-  async createEnvironmentVersion(envId: string, request: { notes?: string; rootStageRelpath?: string }, signal: AbortSignal): Promise<CyberneticEnvironmentVersionUpload & { putUrl: string }> {
+  async createEnvironmentVersion(envId: string, request: { notes?: string; rootStageRelpath?: string }, signal: AbortSignal): Promise<CyberneticEnvironmentVersionUpload & { putUrl: string; putContentType?: string }> {
     const body = await this.json({ what: 'create the environment version', scope: SCOPES.isaacWrite, thing: 'environment' }, { method: 'POST', url: `/v1/envs/${seg(envId)}/versions`, body: withoutUndefined(request), schema: environmentVersionUploadSchema, signal });
-    const putUrl = body.uploadUrl ?? body.presignedUrl ?? body.url;
+    const putUrl = body.upload?.url ?? body.uploadUrl ?? body.presignedUrl ?? body.url;
     if (!putUrl) throw invalid('POST', `/v1/envs/${seg(envId)}/versions`, 'The new environment version came without an upload URL.');
-    return { ...body, putUrl };
+    return { ...body, putUrl, putContentType: body.upload?.contentType ?? undefined };
   }
 
   // --- Reconstruction ---
@@ -350,7 +372,7 @@ export class CyberneticApi {
 
   /** GET /v1/jobs */
   async listReconstructions(signal: AbortSignal): Promise<CyberneticJob[]> {
-    return this.json({ what: 'list reconstructions', scope: SCOPES.jobsRead }, { url: '/v1/jobs', schema: listSchema(cyberneticJobSchema), signal });
+    return this.listEvery({ what: 'list reconstructions', scope: SCOPES.jobsRead }, '/v1/jobs', cyberneticJobSchema, (j) => j.jobId, signal);
   }
 
   /** GET /v1/jobs/:id: status and artifact URLs (usdz, colmapSparse, logs; presigned: never log them). */
@@ -378,7 +400,7 @@ export class CyberneticApi {
 
   /** GET /v1/eureka/runs */
   async listEurekaRuns(signal: AbortSignal): Promise<CyberneticEurekaRun[]> {
-    return this.json({ what: 'list Eureka runs', scope: SCOPES.isaacRead }, { url: '/v1/eureka/runs', schema: listSchema(cyberneticEurekaRunSchema), signal });
+    return this.listEvery({ what: 'list Eureka runs', scope: SCOPES.isaacRead }, '/v1/eureka/runs', cyberneticEurekaRunSchema, (r) => r.jobId, signal);
   }
 
   /** GET /v1/eureka/runs/:id */
@@ -436,7 +458,8 @@ export class CyberneticApi {
 
   /** POST /v1/api-keys: the response holds the full key, once. */
   async createApiKey(name: string, scopes: readonly CyberneticScope[], signal: AbortSignal): Promise<CyberneticCreatedApiKey> {
-    return this.json({ what: 'create the API key' }, { method: 'POST', url: '/v1/api-keys', body: { name, scopes }, schema: createdApiKeySchema, signal });
+    // A key can only grant scopes it holds, so a 403 here names the scope this key lacks for the new one.
+    return this.json({ what: 'create an API key with those scopes' }, { method: 'POST', url: '/v1/api-keys', body: { name, scopes }, schema: createdApiKeySchema, signal });
   }
 
   /** DELETE /v1/api-keys/:id */
@@ -447,6 +470,26 @@ export class CyberneticApi {
   }
 
   // --- plumbing ---
+
+  /**
+   * Every item of a list, following `hasMore` like sessions do (the first page alone would hide everything past it).
+   * Newest-first lists shift when something is created between two reads: an item seen twice is kept once.
+   */
+  private async listEvery<T>(context: CallContext, url: string, item: z.ZodType<T>, idOf: (value: T) => string, signal: AbortSignal): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; page <= LIST_MAX_PAGES; page += 1) {
+      const body = await this.json(context, { url, query: { page, pageSize: LIST_PAGE_SIZE }, schema: listPageSchema(item), signal });
+      for (const value of body.items) {
+        const id = idOf(value);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        items.push(value);
+      }
+      if (!body.hasMore || body.read === 0) break;
+    }
+    return items;
+  }
 
   private async json<T>(
     context: CallContext,
@@ -488,6 +531,10 @@ export class CyberneticApi {
 
 /** Words a Cybernetic Physics refusal: which scope a key lacks, which budget limit refused, what to do next. */
 export function explainCyberneticError(error: unknown, context: CallContext): unknown {
+  if (ApiError.is(error) && context.spends && (error.kind === 'network' || error.kind === 'timeout')) {
+    // The request may have reached the server before the connection failed: "try again" could start (and bill) it twice.
+    return error.withNextStep(`It is not known whether it went through, so it may be running already: refresh the list and check before you ${context.what} again.`, { provider: 'cybernetic', serviceName: PROVIDERS.cybernetic.displayName });
+  }
   if (!ApiError.is(error) || error.kind !== 'http') return error;
   const nextStep = nextStepFor(error, context);
   if (!nextStep) return error;
@@ -502,10 +549,13 @@ const BUDGET_CODE = /budget|daily_limit|monthly_limit|spend|credit|insufficient_
 function nextStepFor(error: ApiError, context: CallContext): string | undefined {
   const text = `${error.code} ${error.serverMessage ?? ''}`;
   const status = error.status;
+  if (status === 401 && /missing/i.test(error.code)) return 'No API key was sent: sign in with a Cybernetic Physics API key.';
   if (status === 401) return 'The API key was not accepted (revoked or mistyped): sign in again with a valid key.';
   if (status === 402 || (status === 403 && /budget|spend|credit/i.test(text)) || (context.spends && (status === 422 || status === 409 || status === 429) && BUDGET_CODE.test(error.code))) {
     return budgetStep(text, context);
   }
+  const specific = NEXT_STEP_BY_CODE.find(([pattern]) => pattern.test(error.code));
+  if (specific) return specific[1];
   if (status === 403) {
     const named = SCOPE_PATTERN.exec(text)?.[0]?.toLowerCase();
     const scope = named ?? context.scope;
@@ -515,10 +565,42 @@ function nextStepFor(error: ApiError, context: CallContext): string | undefined 
     }
     return `The API key may not ${context.what} in this workspace: check the key's workspace and role in ${SETTINGS_KEYS}.`;
   }
-  if (status === 404 && context.thing) return `The ${context.thing} was not found: it may belong to another workspace, or the list is out of date. Refresh the list.`;
+  const missing = status === 404 ? (thingNamedBy(error.code) ?? context.thing) : undefined;
+  if (missing) return `The ${missing} was not found: it may belong to another workspace, or the list is out of date. Refresh the list.`;
   if (status === 409 && context.thing) return `The ${context.thing} is not in a state that allows this (it may have ended already): refresh to see its status.`;
   if (status !== undefined && status >= 500) return 'Cybernetic Physics had a server error: try again later, and quote the request id if it keeps happening.';
   return undefined;
+}
+
+/**
+ * Refusals whose fix is more precise than "refresh": the reference documents no codes, so these match the words a
+ * server would use (the sandbox's codes among them) and anything else falls back to the status-based step.
+ */
+const NEXT_STEP_BY_CODE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/name_taken|already_exists/i, 'That name is taken: choose another name (or use the existing one).'],
+  [/upload_incomplete/i, 'Upload every file to its presigned URL first, then start the reconstruction again.'],
+  [/guardrails_unsatisfiable/i, 'No GPU fits the cost guardrails: raise the maximum hourly price or lower the minimum VRAM.'],
+  [/guardrails_exceeded/i, 'The estimate is over the runtime guardrail: raise the maximum runtime, or lower the resolution (or, for video, the frame rate).'],
+  [/artifacts_not_ready/i, 'Nothing is ready until the first iteration finishes: try again once the run shows an iteration done.'],
+  [/session_not_running/i, 'Only a running session can be published: wait until it is running.'],
+  [/upload_not_found/i, 'Prepare the upload again and send every file, then start the reconstruction.'],
+];
+
+/** A 404's code names what is missing (`env_not_found` when starting a session): more precise than the call's thing. */
+const MISSING_THING: Readonly<Record<string, string>> = {
+  session: 'session',
+  env: 'environment',
+  environment: 'environment',
+  version: 'environment version',
+  run: 'Eureka run',
+  job: 'reconstruction job',
+  api_key: 'API key',
+  key: 'API key',
+};
+
+function thingNamedBy(code: string): string | undefined {
+  const subject = /^(\w+?)_not_found$/.exec(code)?.[1];
+  return subject === undefined ? undefined : MISSING_THING[subject];
 }
 
 function budgetStep(text: string, context: CallContext): string {
