@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { screenshot } from './support/artifacts';
+import path from 'node:path';
+import { screenshot, screenshotDir } from './support/artifacts';
 import { journey } from './support/journey';
 
 const DEV_KEY = 'cp_live_sandbox_dev_key';
@@ -58,6 +59,7 @@ describe('Cybernetic Physics budget and API keys in VS Code', { timeout: 900_000
     await workbench.acceptInput();
     const item = workbench.statusBarItem(/today · .* month/);
     await item.first().waitFor({ timeout: 60_000 });
+    await workbench.runCommand('Notifications: Clear All Notifications');
     const day = budget.currentDaySpend.toFixed(2);
     assert.equal(await statusText(), `$${day}/$${budget.dailyLimitUsd} today · $${budget.currentMonthSpend.toFixed(2)}/$${budget.monthlyBudgetUsd} month`);
     assert.doesNotMatch((await item.first().getAttribute('class')) ?? '', /warning-kind|error-kind/, 'under the alert threshold: normal colours');
@@ -90,6 +92,7 @@ describe('Cybernetic Physics budget and API keys in VS Code', { timeout: 900_000
     await daily.fill('500');
     await frame.getByText(/cannot be above the monthly budget/).waitFor();
     assert.equal(await frame.locator('vscode-button', { hasText: 'Save Limits' }).evaluate((b) => (b as HTMLElement & { disabled: boolean }).disabled), true, 'Save is off while the form is wrong');
+    await frame.locator('vscode-button', { hasText: 'Save Limits' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'cybernetic-budget-03-form-invalid');
     await daily.fill('2');
     await frame.locator('vscode-button', { hasText: 'Save Limits' }).click();
@@ -102,6 +105,13 @@ describe('Cybernetic Physics budget and API keys in VS Code', { timeout: 900_000
     assert.match((await workbench.statusBarItem(/\/\$2 today/).first().getAttribute('class')) ?? '', /warning-kind/);
     await frame.getByText(/Past the alert threshold/).first().waitFor();
     await screenshot(page, 'cybernetic-budget-04-limit-saved-warning');
+    // The tooltip spells out the figures (a hover: taken without parking the mouse).
+    await workbench.statusBarItem(/\/\$2 today/).first().hover();
+    const tooltip = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Cybernetic Physics budget' }).first();
+    await tooltip.waitFor();
+    assert.match((await tooltip.textContent()) ?? '', /Today: \$\d+\.\d\d of the \$2\.00 daily limit \(\d+%\)/);
+    await page.screenshot({ path: path.join(screenshotDir, 'cybernetic-budget-04b-status-tooltip.png') });
+    await page.mouse.move(700, 300);
   });
 
   step('creates an API key with scopes, shows it once, and lets Sim Cloud use it', async () => {
@@ -156,5 +166,34 @@ describe('Cybernetic Physics budget and API keys in VS Code', { timeout: 900_000
     const frame = await webviewFrame(page, 'needs a Cybernetic Physics sign-in');
     assert.ok(await frame.locator('vscode-button', { hasText: 'Sign In to Cybernetic Physics' }).isVisible());
     await screenshot(page, 'cybernetic-budget-09-page-signed-out');
+  });
+
+  step('with a read-only key the page shows the scope refusal next to the form, with the request id', async () => {
+    const { workbench, page } = current();
+    const frame = await webviewFrame(page, 'needs a Cybernetic Physics sign-in');
+    await frame.locator('vscode-button', { hasText: 'Sign In to Cybernetic Physics' }).click();
+    await (await workbench.inputBox('Sign In to Cybernetic Physics')).fill('cp_live_sandbox_readonly_key');
+    await workbench.acceptInput();
+    const signedIn = await webviewFrame(page, 'Daily spending');
+    await limitInput(signedIn, 'Daily limit (USD)').fill('3');
+    await signedIn.locator('vscode-button', { hasText: 'Save Limits' }).click();
+    const refusal = signedIn.locator('.limits .error-box');
+    await refusal.waitFor();
+    const text = ((await refusal.textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(text, /HTTP 403/);
+    assert.match(text, /sessions:write/);
+    assert.match(text, /Request ID req_[0-9a-f]{24}/);
+    assert.equal((await api<{ dailyLimitUsd: number }>('/v1/budget')).dailyLimitUsd, 2, 'nothing changed');
+    await refusal.scrollIntoViewIfNeeded();
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await screenshot(page, 'cybernetic-budget-10-scope-refusal');
+  });
+
+  step('the budget page comes back after a window reload, on the range it showed', async () => {
+    const { workbench, page } = current();
+    await workbench.reloadWindow();
+    const frame = await webviewFrame(page, 'Daily spending', 90_000);
+    await frame.getByText(/over the last 7 days/).waitFor();
+    assert.equal(await frame.locator('vscode-button[aria-pressed="true"]').textContent(), '7 days');
   });
 });

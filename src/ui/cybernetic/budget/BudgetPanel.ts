@@ -96,6 +96,8 @@ export class BudgetPanel implements vscode.Disposable {
     const load = ++this.loads;
     this.host.post({ type: 'loading', range: this.range });
     try {
+      // Right after a sign-out the session may still hand out the old connection: the account's status is the truth.
+      if (this.feature.accounts.status('cybernetic').state !== 'signedIn') throw new NotSignedInError('cybernetic');
       const connection = await this.feature.session.connection();
       const signal = AbortSignal.any([connection.signal, this.abort.signal]);
       const [budget, history] = await Promise.all([connection.api.getBudget(signal), connection.api.getSpendHistory(this.range, signal)]);
@@ -115,7 +117,11 @@ export class BudgetPanel implements vscode.Disposable {
       this.host.post({ type: 'show', data: this.data });
     } catch (error) {
       if (load !== this.loads || this.host.isDisposed) return;
-      if (ApiError.is(error) && error.kind === 'aborted') return;
+      if (ApiError.is(error) && error.kind === 'aborted') {
+        // The account's connection was replaced (a new key) while reading: read again through the new one.
+        if (!this.abort.signal.aborted) setTimeout(() => void this.load(), 0);
+        return;
+      }
       if (!(error instanceof NotSignedInError)) this.feature.log.warn('Could not load the Cybernetic Physics budget page', error);
       this.data = undefined;
       this.loadError = this.panelError(error);
