@@ -160,7 +160,7 @@ export class ApiKeyCommands {
     const items = CYBERNETIC_SCOPES.map((scope) => ({ label: scope, detail: SCOPE_DESCRIPTIONS[scope], scope }));
     const pick = vscode.window.createQuickPick<(typeof items)[number]>();
     pick.title = title;
-    pick.placeholder = vscode.l10n.t('Scopes the key grants (pick at least one; a key cannot grant scopes your own key lacks)');
+    pick.placeholder = vscode.l10n.t('Scopes this key grants (at least one)');
     pick.canSelectMany = true;
     pick.matchOnDetail = true;
     pick.ignoreFocusOut = true;
