@@ -74,6 +74,8 @@ export class BudgetPanel implements vscode.Disposable {
     this.subscriptions.push(
       tracker.onDidChange((snapshot) => {
         if (!snapshot?.figures || !snapshot.readAt || !this.data) return;
+        // This panel's own reads reach the tracker too: only news goes to the page.
+        if (JSON.stringify(snapshot.figures) === JSON.stringify(this.data.figures)) return;
         this.data = { ...this.data, figures: snapshot.figures, readAt: snapshot.readAt.toISOString() };
         this.host.post({ type: 'figures', figures: snapshot.figures, readAt: this.data.readAt });
       }),

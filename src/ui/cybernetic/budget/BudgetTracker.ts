@@ -101,7 +101,7 @@ export class BudgetTracker implements vscode.Disposable {
     try {
       connection = await this.feature.session.connection();
     } catch {
-      this.publish(undefined);
+      if (generation === this.generation) this.publish(undefined);
       return;
     }
     // Another connect() (a quick sign-out and in) may have run meanwhile: the latest one wins.
