@@ -69,7 +69,8 @@ export class AccountsModel {
 
   async signIn(provider: ProviderId, endpoints: ProviderEndpoints, credential: StoredCredential): Promise<void> {
     await this.repository.save(provider, endpoints.origin, credential);
-    await this.refresh([provider]);
+    // A new key while already signed in leaves the status as it was, but connections must still switch to the key.
+    await this.refresh([provider], { notify: true });
   }
 
   /** Returns where the credential that remains (if any) comes from, so the UI can explain an environment variable. */
@@ -80,11 +81,12 @@ export class AccountsModel {
     return this.status(provider);
   }
 
-  async refresh(providers: readonly ProviderId[] = PROVIDER_IDS): Promise<void> {
+  /** Re-reads the providers' credentials; listeners hear about those whose status changed (all of them with `notify`). */
+  async refresh(providers: readonly ProviderId[] = PROVIDER_IDS, options: { notify?: boolean } = {}): Promise<void> {
     const changed: ProviderId[] = [];
     for (const provider of providers) {
       const next = await this.readStatus(provider);
-      if (!sameStatus(this.status(provider), next)) changed.push(provider);
+      if (options.notify || !sameStatus(this.status(provider), next)) changed.push(provider);
       this.statuses.set(provider, next);
     }
     if (changed.length > 0) this.changed.fire(changed);
