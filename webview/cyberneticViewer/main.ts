@@ -29,7 +29,8 @@ const timeLeft = el('strong', { className: 'number', attrs: { 'aria-live': 'off'
 const cost = el('strong', { className: 'number' });
 const price = el('span', { className: 'muted' });
 const timeFact = el('span', { className: 'fact' }, el('span', { className: 'muted', text: 'Time left ' }), timeLeft);
-const costFact = el('span', { className: 'fact' }, el('span', { className: 'muted', text: 'Cost so far ' }), cost, ' ', price);
+const costLabel = el('span', { className: 'muted', text: 'Cost so far ' });
+const costFact = el('span', { className: 'fact' }, costLabel, cost, ' ', price);
 const buttons: Record<ViewerAction, HTMLElement> = {
   openExternal: button('Open in External Browser', 'openExternal', true),
   publish: button('Publish as Environment Version', 'publish', true),
@@ -99,6 +100,7 @@ function renderToolbar(): void {
   status.textContent = session ? session.status : 'loading';
   status.dataset.phase = phase ?? 'waiting';
   identity.textContent = session ? [session.sessionId, session.gpu].filter(Boolean).join(' · ') : '';
+  costLabel.textContent = phase === 'ended' ? 'Cost ' : 'Cost so far ';
   price.textContent = session?.costPerHour !== undefined ? `(${usd(session.costPerHour)}/h)` : '';
   setDisabled('stop', phase !== 'running' && phase !== 'waiting');
   setDisabled('publish', phase !== 'running');
