@@ -5,6 +5,8 @@
 // it from the viewer toolbar, stop it from there, and see the tree row and the page show the stopped state. Then a
 // short session warns before its runtime limit and "Stop Now" stops it.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { screenshot } from './support/artifacts';
@@ -35,6 +37,17 @@ async function viewerFrame(page: Page, sessionId: string, timeoutMs = 60_000): P
     if (Date.now() > deadline) throw new Error(`no frame loads the viewer of ${sessionId}`);
     await page.waitForTimeout(250);
   }
+}
+
+/** Files under `dir` whose bytes contain `needle` (VS Code's state databases, logs, settings). */
+function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) hits.push(...filesContaining(full, needle));
+    else if (entry.isFile() && statSync(full).size < 50_000_000 && readFileSync(full).includes(needle)) hits.push(full);
+  }
+  return hits;
 }
 
 interface SandboxSession {
@@ -80,6 +93,31 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     await input.press('Enter');
     await workbench.waitForProvider('Cybernetic Physics', 'Signed in');
     await screenshot(page, 'cybernetic-sessions-01-signed-in');
+    await clearNotifications();
+  });
+
+  step('shows a budget refusal with the limit that refused it and a Show Budget button', async () => {
+    const { workbench, page } = current();
+    const budget = (body: unknown) =>
+      fetch(`${current().sandbox.urls.cybernetic}/v1/budget`, { method: 'PUT', headers: { authorization: `Bearer ${DEV_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await budget({ dailyLimitUsd: 5 })).status, 200);
+    await workbench.runCommand(`Sim Cloud: ${TITLE}`);
+    await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${TITLE} (1/4)` }).waitFor();
+    await workbench.pickQuickItem('H100');
+    await workbench.inputBox(`${TITLE} (2/4)`);
+    await workbench.acceptInput('240');
+    await workbench.inputBox(`${TITLE} (3/4)`);
+    await workbench.acceptInput('30');
+    await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${TITLE} (4/4)` }).waitFor();
+    await workbench.pickQuickItem('No environment');
+    await page.locator('.monaco-dialog-box', { hasText: 'on H100 for $3.20 per hour (at most $12.80)' }).waitFor();
+    await workbench.modalButton('Start Session').click();
+    const refused = workbench.notification(/The Isaac Sim session was not started\..*daily spending limit/);
+    await refused.waitFor({ timeout: 60_000 });
+    assert.ok((await workbench.notificationButtons(refused)).includes('Show Budget'));
+    await screenshot(page, 'cybernetic-sessions-02-budget-refusal');
+    assert.equal((await control<{ sessions: unknown[] }>('/_sandbox/cybernetic/state')).sessions.length, 0, 'nothing was started');
+    assert.equal((await budget({ dailyLimitUsd: 20 })).status, 200);
     await clearNotifications();
   });
 
@@ -158,6 +196,19 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     await workbench.runCommand('Sim Cloud: Open Viewer');
     await workbench.pickQuickItem(sessionId);
     assert.equal(page.frames().filter((f) => f.url().includes(`/_viewer/${sessionId}?`)).length, 1, 'opening again reveals the same panel');
+  });
+
+  step('brings the viewer back after a window reload, with the viewer URL fetched again and stored nowhere', async () => {
+    const { workbench, page, codeServer } = current();
+    const reads = () => current().sandbox.requests.all().filter((r) => r.provider === 'cybernetic' && r.method === 'GET' && r.path === `/v1/sessions/${sessionId}`).length;
+    const readsBefore = reads();
+    await workbench.reloadWindow();
+    await webviewFrame(page, 'Publish as Environment Version', 90_000);
+    const stream = await viewerFrame(page, sessionId, 90_000);
+    await stream.locator('body[data-webrtc="connected"]').waitFor({ timeout: 60_000 });
+    assert.ok(reads() > readsBefore, 'the restored panel read the session (and its viewer URL) again');
+    assert.deepEqual(filesContaining(codeServer.dirs.userData, viewerToken).map((file) => path.relative(codeServer.dirs.userData, file)), [], 'no state, storage or log file holds the viewer token');
+    await screenshot(page, 'cybernetic-sessions-06b-viewer-after-reload');
   });
 
   step('publishes the session from the viewer toolbar and says which environment version it became', async () => {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ApiError } from '../../../src/core/http/ApiError';
 import type { Resource } from '../../../src/core/jobs/Resource';
 import { cyberneticSessionSchema } from '../../../src/providers/cybernetic/CyberneticApi';
 import { sessionToResource } from '../../../src/providers/cybernetic/cyberneticResources';
+import { isBudgetRefusal } from '../../../src/ui/cybernetic/sessions/budgetRefusal';
 import { GPU_CATALOG, parseMinutes, worstCaseCost } from '../../../src/ui/cybernetic/sessions/gpuCatalog';
 import { sessionEndsAt, sessionsToWarn } from '../../../src/ui/cybernetic/sessions/sessionTiming';
 import { toViewerSession } from '../../../src/ui/cybernetic/sessions/viewerSession';
@@ -66,5 +68,19 @@ describe('viewer session', () => {
     assert.equal(stopped.phase, 'ended');
     assert.equal(stopped.stopReason, 'idle_timeout');
     assert.equal(toViewerSession(session({ status: 'rebooting' }), START).phase, 'waiting', 'an unknown status waits rather than streams');
+  });
+});
+
+describe('budget refusals', () => {
+  const refusal = (status: number, code: string) => new ApiError({ kind: 'http', method: 'POST', url: 'http://127.0.0.1/v1/sessions', status, code, retryable: false, provider: 'cybernetic' });
+
+  it('gets a Show Budget button for a spending limit, not for a scope, a bad GPU or a network failure', () => {
+    assert.equal(isBudgetRefusal(refusal(422, 'daily_limit_exceeded')), true);
+    assert.equal(isBudgetRefusal(refusal(422, 'monthly_budget_exceeded')), true);
+    assert.equal(isBudgetRefusal(refusal(402, 'payment_required')), true);
+    assert.equal(isBudgetRefusal(refusal(403, 'insufficient_scope')), false);
+    assert.equal(isBudgetRefusal(refusal(422, 'unknown_gpu_spec')), false);
+    assert.equal(isBudgetRefusal(new ApiError({ kind: 'network', method: 'POST', url: 'http://127.0.0.1/v1/sessions', code: 'ECONNRESET', retryable: true })), false);
+    assert.equal(isBudgetRefusal(new Error('daily_limit_exceeded')), false);
   });
 });

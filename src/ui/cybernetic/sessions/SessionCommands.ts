@@ -7,6 +7,7 @@ import { formatUsd, sessionToResource } from '../../../providers/cybernetic/cybe
 import { showOperationError, type ErrorAction } from '../../errors/showOperationError';
 import { resourceDescription } from '../../tree/resourceTreeItem';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
+import { isBudgetRefusal } from './budgetRefusal';
 import { askStartSessionForm, type EnvironmentChoices } from './askStartSessionForm';
 import { worstCaseCost } from './gpuCatalog';
 
@@ -171,10 +172,6 @@ export class SessionCommands {
       return undefined; // The ids alone still say what was created.
     }
   }
-}
-
-export function isBudgetRefusal(error: unknown): boolean {
-  return ApiError.is(error) && (error.status === 402 || /budget|daily_limit|monthly_limit|spend|credit/i.test(error.code));
 }
 
 function showBudget(): ErrorAction {
