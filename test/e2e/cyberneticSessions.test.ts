@@ -63,7 +63,7 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     workspaceFiles: { 'README.md': '# robot arm\n' },
     // The warning compares this machine's clock with the sandbox's virtual one, which runs ahead by what the test
     // advanced: a wide lead keeps the 8-minute session inside it whatever the drift.
-    settings: { 'simcloud.jobs.pollIntervalSeconds': 1, 'simcloud.cybernetic.runtimeWarningMinutes': 30 },
+    settings: { 'simcloud.jobs.pollIntervalSeconds': 1, 'simcloud.cybernetic.runtimeWarningMinutes': 30, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   let sessionId = '';
   let viewerToken = '';
@@ -275,5 +275,36 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     assert.equal((await sandboxSession(shortId)).stopReason, 'user');
     await advance(5_000);
     assert.equal(await workbench.anyNotification(new RegExp(`${shortId} reaches its runtime limit`)).count(), 0, 'warned once');
+  });
+
+  step('restarts from a stopped session, and Stop Session from the tree asks first', async () => {
+    const { workbench, page } = current();
+    await clearNotifications();
+    await workbench.runCommand(`Sim Cloud: ${TITLE}`);
+    await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${TITLE} (1/5)` }).waitFor();
+    await workbench.pickQuickItem('Restart from a previous session');
+    await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${TITLE} (2/5)` }).waitFor();
+    await workbench.pickQuickItem(sessionId);
+    await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${TITLE} (3/5)` }).waitFor();
+    await workbench.pickQuickItem('L40S');
+    await workbench.inputBox(`${TITLE} (4/5)`);
+    await workbench.acceptInput('60');
+    await workbench.inputBox(`${TITLE} (5/5)`);
+    await workbench.acceptInput('10');
+    await page.locator('.monaco-dialog-box', { hasText: `Restarts from session ${sessionId}.` }).waitFor();
+    await workbench.modalButton('Start Session').click();
+    const started = workbench.notification(/Started Isaac Sim session sess_\S+ on L40S/);
+    await started.waitFor({ timeout: 60_000 });
+    const restartedId = /session (sess_[A-Za-z0-9_-]+)/.exec((await started.textContent()) ?? '')?.[1] ?? '';
+    const restarted = (await apiSession(restartedId)) as { fromSessionId?: string };
+    assert.equal(restarted.fromSessionId, sessionId);
+    await clearNotifications();
+
+    await workbench.contextMenu(sessionRow(restartedId), 'Stop Session');
+    await page.locator('.monaco-dialog-box', { hasText: `Stop Isaac Sim session ${restartedId}?` }).waitFor();
+    await screenshot(page, 'cybernetic-sessions-10-stop-from-tree');
+    await workbench.modalButton('Stop Session').click();
+    await workbench.waitForRowDescription(sessionRow(restartedId), /^completed/);
+    assert.equal((await sandboxSession(restartedId)).stopReason, 'user');
   });
 });

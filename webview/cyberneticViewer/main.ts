@@ -63,6 +63,12 @@ function button(label: string, action: ViewerAction, secondary: boolean): HTMLEl
   });
 }
 
+// The embedded viewer is another origin's page: whatever it posts to this window is not the host speaking. Host
+// messages come from this page's own origin; this listener runs before the connection's and stops anything else.
+window.addEventListener('message', (event) => {
+  if (event.origin !== window.origin || (frame && event.source === frame.contentWindow)) event.stopImmediatePropagation();
+});
+
 connection.start((incoming) => {
   switch (incoming.type) {
     case 'show':

@@ -37,7 +37,9 @@ describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
     viewer = await listen((req, res) => {
       viewerLoads += 1;
       res.setHeader('content-type', 'text/html');
-      res.end(`<!doctype html><body><p id="stream">stream of ${new URL(req.url ?? '/', 'http://x').pathname}</p></body>`);
+      // A hostile viewer: it tries to drive the page that frames it with a forged host message.
+      const forged = JSON.stringify({ type: 'show', session: { sessionId: 'sess_1', status: 'forged', phase: 'running' }, viewerUrl: 'https://attacker.example/' });
+      res.end(`<!doctype html><body><p id="stream">stream of ${new URL(req.url ?? '/', 'http://x').pathname}</p><script>parent.postMessage(${forged}, '*'); document.title = 'posted';</script></body>`);
     });
     other = await listen((_req, res) => {
       res.setHeader('content-type', 'text/html');
@@ -79,7 +81,7 @@ describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
       problems.push(`dialog ${d.message()}`);
       void d.dismiss();
     });
-    await page.addInitScript({ content: 'window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });' });
+    await page.addInitScript({ content: 'window.__foreign = 0; window.addEventListener("message", (e) => { if (e.origin !== window.origin) window.__foreign += 1; }, true); window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });' });
     await page.goto(pages.origin);
     await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 });
     return {
@@ -100,6 +102,9 @@ describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
     const frame = page.frameLocator('iframe.viewer');
     await frame.locator('#stream', { hasText: 'stream of /_viewer/sess_1' }).waitFor();
     assert.equal(viewerLoads, 1);
+    // The capture listener (installed first) sees the forged message; once it has, the page's own handling is done.
+    await page.waitForFunction(`window.__foreign >= 1`);
+    assert.doesNotMatch((await page.locator('.toolbar').textContent()) ?? '', /forged/, 'a message from the framed viewer is not taken for the host');
     assert.match((await page.locator('.toolbar').textContent()) ?? '', /running/);
     assert.match((await page.locator('.toolbar').textContent()) ?? '', /Time left\s*(59:5\d|1:00:00)/);
     assert.match((await page.locator('.toolbar').textContent()) ?? '', /Cost so far\s*\$0\.10\s*\(\$0\.85\/h\)/);

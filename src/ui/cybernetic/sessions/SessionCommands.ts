@@ -96,7 +96,12 @@ export class SessionCommands {
       throw error;
     }
     this.feature.log.info(`Stopped Isaac Sim session ${id}`);
-    if (stopped && this.feature.session.isCurrent(connection)) this.feature.store.upsert(sessionToResource(stopped, Date.now()));
+    if (stopped && this.feature.session.isCurrent(connection)) {
+      // Shown at once (and selected, even when stopped from the viewer): the row is the record of what it cost.
+      const resource = sessionToResource(stopped, Date.now());
+      this.feature.store.upsert(resource);
+      this.feature.reveal(resource);
+    }
     this.feature.session.refresh();
     const cost = stopped?.costEstimateUsd ?? stopped?.costActualUsd;
     void vscode.window.showInformationMessage(

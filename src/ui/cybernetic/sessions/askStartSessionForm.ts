@@ -48,7 +48,7 @@ export async function askStartSessionForm(state: vscode.Memento, stoppedSessions
     if (!start) return undefined;
     if (start === restart) {
       const items: Item<Resource>[] = stoppedSessions.map((resource) => ({ label: resource.id, description: resource.facts.join(' · '), detail: resource.finishedAt ? vscode.l10n.t('stopped {0}', new Date(resource.finishedAt).toLocaleString()) : undefined, value: resource }));
-      const chosen = await pickStep(items, { title, step, total, placeholder: vscode.l10n.t('Restart from which stopped session?') });
+      const chosen = await pickStep(items, { title, step: step++, total, placeholder: vscode.l10n.t('Restart from which stopped session?') });
       if (!chosen?.value) return undefined;
       from = chosen.value;
     }
