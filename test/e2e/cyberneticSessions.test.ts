@@ -222,6 +222,8 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     const published = workbench.notification(new RegExp(`Published session ${sessionId} as version v1 \\(ver_\\S+\\) of environment session-${sessionId} \\(env_\\S+\\)\\.`));
     await published.waitFor({ timeout: 60_000 });
     assert.equal((await sandboxSession(sessionId)).status, 'running', 'kept running');
+    // The button is back while the notification is still up (the page waits only for the publish itself).
+    await ours.waitForFunction(() => [...document.querySelectorAll('vscode-button')].some((b) => b.textContent?.includes('Publish') && !(b as unknown as { disabled: boolean }).disabled));
     await screenshot(page, 'cybernetic-sessions-07-published');
   });
 

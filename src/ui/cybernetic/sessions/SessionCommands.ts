@@ -130,15 +130,17 @@ export class SessionCommands {
     const where = result.envId ? `${envName ? `${envName} (${result.envId})` : result.envId}` : vscode.l10n.t('its environment');
     this.feature.log.info(`Published session ${sessionId} as version ${result.versionId ?? '?'} of ${result.envId ?? '?'}${choice.value ? ' and stopped it' : ''}`);
     const environments = vscode.l10n.t('Show Environments');
-    const picked = await vscode.window.showInformationMessage(
+    // Not awaited: the toast may stay up for long, and the viewer's Publish button waits for this call to return.
+    void vscode.window.showInformationMessage(
       notificationText(
         choice.value
           ? vscode.l10n.t('Published session {0} as version {1}({2}) of environment {3}, and stopped the session.', sessionId, version, result.versionId ?? '?', where)
           : vscode.l10n.t('Published session {0} as version {1}({2}) of environment {3}.', sessionId, version, result.versionId ?? '?', where),
       ),
       environments,
-    );
-    if (picked === environments) void vscode.commands.executeCommand('simcloud.cybernetic.showEnvironments');
+    ).then((picked) => {
+      if (picked === environments) void vscode.commands.executeCommand('simcloud.cybernetic.showEnvironments');
+    });
   }
 
   /** Open Viewer: fetches the session fresh (its viewer URL is never stored) and opens or reveals its panel. */
