@@ -13,6 +13,8 @@ export interface WebviewPanelHostOptions<PageMessage extends { type: string }> {
   /** Shown in the HTML `<title>` (the tab title is `panel.title`). */
   title: string;
   pageMessages: z.ZodType<PageMessage>;
+  /** The one origin the page may embed in an iframe (CSP `frame-src`); change it later with `setFrameSrc`. */
+  frameSrc?: string;
   log: Logger;
   /** The page (re)loaded and said `ready`: post its full state now. Runs before queued messages are flushed. */
   onReady(): void;
@@ -31,6 +33,7 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
   private readonly queue: HostMessage[] = [];
   private ready = false;
   private disposed = false;
+  private frameSrc: string | undefined;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
 
@@ -55,6 +58,7 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
     private readonly options: WebviewPanelHostOptions<PageMessage>,
   ) {
     const webview = panel.webview;
+    this.frameSrc = options.frameSrc;
     webview.options = WebviewPanelHost.webviewOptions(options.extensionUri);
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -91,6 +95,13 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
     this.panel.reveal(column);
   }
 
+  /** A new origin for `frame-src` reloads the page (the CSP is fixed per document); the same one changes nothing. */
+  setFrameSrc(origin: string | undefined): void {
+    if (origin === this.frameSrc || this.disposed) return;
+    this.frameSrc = origin;
+    this.render();
+  }
+
   /** Reloads the page with a fresh nonce; it will say `ready` again. */
   render(): void {
     const webview = this.panel.webview;
@@ -102,6 +113,7 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
       scriptUri: asUri('dist', 'webview', `${this.options.bundle}.js`),
       styleUris: [asUri('media', 'webview', 'common.css'), asUri('media', 'webview', `${this.options.bundle}.css`)],
       title: this.options.title,
+      frameSrc: this.frameSrc,
     });
   }
 

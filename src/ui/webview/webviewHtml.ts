@@ -21,9 +21,15 @@ export interface WebviewHtmlParts {
   scriptUri: string;
   styleUris: readonly string[];
   title: string;
+  /** The one origin the page may embed in an iframe (`frame-src`); none when absent. */
+  frameSrc?: string;
 }
 
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+/** A bare http(s) origin, nothing that could add a CSP source or directive (no path, space, quote or `;`). */
+const ORIGIN = /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+export function contentSecurityPolicy(cspSource: string, nonce: string, frameSrc?: string): string {
+  if (frameSrc !== undefined && !ORIGIN.test(frameSrc)) throw new Error('frame-src must be a single http(s) origin');
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
@@ -31,6 +37,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    ...(frameSrc ? [`frame-src ${frameSrc}`] : []),
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
@@ -42,7 +49,7 @@ export function renderWebviewHtml(parts: WebviewHtmlParts): string {
 <html lang="en">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(parts.cspSource, parts.nonce)}">
+    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(parts.cspSource, parts.nonce, parts.frameSrc)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${links}
     <title>${escapeHtml(parts.title)}</title>

@@ -26,4 +26,16 @@ describe('webview HTML shell', () => {
     assert.ok(!html.includes('<img'));
     assert.ok(html.includes('&#60;img src=x onerror=alert(1)&#62;'));
   });
+
+  it('limits frame-src to exactly the one origin it is given, and refuses anything that is not a bare origin', () => {
+    const csp = contentSecurityPolicy(parts.cspSource, 'abc', 'https://viewer.cyberneticphysics.com:8443');
+    assert.match(csp, /(^|; )frame-src https:\/\/viewer\.cyberneticphysics\.com:8443(;|$)/);
+    assert.equal(csp.match(/frame-src/g)?.length, 1);
+    assert.match(contentSecurityPolicy(parts.cspSource, 'abc', 'http://[::1]:4104'), /frame-src http:\/\/\[::1\]:4104;/);
+    for (const bad of ['https://a.example *', 'https://a.example; script-src *', "'self'", 'https://a.example/path', 'javascript:alert(1)', '*', 'https://a.example https://b.example']) {
+      assert.throws(() => contentSecurityPolicy(parts.cspSource, 'abc', bad), /single http\(s\) origin/, bad);
+    }
+    const html = renderWebviewHtml({ ...parts, nonce: 'n0nce', frameSrc: 'http://127.0.0.1:4104' });
+    assert.match(html, /frame-src http:\/\/127\.0\.0\.1:4104;/);
+  });
 });

@@ -1,0 +1,212 @@
+// The Isaac Sim viewer page: a toolbar (state, time left, cost, actions) over the session's WebRTC viewer in an
+// iframe. Everything shown from the server goes through `el`/text nodes (../common/dom.ts). The viewer URL carries a
+// token: it lives in memory and in the iframe's src only, never in setState.
+import '../common/litNonce';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { el, replaceChildren } from '../common/dom';
+import { HostConnection } from '../common/hostConnection';
+import {
+  checkViewerUrl,
+  costAt,
+  formatCountdown,
+  ViewerHostMessage,
+  ViewerPageState,
+  type ViewerAction,
+  type ViewerPageMessage,
+  type ViewerSession,
+} from '../../src/shared/cyberneticViewerProtocol';
+import type { PanelError } from '../../src/shared/simulacraPanelProtocol';
+
+const connection = new HostConnection<ViewerHostMessage, ViewerPageMessage, ViewerPageState>(ViewerHostMessage, ViewerPageState);
+const app = document.getElementById('app') as HTMLElement;
+
+const model: { session?: ViewerSession; viewerUrl?: string; error?: PanelError; notice?: string; busy: Set<ViewerAction> } = { busy: new Set() };
+
+const status = el('vscode-badge', { className: 'status-badge', attrs: { 'aria-label': 'Session status' } });
+const identity = el('span', { className: 'identity' });
+const timeLeft = el('strong', { className: 'number', attrs: { 'aria-live': 'off' } });
+const cost = el('strong', { className: 'number' });
+const price = el('span', { className: 'muted' });
+const timeFact = el('span', { className: 'fact' }, el('span', { className: 'muted', text: 'Time left ' }), timeLeft);
+const costLabel = el('span', { className: 'muted', text: 'Cost so far ' });
+const costFact = el('span', { className: 'fact' }, costLabel, cost, ' ', price);
+const buttons: Record<ViewerAction, HTMLElement> = {
+  openExternal: button('Open in External Browser', 'openExternal', true),
+  publish: button('Publish as Environment Version', 'publish', true),
+  stop: button('Stop', 'stop', false),
+};
+const message = el('div', { className: 'message', attrs: { role: 'status', 'aria-live': 'polite' } });
+const stage = el('section', { className: 'stage', attrs: { 'aria-label': 'Isaac Sim viewer' } });
+let frame: HTMLIFrameElement | undefined;
+let frameUrl: string | undefined;
+
+replaceChildren(
+  app,
+  el('header', { className: 'toolbar' }, el('div', { className: 'facts' }, status, identity, timeFact, costFact), el('div', { className: 'actions' }, buttons.openExternal, buttons.publish, buttons.stop)),
+  message,
+  stage,
+);
+
+function button(label: string, action: ViewerAction, secondary: boolean): HTMLElement {
+  return el('vscode-button', {
+    text: label,
+    props: { secondary, disabled: true },
+    on: {
+      click: () => {
+        if ((buttons[action] as unknown as { disabled: boolean }).disabled) return;
+        model.error = undefined;
+        model.notice = undefined;
+        connection.post({ type: action });
+      },
+    },
+  });
+}
+
+// The embedded viewer is another origin's page: whatever it posts to this window is not the host speaking. Host
+// messages come from this page's own origin; this listener runs before the connection's and stops anything else.
+window.addEventListener('message', (event) => {
+  if (event.origin !== window.origin || (frame && event.source === frame.contentWindow)) event.stopImmediatePropagation();
+});
+
+connection.start((incoming) => {
+  switch (incoming.type) {
+    case 'show':
+      if (model.session?.sessionId !== incoming.session.sessionId) model.error = undefined;
+      // A new record clears an old error only when it brings a stream; errors about a missing stream stay up.
+      if (incoming.viewerUrl) model.error = undefined;
+      model.session = incoming.session;
+      model.viewerUrl = incoming.viewerUrl;
+      connection.setState({ sessionId: incoming.session.sessionId });
+      return render();
+    case 'busy':
+      if (incoming.busy) model.busy.add(incoming.action);
+      else model.busy.delete(incoming.action);
+      return renderToolbar();
+    case 'notice':
+      model.notice = incoming.text;
+      return renderMessage();
+    case 'error':
+      model.error = incoming.error;
+      return renderMessage();
+  }
+});
+
+setInterval(renderTicking, 1000);
+
+function render(): void {
+  renderToolbar();
+  renderMessage();
+  renderStage();
+}
+
+function renderToolbar(): void {
+  const session = model.session;
+  const phase = session?.phase;
+  status.textContent = session ? session.status : 'loading';
+  status.dataset.phase = phase ?? 'waiting';
+  identity.textContent = session ? [session.sessionId, session.gpu].filter(Boolean).join(' · ') : '';
+  costLabel.textContent = phase === 'ended' ? 'Cost ' : 'Cost so far ';
+  price.textContent = session?.costPerHour !== undefined ? `(${usd(session.costPerHour)}/h)` : '';
+  setDisabled('stop', phase !== 'running' && phase !== 'waiting');
+  setDisabled('publish', phase !== 'running');
+  setDisabled('openExternal', phase !== 'running' || !model.viewerUrl);
+  renderTicking();
+}
+
+function setDisabled(action: ViewerAction, disabled: boolean): void {
+  const busy = model.busy.has(action);
+  (buttons[action] as unknown as { disabled: boolean }).disabled = disabled || busy;
+  buttons[action].toggleAttribute('aria-busy', busy);
+}
+
+/** Time left and cost so far, each second, from the session's end time and price. */
+function renderTicking(): void {
+  const session = model.session;
+  const now = Date.now();
+  const running = session?.phase === 'running';
+  timeFact.hidden = !running || session?.endsAt === undefined;
+  if (running && session?.endsAt !== undefined) timeLeft.textContent = formatCountdown(session.endsAt - now);
+  const amount = session ? costAt(session, now) : undefined;
+  costFact.hidden = amount === undefined;
+  if (amount !== undefined) cost.textContent = usd(amount);
+}
+
+function renderMessage(): void {
+  if (model.error) {
+    const parts = [model.error.message, model.error.providerRequestId ? `(request id ${model.error.providerRequestId})` : ''].filter(Boolean).join(' ');
+    replaceChildren(message, el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('span', { className: 'error-text', text: parts })));
+  } else if (model.notice) {
+    replaceChildren(message, el('p', { className: 'muted', text: model.notice }));
+  } else {
+    replaceChildren(message);
+  }
+}
+
+function renderStage(): void {
+  const session = model.session;
+  const url = session?.phase === 'running' ? model.viewerUrl : undefined;
+  // Checked here too: the page never frames what the host would not (and the CSP would block it anyway).
+  if (url && checkViewerUrl(url).ok) {
+    if (frame && frameUrl === url) return; // Same stream: a cost or time update must not reload it.
+    frame = el('iframe', {
+      className: 'viewer',
+      attrs: { title: `Isaac Sim viewer of ${session?.sessionId ?? ''}`, allow: 'autoplay; fullscreen', sandbox: 'allow-scripts allow-same-origin', referrerpolicy: 'no-referrer' },
+    });
+    frame.src = url;
+    frameUrl = url;
+    replaceChildren(stage, frame);
+    return;
+  }
+  frame = undefined;
+  frameUrl = undefined;
+  replaceChildren(stage, stateBox(session));
+}
+
+function stateBox(session: ViewerSession | undefined): HTMLElement {
+  if (!session) return el('div', { className: 'state' }, el('p', { className: 'muted', text: 'Loading the session…' }));
+  switch (session.phase) {
+    case 'waiting':
+      return el(
+        'div',
+        { className: 'state' },
+        el('h2', { text: `Session ${session.status}` }),
+        el('p', { text: 'The GPU is being prepared. The viewer appears here as soon as the session is running.' }),
+      );
+    case 'stopping':
+      return el('div', { className: 'state' }, el('h2', { text: 'Stopping…' }), el('p', { text: 'The GPU is being released.' }));
+    case 'ended': {
+      const amount = costAt(session, Date.now());
+      return el(
+        'div',
+        { className: 'state ended' },
+        el('h2', { text: session.status === 'unlisted' ? 'Session not listed' : `Session ${session.status}${stopReasonText(session.stopReason)}` }),
+        el('p', { text: session.status === 'unlisted' ? 'Sign in to Cybernetic Physics again to see it.' : 'The GPU was released; nothing more is billed for this session.' }),
+        amount !== undefined ? el('p', {}, 'Total cost: ', el('strong', { text: usd(amount) })) : null,
+        el('p', { className: 'muted', text: 'To continue from it, run Start Isaac Sim Session and choose "Restart from a previous session".' }),
+      );
+    }
+    case 'running':
+      return el('div', { className: 'state' }, el('h2', { text: 'Viewer not available' }), el('p', { text: 'The session is running, but its viewer could not be embedded.' }));
+  }
+}
+
+function stopReasonText(reason: string | undefined): string {
+  switch (reason) {
+    case undefined:
+      return '';
+    case 'user':
+      return ' by request';
+    case 'max_runtime':
+      return ' at its runtime limit';
+    case 'idle_timeout':
+      return ' after its idle timeout';
+    default:
+      return ` (${reason})`;
+  }
+}
+
+function usd(amount: number): string {
+  if (amount > 0 && amount < 0.005) return '<$0.01';
+  return `$${amount.toFixed(2)}`;
+}
