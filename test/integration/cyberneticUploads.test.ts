@@ -3,7 +3,7 @@
 // compared, and a link that expired or was altered fails with a PresignedUploadError saying which.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,9 @@ import { startSandbox, type Sandbox } from '../../sandbox/index';
 import * as dev from '../../sandbox/config/devCredentials';
 import { ApiError } from '../../src/core/http/ApiError';
 import { HttpClient } from '../../src/core/http/HttpClient';
+import { downloadFiles } from '../../src/core/transfer/downloadFiles';
 import { parseExpiresAt } from '../../src/core/transfer/presignedExpiry';
+import { probeDownloadSize } from '../../src/core/transfer/probeDownloadSize';
 import { PresignedUploader } from '../../src/core/transfer/PresignedUploader';
 import { PresignedUploadError } from '../../src/core/transfer/PresignedUploadError';
 import type { TransferProgress } from '../../src/core/transfer/TransferProgress';
@@ -79,6 +81,21 @@ describe('Cybernetic Physics uploads through presigned S3 links', () => {
     const job = await api.createReconstruction({ inputUri: presign.inputUri ?? '', inputKind: 'photos', config: { maxResolution: 2000, exportUsdz: true }, costGuardrails: { maxRuntimeMinutes: 240, maxHourlyPrice: 2, gpuMinVram: 24 } }, signal());
     assert.equal(job.status, 'queued');
     assert.ok((job.costEstimateUsd ?? 0) > 0);
+
+    // Completed, its USDZ and sparse cloud download into a folder at the sizes their links report.
+    sb.clock.advance(4 * HOUR);
+    const artifacts = await api.getReconstructionArtifacts(job.jobId, signal());
+    const files = await Promise.all(
+      ['usdz', 'colmapSparse'].map(async (name) => {
+        const url = artifacts[name] ?? '';
+        return { name: `${name}.zip`, sizeBytes: (await probeDownloadSize(storageHttp, url, signal())) ?? -1, url };
+      }),
+    );
+    assert.ok(files.every((f) => f.sizeBytes > 0));
+    const target = path.join(dir, 'results', job.jobId);
+    const result = await downloadFiles({ files, targetDir: target, http: storageHttp, signal: signal() });
+    assert.equal(result.downloaded.length, 2, JSON.stringify(result.failed.map((f) => f.error.message)));
+    assert.equal((await readFile(path.join(target, 'usdz.zip'))).subarray(0, 2).toString('latin1'), 'PK');
   });
 
   it('puts an environment version’s bundle through its presigned PUT, byte-identical', async () => {
