@@ -79,8 +79,7 @@ export class EnvironmentCommands {
     });
     if (notes === undefined) return;
     const version = await this.zipAndUpload(connection, env, plan, notes.trim() || undefined);
-    if (this.feature.session.isCurrent(connection)) connection.source.environmentsChanged();
-    this.feature.session.refresh();
+    await this.publishAndReveal(connection, env.envId);
     const number = version.version !== undefined ? vscode.l10n.t('version {0}', version.version) : vscode.l10n.t('a new version');
     const show = vscode.l10n.t('Show Environments');
     void vscode.window
@@ -109,10 +108,25 @@ export class EnvironmentCommands {
     const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating environment {0}…', name.trim()) }, () =>
       connection.api.createEnvironment({ name: name.trim(), description: description.trim() || undefined }, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
     );
-    if (this.feature.session.isCurrent(connection)) connection.source.environmentsChanged();
-    this.feature.session.refresh();
     const envId = environmentId(created);
+    if (envId) await this.publishAndReveal(connection, envId);
     return envId ? { envId, name: created.name } : undefined;
+  }
+
+  /** After a change: one fresh list into the view (instead of waiting for the poll's turn), and the row selected. */
+  private async publishAndReveal(connection: CyberneticConnection, envId: string): Promise<void> {
+    if (!this.feature.session.isCurrent(connection)) return;
+    try {
+      connection.source.showEnvironments(await connection.api.listEnvironments(AbortSignal.any([connection.signal, AbortSignal.timeout(30_000)])));
+    } catch (error) {
+      // The change itself succeeded; the next poll lists environments again.
+      this.feature.log.warn(`Could not list environments after a change: ${error instanceof Error ? error.message : String(error)}`);
+      connection.source.environmentsChanged();
+      this.feature.session.refresh();
+      return;
+    }
+    const resource = this.feature.store.get('cybernetic', envId);
+    if (resource) this.feature.reveal(resource);
   }
 
   private async pickEnvironment(connection: CyberneticConnection): Promise<{ envId: string; name: string } | undefined> {

@@ -37,7 +37,7 @@ function reviewRows(settings: ReconstructionSettings, kind: 'photos' | 'video'):
       action: 'submit',
       label: `$(rocket) ${vscode.l10n.t('Upload and Start Reconstruction')}`,
       description: vscode.l10n.t('at most {0}', bound),
-      detail: vscode.l10n.t('Cybernetic Physics states its cost estimate when the job is created; it is shown then, with a way to cancel. The guardrails cap it at {0} min × {1}/h = {2}.', settings.maxRuntimeMinutes, formatUsd(settings.maxHourlyPrice), bound),
+      detail: vscode.l10n.t('Capped by the guardrails: {0} min × {1}/h. The estimate comes with the job, with a way to cancel it.', settings.maxRuntimeMinutes, formatUsd(settings.maxHourlyPrice)),
     },
     { action: 'maxResolution', label: vscode.l10n.t('Max resolution'), description: vscode.l10n.t('{0} px (longest image side)', settings.maxResolution) },
   ];
