@@ -19,6 +19,7 @@ import { PresignedUploadError } from '../../src/core/transfer/PresignedUploadErr
 import type { TransferProgress } from '../../src/core/transfer/TransferProgress';
 import { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
 import { createEnvironmentVersion } from '../../src/ui/cybernetic/environments/createEnvironmentVersion';
+import { DEFAULT_RECONSTRUCTION_SETTINGS, reconstructionRequestParts } from '../../src/ui/cybernetic/reconstruction/reconstructionSettings';
 
 const HOUR = 3_600_000;
 
@@ -78,7 +79,7 @@ describe('Cybernetic Physics uploads through presigned S3 links', () => {
       assert.ok(stored, `${key} is in s3rver`);
       assert.equal(sha256(stored), p.sha256, `${path.basename(p.filePath)} is byte-identical`);
     }
-    const job = await api.createReconstruction({ inputUri: presign.inputUri ?? '', inputKind: 'photos', config: { maxResolution: 2000, exportUsdz: true }, costGuardrails: { maxRuntimeMinutes: 240, maxHourlyPrice: 2, gpuMinVram: 24 } }, signal());
+    const job = await api.createReconstruction({ inputUri: presign.inputUri ?? '', inputKind: 'photos', ...reconstructionRequestParts('photos', DEFAULT_RECONSTRUCTION_SETTINGS) }, signal());
     assert.equal(job.status, 'queued');
     assert.ok((job.costEstimateUsd ?? 0) > 0);
 
@@ -96,6 +97,24 @@ describe('Cybernetic Physics uploads through presigned S3 links', () => {
     const result = await downloadFiles({ files, targetDir: target, http: storageHttp, signal: signal() });
     assert.equal(result.downloaded.length, 2, JSON.stringify(result.failed.map((f) => f.error.message)));
     assert.equal((await readFile(path.join(target, 'usdz.zip'))).subarray(0, 2).toString('latin1'), 'PK');
+  });
+
+  it('a video goes as one POST and its job takes extractFps; guardrails the GPUs cannot meet are refused with a guardrail code', async () => {
+    const data = randomBytes(700_000);
+    const filePath = path.join(dir, 'walkaround.mp4');
+    await writeFile(filePath, data);
+    const presign = await api.presignUploads('video', [{ name: 'walkaround.mp4', size: data.length, contentType: 'video/mp4' }], signal());
+    const link = presign.presignedUrls[0];
+    await uploader.post({ filePath, url: link?.url ?? '', fields: link?.fields ?? {}, contentType: 'video/mp4', expiresAt: parseExpiresAt(link?.expiresAt) }, signal());
+    assert.equal(sha256((await sb.storage?.s3.getObject(link?.fields?.key ?? '')) ?? Buffer.alloc(0)), sha256(data));
+    const tooCheap = { ...DEFAULT_RECONSTRUCTION_SETTINGS, maxHourlyPrice: 0.5 };
+    const refused = await api.createReconstruction({ inputUri: presign.inputUri ?? '', inputKind: 'video', ...reconstructionRequestParts('video', tooCheap) }, signal()).then(
+      () => assert.fail('expected a guardrail refusal'),
+      (e: unknown) => e,
+    );
+    assert.ok(ApiError.is(refused) && refused.status === 422 && /guardrail/i.test(refused.code), String(refused));
+    const job = await api.createReconstruction({ inputUri: presign.inputUri ?? '', inputKind: 'video', ...reconstructionRequestParts('video', DEFAULT_RECONSTRUCTION_SETTINGS) }, signal());
+    assert.equal(job.status, 'queued');
   });
 
   it('puts an environment version’s bundle through its presigned PUT, byte-identical', async () => {
