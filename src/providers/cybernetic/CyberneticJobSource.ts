@@ -4,12 +4,18 @@ import type { PollOutcome } from '../../core/jobs/Poller';
 import { isActiveStatus, type Resource } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
 import { systemClock, type Clock } from '../../core/util/clock';
-import type { CyberneticApi, CyberneticEurekaRun, CyberneticJob } from './CyberneticApi';
+import type { CyberneticApi, CyberneticEnvironment, CyberneticEurekaRun, CyberneticJob } from './CyberneticApi';
 import type { CyberneticRecord, CyberneticRecords } from './CyberneticRecords';
-import { eurekaRunToResource, jobStatus, reconstructionToResource, sessionToResource } from './cyberneticResources';
+import { environmentToResources, eurekaRunToResource, jobStatus, reconstructionToResource, sessionToResource } from './cyberneticResources';
 
-/** What the source needs of CyberneticApi. */
-export type CyberneticJobApi = Pick<CyberneticApi, 'listAllSessions' | 'getReconstruction' | 'getEurekaRun'>;
+/** What the source needs of CyberneticApi (without listEnvironments, environments are not shown). */
+export type CyberneticJobApi = Pick<CyberneticApi, 'listAllSessions' | 'getReconstruction' | 'getEurekaRun'> & Partial<Pick<CyberneticApi, 'listEnvironments'>>;
+
+/**
+ * Environments change only when someone creates or publishes one, so the list is asked for on the first poll, every
+ * this many polls, and on the poll after `environmentsChanged()` — not on every cycle.
+ */
+export const ENVIRONMENT_POLL_EVERY = 6;
 
 export interface CyberneticJobSourceOptions {
   api: CyberneticJobApi;
@@ -17,6 +23,8 @@ export interface CyberneticJobSourceOptions {
   records: CyberneticRecords;
   clock?: Clock;
   logger?: Logger;
+  /** Default ENVIRONMENT_POLL_EVERY. */
+  environmentPollEvery?: number;
 }
 
 /**
@@ -29,6 +37,11 @@ export class CyberneticJobSource {
   private readonly clock: Clock;
   /** Last records fetched, by `${kind}:${id}`: finished ones are not asked about again. */
   private readonly latest = new Map<string, CyberneticJob | CyberneticEurekaRun>();
+  /** The last environment list (undefined until one was read); kept between the polls that do not ask. */
+  private environments: CyberneticEnvironment[] | undefined;
+  private pollsUntilEnvironments = 0;
+  /** The key may not read environments (no isaac:read): stop asking until the account changes. */
+  private environmentsForbidden = false;
 
   constructor(private readonly options: CyberneticJobSourceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -38,10 +51,10 @@ export class CyberneticJobSource {
   async poll(signal: AbortSignal): Promise<PollOutcome> {
     const { api, records, store, logger } = this.options;
     const sessions = await api.listAllSessions(signal);
+    let failure: unknown = await this.refreshEnvironments(signal);
     if (sessions.skipped > 0) logger?.warn(`Cybernetic Physics: ${sessions.skipped} session record(s) could not be read and are not shown`);
     if (sessions.truncated) logger?.warn('Cybernetic Physics: the session list is longer than Sim Cloud reads; the oldest are not shown');
     // One job that cannot be read must not hide the sessions and the others: publish what is known, then fail the poll.
-    let failure: unknown;
     for (const record of records.all()) {
       signal.throwIfAborted();
       const key = `${record.kind}:${record.id}`;
@@ -59,6 +72,7 @@ export class CyberneticJobSource {
       const latest = this.latest.get(`${record.kind}:${record.id}`);
       if (latest) resources.push(record.kind === 'reconstruction' ? reconstructionToResource(latest as CyberneticJob) : eurekaRunToResource(latest as CyberneticEurekaRun));
     }
+    for (const env of this.environments ?? []) resources.push(...environmentToResources(env));
     const change = store.replaceAll('cybernetic', resources);
     const active = resources.filter((r) => isActiveStatus(r.status)).length;
     if (failure !== undefined) throw failure;
@@ -74,11 +88,51 @@ export class CyberneticJobSource {
     return resource;
   }
 
+  /** An environment or version was created (here or elsewhere): the next poll lists environments again. */
+  environmentsChanged(): void {
+    this.pollsUntilEnvironments = 0;
+  }
+
+  /** An environment list read outside the poll (Show Environments): shown now and kept until the next list. */
+  showEnvironments(environments: readonly CyberneticEnvironment[]): void {
+    const previous = new Set((this.environments ?? []).flatMap((env) => environmentToResources(env).map((r) => r.id)));
+    this.environments = [...environments];
+    const next = this.environments.flatMap((env) => environmentToResources(env));
+    for (const resource of next) {
+      previous.delete(resource.id);
+      this.options.store.upsert(resource);
+    }
+    for (const id of previous) this.options.store.remove('cybernetic', id);
+  }
+
   /** "Remove from list": forgets a job or run (the server keeps it). */
   async forget(kind: CyberneticRecord['kind'], id: string): Promise<void> {
     this.latest.delete(`${kind}:${id}`);
     await this.options.records.remove(kind, id);
     this.options.store.remove('cybernetic', id);
+  }
+
+  /** Lists environments when due; a failure keeps the last list and is returned (not thrown) so sessions still show. */
+  private async refreshEnvironments(signal: AbortSignal): Promise<unknown> {
+    const { api, logger } = this.options;
+    if (!api.listEnvironments || this.environmentsForbidden) return undefined;
+    if (this.pollsUntilEnvironments > 0) {
+      this.pollsUntilEnvironments -= 1;
+      return undefined;
+    }
+    try {
+      this.environments = await api.listEnvironments(signal);
+      this.pollsUntilEnvironments = Math.max(0, (this.options.environmentPollEvery ?? ENVIRONMENT_POLL_EVERY) - 1);
+      return undefined;
+    } catch (error) {
+      if (signal.aborted || (ApiError.is(error) && error.status === 401)) throw error;
+      if (ApiError.is(error) && error.status === 403) {
+        logger?.info('Cybernetic Physics: this API key may not read environments (isaac:read); they are not shown');
+        this.environmentsForbidden = true;
+        return undefined;
+      }
+      return error;
+    }
   }
 
   private async refresh(record: CyberneticRecord, signal: AbortSignal): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Resource, ResourceAction, ResourceStatus } from '../../core/jobs/Resource';
-import type { CyberneticEurekaRun, CyberneticJob, CyberneticSession } from './CyberneticApi';
+import type { CyberneticEnvironment, CyberneticEurekaRun, CyberneticJob, CyberneticSession } from './CyberneticApi';
 
 // Sessions, reconstruction jobs and Eureka runs on the neutral model. Viewer URLs and artifact URLs are presigned
 // credentials: they never reach `raw`, `details` or `facts` (only which artifacts exist).
@@ -125,13 +125,20 @@ export function reconstructionToResource(job: CyberneticJob): Resource {
   const active = status !== 'succeeded' && status !== 'failed' && status !== 'cancelled';
   const artifacts = artifactNames(job.artifacts);
   const cost = job.costActualUsd ?? undefined;
+  // The reference names no GPU field for jobs; the sandbox (like sessions) says gpuSpec, and the pipeline stage.
+  const gpu = job.gpu ?? stringField(job, 'gpuSpec');
+  const stage = status === 'running' ? stringField(job, 'stage') : undefined;
+  const estimatedMinutes = numberField(job, 'estimatedRuntimeMinutes');
   const facts: string[] = [];
-  if (job.gpu) facts.push(job.gpu);
+  if (stage) facts.push(stage);
+  if (gpu) facts.push(gpu);
   if (typeof cost === 'number') facts.push(formatUsd(cost));
   else if (typeof job.costEstimateUsd === 'number') facts.push(`~${formatUsd(job.costEstimateUsd)}`);
   const details: [string, string][] = [['Job', job.jobId], ['Status', job.status]];
   if (job.inputKind) details.push(['Input', job.inputKind]);
-  if (job.gpu) details.push(['GPU', job.gpu]);
+  if (gpu) details.push(['GPU', gpu]);
+  if (stage) details.push(['Stage', stage]);
+  if (estimatedMinutes !== undefined) details.push(['Estimated runtime', `${estimatedMinutes} min`]);
   if (typeof job.costEstimateUsd === 'number') details.push(['Estimated cost', formatUsd(job.costEstimateUsd)]);
   if (typeof cost === 'number') details.push(['Cost', formatUsd(cost)]);
   if (artifacts.length > 0) details.push(['Artifacts', artifacts.join(', ')]);
@@ -218,4 +225,86 @@ export function withoutSecrets<T extends object>(record: T): Record<string, unkn
     copy.artifacts = artifactNames(copy.artifacts as Record<string, string | null | undefined>);
   }
   return copy;
+}
+
+type EnvironmentVersion = NonNullable<CyberneticEnvironment['versions']>[number];
+
+/** The environment's id whichever name the service uses for it (`envId` in the sandbox, `id` elsewhere). */
+export function environmentId(env: CyberneticEnvironment): string | undefined {
+  return env.envId ?? env.id ?? undefined;
+}
+
+function versionId(version: EnvironmentVersion): string | undefined {
+  return version.versionId ?? version.id ?? undefined;
+}
+
+/**
+ * An environment as a row of the Jobs view, its versions as children (`parentId`). Environments do not run, so their
+ * status is a settled one: they never keep the poller awake.
+ */
+export function environmentToResources(env: CyberneticEnvironment): Resource[] {
+  const id = environmentId(env);
+  if (!id) return [];
+  const versions = (env.versions ?? []).filter((v) => versionId(v) !== undefined);
+  const latest = versions.at(-1);
+  const facts = [versions.length === 1 ? '1 version' : `${versions.length} versions`];
+  if (latest?.rootStageRelpath) facts.push(latest.rootStageRelpath);
+  const details: [string, string][] = [['Environment', id], ['Name', env.name]];
+  if (env.description) details.push(['Description', env.description]);
+  details.push(['Versions', String(versions.length)]);
+  const latestId = latest && versionId(latest);
+  if (latestId) details.push(['Latest version', latestId]);
+  const createdAt = stringField(env, 'createdAt');
+  const parent: Resource = {
+    provider: 'cybernetic',
+    id,
+    kind: 'environment',
+    displayName: env.name,
+    status: 'succeeded',
+    rawStatus: 'available',
+    facts,
+    createdAt,
+    actions: ['details'],
+    details,
+    raw: env,
+  };
+  return [parent, ...versions.map((version, index) => environmentVersionToResource(id, version, index + 1))];
+}
+
+function environmentVersionToResource(envId: string, version: EnvironmentVersion, position: number): Resource {
+  const id = versionId(version) as string;
+  const number = numberField(version, 'version') ?? position;
+  const facts: string[] = [];
+  if (version.rootStageRelpath) facts.push(version.rootStageRelpath);
+  const session = stringField(version, 'sessionId');
+  if (session) facts.push(`from ${session}`);
+  if (version.notes) facts.push(version.notes);
+  const details: [string, string][] = [['Version', id], ['Number', String(number)], ['Environment', envId]];
+  if (version.rootStageRelpath) details.push(['Root stage', version.rootStageRelpath]);
+  if (version.notes) details.push(['Notes', version.notes]);
+  if (session) details.push(['Published from', session]);
+  return {
+    provider: 'cybernetic',
+    id,
+    kind: 'environment',
+    displayName: `Version ${number}`,
+    status: 'succeeded',
+    rawStatus: 'available',
+    facts,
+    createdAt: version.createdAt ?? undefined,
+    parentId: envId,
+    actions: ['details'],
+    details,
+    raw: version,
+  };
+}
+
+function stringField(record: object, name: string): string | undefined {
+  const value = (record as Record<string, unknown>)[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function numberField(record: object, name: string): number | undefined {
+  const value = (record as Record<string, unknown>)[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

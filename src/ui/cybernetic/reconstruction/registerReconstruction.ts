@@ -1,4 +1,22 @@
+import * as vscode from 'vscode';
+import { registerCommand } from '../../commands/registerCommand';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
+import { ReconstructionCommands } from './ReconstructionCommands';
+import { showUploadFailure } from './showUploadFailure';
 
-// Placeholder until this area lands; see issue 5.
-export function registerReconstruction(_feature: CyberneticFeatureContext): void {}
+/** 3D reconstruction: Reconstruct 3D Asset from the Explorer's selection, and Cancel / Download Results / Show Log on its rows. */
+export function registerReconstruction(feature: CyberneticFeatureContext): void {
+  const commands = new ReconstructionCommands(feature);
+  feature.context.subscriptions.push(registerCommand('simcloud.cybernetic.reconstruct', feature.log, async (uri, uris) => {
+      try {
+        await commands.reconstruct(uri, uris);
+      } catch (error) {
+        if (!showUploadFailure(error, feature.log, () => vscode.commands.executeCommand('simcloud.cybernetic.reconstruct', uri, uris))) throw error;
+      }
+    }));
+  feature.registerOperations('reconstruction', {
+    cancel: (resource) => commands.cancel(resource),
+    download: (resource) => commands.download(resource),
+    showLog: (resource) => commands.showLog(resource),
+  });
+}

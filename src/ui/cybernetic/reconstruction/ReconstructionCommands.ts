@@ -1,0 +1,265 @@
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ApiError } from '../../../core/http/ApiError';
+import { readAll } from '../../../core/http/responseBody';
+import type { Resource } from '../../../core/jobs/Resource';
+import { notificationText } from '../../../core/util/notificationText';
+import { parseExpiresAt } from '../../../core/transfer/presignedExpiry';
+import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
+import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
+import type { CyberneticJob, CyberneticUploadPresign } from '../../../providers/cybernetic/CyberneticApi';
+import { formatUsd } from '../../../providers/cybernetic/cyberneticResources';
+import { formatBytes, formatRate } from '../../format';
+import { downloadResultsWithProgress } from '../../jobs/downloadResultsWithProgress';
+import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
+import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
+import type { CyberneticConnection } from '../CyberneticSession';
+import { askReconstructionSettings } from './askReconstructionSettings';
+import { classifyReconstructionInput, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type InputFile, type ReconstructionInput } from './reconstructionInput';
+import { reconstructionRequestParts, restoreSettings, type ReconstructionSettings } from './reconstructionSettings';
+
+const SETTINGS_KEY = 'simcloud.cybernetic.reconstructionSettings';
+/** The artifacts Download Results fetches, and the file name each gets when its link names none. */
+const DOWNLOADED_ARTIFACTS: Readonly<Record<string, string>> = { usdz: 'scene.usdz', colmapSparse: 'colmap_sparse.zip' };
+/** A reconstruction log is a few hundred lines; anything far larger is not shown in an output channel. */
+const MAX_LOG_BYTES = 8 * 1024 * 1024;
+
+interface SizedInput {
+  readonly kind: 'photos' | 'video';
+  readonly files: readonly (InputFile & { readonly size: number })[];
+  readonly totalBytes: number;
+}
+
+/** Reconstruct 3D Asset, and the job commands (cancel, download, show log) for reconstruction rows. */
+export class ReconstructionCommands {
+  /** Jobs whose log was already written into their channel in this window: a second Show Log only shows it. */
+  private readonly logsShown = new Set<string>();
+
+  constructor(private readonly feature: CyberneticFeatureContext) {}
+
+  /** From the Explorer: `(uri, uris)` with the whole selection in `uris`; from the palette: asks for files. */
+  async reconstruct(uri?: unknown, uris?: unknown): Promise<void> {
+    const selected = (Array.isArray(uris) && uris.length > 0 ? uris : uri ? [uri] : []).filter((u): u is vscode.Uri => u instanceof vscode.Uri).map((u) => u.fsPath);
+    const paths = selected.length > 0 ? selected : await askForInputs();
+    if (!paths) return;
+    const input = await withSizes(classifyReconstructionInput(paths));
+    if (!input) return;
+    const connection = await this.feature.session.connection();
+    const state = this.feature.context.workspaceState;
+    const settings = await askReconstructionSettings(restoreSettings(state.get(SETTINGS_KEY)), { kind: input.kind, count: input.files.length, bytes: formatBytes(input.totalBytes) });
+    if (!settings) return;
+    await state.update(SETTINGS_KEY, settings);
+    const presign = await this.upload(connection, input);
+    const job = await this.createJob(connection, input, presign, settings);
+    if (!job) return;
+    const channel = this.feature.logChannels.channel('cybernetic', job.jobId);
+    channel.info(`Reconstruction ${job.jobId} started from ${input.files.length} ${input.kind === 'video' ? 'video' : 'photos'} (upload ${presign.uploadId}); estimate ${typeof job.costEstimateUsd === 'number' ? formatUsd(job.costEstimateUsd) : 'not given'}.`);
+    if (this.feature.session.isCurrent(connection)) {
+      const resource = await connection.source.track('reconstruction', job);
+      this.feature.reveal(resource);
+    }
+    this.feature.session.refresh();
+    this.announce(connection, job);
+  }
+
+  async cancel(resource: Resource): Promise<void> {
+    const connection = await this.feature.session.connection();
+    const yes = vscode.l10n.t('Cancel Reconstruction');
+    const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Cancel {0}?', resource.displayName), { modal: true, detail: vscode.l10n.t('The job stops now; GPU time used so far is billed and no artifacts are produced.') }, yes);
+    if (confirmed !== yes) return;
+    await this.cancelNow(connection, resource.id);
+  }
+
+  async download(resource: Resource): Promise<void> {
+    const connection = await this.feature.session.connection();
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const storage = this.feature.clients.storageClient('cybernetic');
+    const result = await downloadResultsWithProgress({
+      jobName: resource.id,
+      defaultFolder: folder && defaultResultsFolder(folder, resource.id),
+      http: storage,
+      log: this.feature.log,
+      listFiles: async (signal) => {
+        const artifacts = await connection.api.getReconstructionArtifacts(resource.id, signal);
+        const wanted = Object.entries(DOWNLOADED_ARTIFACTS).filter(([name]) => artifacts[name]);
+        if (wanted.length === 0) throw new Error(vscode.l10n.t('{0} has no USDZ or sparse cloud to download yet: wait until it has completed.', resource.id));
+        return Promise.all(
+          wanted.map(async ([name, fallback]) => {
+            const url = artifacts[name] as string;
+            // Artifact links carry no size, and downloadFiles verifies every length: ask the link for it.
+            const size = await probeDownloadSize(storage, url, signal);
+            return { name: fileNameOf(url) ?? fallback, sizeBytes: size ?? -1, url };
+          }),
+        );
+      },
+    });
+    if (result) this.feature.logChannels.channel('cybernetic', resource.id, resource).info(`Artifacts: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed.`);
+  }
+
+  async showLog(resource: Resource): Promise<void> {
+    const channel = this.feature.logChannels.channel('cybernetic', resource.id, resource);
+    if (this.logsShown.has(resource.id) || !resource.actions.includes('log')) {
+      channel.show();
+      return;
+    }
+    const connection = await this.feature.session.connection();
+    const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Fetching the log of {0}…', resource.id) }, async () => {
+      const signal = AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)]);
+      const url = (await connection.api.getReconstructionArtifacts(resource.id, signal)).logs;
+      if (!url) return undefined;
+      const response = await this.feature.clients.storageClient('cybernetic').request({ method: 'GET', url, response: 'stream', authenticate: false, signal });
+      return (await readAll(response.body, MAX_LOG_BYTES)).toString('utf8');
+    });
+    if (text !== undefined) {
+      channel.info(`--- log of ${resource.id} (the logs artifact) ---`);
+      for (const line of text.split(/\r?\n/)) if (line !== '') channel.info(line);
+      channel.info('--- end of log ---');
+      this.logsShown.add(resource.id);
+    }
+    channel.show();
+  }
+
+  private async upload(connection: CyberneticConnection, input: SizedInput): Promise<CyberneticUploadPresign> {
+    const uploader = new PresignedUploader({ http: this.feature.clients.storageClient('cybernetic'), logger: this.feature.log, redactor: this.feature.redactor });
+    const title = input.kind === 'video' ? vscode.l10n.t('Uploading the video for reconstruction') : vscode.l10n.t('Uploading {0} photos for reconstruction', input.files.length);
+    return this.withCancellableProgress(connection, title, async (signal, progress) => {
+      progress.report({ message: vscode.l10n.t('Asking for upload links…') });
+      const presign = await connection.api.presignUploads(input.kind, input.files.map((f) => ({ name: f.uploadName, size: f.size, contentType: f.contentType })), signal);
+      if (presign.presignedUrls.length !== input.files.length) throw new Error(vscode.l10n.t('Cybernetic Physics gave {0} upload links for {1} files (upload {2}). Try again; if it keeps happening, report it.', presign.presignedUrls.length, input.files.length, presign.uploadId));
+      let shown = 0;
+      await uploader.postAll(
+        input.files.map((file, index) => {
+          const link = presign.presignedUrls[index];
+          return { filePath: file.filePath, url: link?.url ?? '', fields: link?.fields ?? {}, fileName: file.uploadName, contentType: file.contentType, expiresAt: parseExpiresAt(link?.expiresAt) };
+        }),
+        signal,
+        (p) => {
+          const percent = (100 * p.bytesDone) / Math.max(1, p.totalBytes);
+          progress.report({ message: vscode.l10n.t('{0} of {1} at {2}', formatBytes(p.bytesDone), formatBytes(p.totalBytes), formatRate(p.bytesPerSecond)), increment: Math.max(0, percent - shown) });
+          shown = Math.max(shown, percent);
+        },
+      );
+      return presign;
+    });
+  }
+
+  /** POST /v1/jobs; a guardrail refusal offers to change the settings and try again on the same upload. */
+  private async createJob(connection: CyberneticConnection, input: SizedInput, presign: CyberneticUploadPresign, initial: ReconstructionSettings): Promise<CyberneticJob | undefined> {
+    let settings = initial;
+    for (;;) {
+      try {
+        const inputUri = presign.inputUri ?? presign.uploadId;
+        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the reconstruction…') }, () =>
+          connection.api.createReconstruction({ inputUri, inputKind: input.kind, ...reconstructionRequestParts(input.kind, settings) }, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
+        );
+      } catch (error) {
+        if (!(ApiError.is(error) && error.status === 422 && /guardrail/i.test(error.code))) throw error;
+        const change = vscode.l10n.t('Change Settings');
+        const choice = await vscode.window.showErrorMessage(notificationText(vscode.l10n.t('The reconstruction was refused by its cost guardrails. {0} The photos stay uploaded: change the settings to try again.', error.message)), change);
+        if (choice !== change) return undefined;
+        const changed = await askReconstructionSettings(settings, { kind: input.kind, count: input.files.length, bytes: formatBytes(input.totalBytes) });
+        if (!changed) return undefined;
+        settings = changed;
+        await this.feature.context.workspaceState.update(SETTINGS_KEY, settings);
+      }
+    }
+  }
+
+  /** The estimate arrives with the job: shown at once, with Cancel next to it. */
+  private announce(connection: CyberneticConnection, job: CyberneticJob): void {
+    const extra = job as CyberneticJob & { estimatedRuntimeMinutes?: number; gpuSpec?: string };
+    const estimate = typeof job.costEstimateUsd === 'number' ? formatUsd(job.costEstimateUsd) : undefined;
+    const runtime = typeof extra.estimatedRuntimeMinutes === 'number' ? vscode.l10n.t(', about {0} min', extra.estimatedRuntimeMinutes) : '';
+    const gpu = typeof extra.gpuSpec === 'string' ? vscode.l10n.t(' on {0}', extra.gpuSpec) : '';
+    const message = estimate
+      ? vscode.l10n.t('Reconstruction {0} started: estimated {1}{2}{3}. Cancel now if that is more than you want to spend.', job.jobId, estimate, runtime, gpu)
+      : vscode.l10n.t('Reconstruction {0} started; Cybernetic Physics gave no cost estimate.', job.jobId);
+    const cancel = vscode.l10n.t('Cancel Job');
+    void vscode.window.showInformationMessage(notificationText(message), cancel).then(async (choice) => {
+      if (choice !== cancel) return;
+      try {
+        await this.cancelNow(connection, job.jobId);
+      } catch (error) {
+        void vscode.window.showErrorMessage(notificationText(this.feature.log.redact(error instanceof Error ? error.message : String(error))));
+        this.feature.log.error(`Cancel ${job.jobId} failed`, error);
+      }
+    });
+  }
+
+  private async cancelNow(connection: CyberneticConnection, id: string): Promise<void> {
+    const answer = await connection.api.cancelReconstruction(id, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)]));
+    this.feature.logChannels.channel('cybernetic', id).info(`Cancel requested${answer ? `: the service answered "${answer.status}"` : ''}.`);
+    if (answer && this.feature.session.isCurrent(connection)) await connection.source.track('reconstruction', answer);
+    this.feature.session.refresh();
+  }
+
+  private async withCancellableProgress<T>(connection: CyberneticConnection, title: string, run: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Promise<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      const onSignOut = () => controller.abort(connection.signal.reason);
+      connection.signal.addEventListener('abort', onSignOut, { once: true });
+      try {
+        return await run(controller.signal, progress);
+      } finally {
+        onCancel.dispose();
+        connection.signal.removeEventListener('abort', onSignOut);
+      }
+    });
+  }
+}
+
+/** The selection's sizes; a rule it breaks or an empty file is said in a message, and undefined returned. */
+async function withSizes(input: ReconstructionInput): Promise<SizedInput | undefined> {
+  if (!input.ok) {
+    void vscode.window.showWarningMessage(selectionProblem(input));
+    return undefined;
+  }
+  const files = await Promise.all(input.files.map(async (file) => ({ ...file, size: (await stat(file.filePath)).size })));
+  const empty = files.find((file) => file.size === 0);
+  if (empty) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} is empty. Select files that hold images or video.', path.basename(empty.filePath)));
+    return undefined;
+  }
+  return { kind: input.kind, files, totalBytes: files.reduce((sum, file) => sum + file.size, 0) };
+}
+
+function selectionProblem(input: Extract<ReconstructionInput, { ok: false }>): string {
+  const select = vscode.l10n.t('Select 3 or more images (Ctrl/Cmd-click in the Explorer), or exactly one video, then choose Reconstruct 3D Asset.');
+  switch (input.problem) {
+    case 'nothing':
+      return select;
+    case 'too-few-photos':
+      return vscode.l10n.t('A reconstruction from photos needs at least 3 images; {0} selected. {1}', input.images, select);
+    case 'several-videos':
+      return vscode.l10n.t('A reconstruction takes one video; {0} are selected. {1}', input.videos, select);
+    case 'mixed':
+      return vscode.l10n.t('Images and videos cannot be mixed ({0} images and {1} videos selected). {2}', input.images, input.videos, select);
+    case 'unsupported':
+      return vscode.l10n.t('{0} cannot be reconstructed: use {1} images or one {2} video.', input.others.slice(0, 3).join(', '), IMAGE_EXTENSIONS.join('/'), VIDEO_EXTENSIONS.join('/'));
+  }
+}
+
+async function askForInputs(): Promise<string[] | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    openLabel: vscode.l10n.t('Reconstruct'),
+    title: vscode.l10n.t('Choose 3 or more photos, or one video'),
+    filters: { [vscode.l10n.t('Photos and videos')]: [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS] },
+  });
+  return picked?.map((uri) => uri.fsPath);
+}
+
+/** The last path segment of an artifact link (`scene.usdz`), without its query; downloadFiles sanitises it further. */
+function fileNameOf(url: string): string | undefined {
+  try {
+    const segment = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    return segment !== '' ? segment : undefined;
+  } catch {
+    return undefined;
+  }
+}
