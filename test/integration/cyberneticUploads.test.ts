@@ -18,7 +18,6 @@ import { PresignedUploader } from '../../src/core/transfer/PresignedUploader';
 import { PresignedUploadError } from '../../src/core/transfer/PresignedUploadError';
 import type { TransferProgress } from '../../src/core/transfer/TransferProgress';
 import { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
-import { createEnvironmentVersion } from '../../src/ui/cybernetic/environments/createEnvironmentVersion';
 import { DEFAULT_RECONSTRUCTION_SETTINGS, reconstructionRequestParts } from '../../src/ui/cybernetic/reconstruction/reconstructionSettings';
 
 const HOUR = 3_600_000;
@@ -119,12 +118,12 @@ describe('Cybernetic Physics uploads through presigned S3 links', () => {
 
   it('puts an environment version’s bundle through its presigned PUT, byte-identical', async () => {
     const env = await api.createEnvironment({ name: 'warehouse-upload-test', description: 'upload test' }, signal());
-    const version = await createEnvironmentVersion(apiHttp, env.envId ?? env.id ?? '', { notes: 'first', rootStageRelpath: 'scene.usda' }, signal());
+    const version = await api.createEnvironmentVersion(env.envId ?? env.id ?? '', { notes: 'first', rootStageRelpath: 'scene.usda' }, signal());
     assert.equal(version.rootStageRelpath, 'scene.usda');
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const bundle = path.join(dir, 'bundle.zip');
     await writeFile(bundle, data);
-    const result = await uploader.put({ filePath: bundle, url: version.putUrl, contentType: version.contentType }, signal());
+    const result = await uploader.put({ filePath: bundle, url: version.putUrl, contentType: version.putContentType }, signal());
     assert.equal(result.bytes, data.length);
     const stored = await sb.storage?.s3.getObject(`cybernetic/envs/${env.envId}/${version.versionId}/bundle.zip`);
     assert.ok(stored);
@@ -155,7 +154,7 @@ describe('Cybernetic Physics uploads through presigned S3 links', () => {
 
   it('an expired PUT link and an expired POST policy fail as "expired", and say when the link ran out', async () => {
     const env = await api.createEnvironment({ name: 'expiry-test' }, signal());
-    const version = await createEnvironmentVersion(apiHttp, env.envId ?? '', { rootStageRelpath: 'stage/main.usd' }, signal());
+    const version = await api.createEnvironmentVersion(env.envId ?? '', { rootStageRelpath: 'stage/main.usd' }, signal());
     const photos = [await photo('e_1.jpg', 500), await photo('e_2.jpg', 500), await photo('e_3.jpg', 500)];
     const presign = await presignPhotos(photos);
     sb.clock.advance(2 * HOUR);

@@ -100,6 +100,8 @@ export const environmentVersionUploadSchema = z.looseObject({
   versionId: optionalString,
   id: optionalString,
   envId: optionalString,
+  /** The version's number within its environment (1, 2, …) when the service gives one. */
+  version: optionalNumber,
   notes: optionalString,
   rootStageRelpath: optionalString,
   /** The reference only says "returns a presigned PUT URL": nested `upload: {url, contentType}` or a top-level URL. */
@@ -349,11 +351,11 @@ export class CyberneticApi {
   }
 
   /** POST /v1/envs/:envId/versions: a presigned PUT URL for the USD bundle (a credential: never log it). */
-  async createEnvironmentVersion(envId: string, request: { notes?: string; rootStageRelpath?: string }, signal: AbortSignal): Promise<CyberneticEnvironmentVersionUpload & { putUrl: string; putContentType?: string }> {
+  async createEnvironmentVersion(envId: string, request: { notes?: string; rootStageRelpath?: string }, signal: AbortSignal): Promise<CyberneticEnvironmentVersionUpload & { putUrl: string; putContentType?: string; putExpiresAt?: string }> {
     const body = await this.json({ what: 'create the environment version', scope: SCOPES.isaacWrite, thing: 'environment' }, { method: 'POST', url: `/v1/envs/${seg(envId)}/versions`, body: withoutUndefined(request), schema: environmentVersionUploadSchema, signal });
     const putUrl = body.upload?.url ?? body.uploadUrl ?? body.presignedUrl ?? body.url;
     if (!putUrl) throw invalid('POST', `/v1/envs/${seg(envId)}/versions`, 'The new environment version came without an upload URL.');
-    return { ...body, putUrl, putContentType: body.upload?.contentType ?? undefined };
+    return { ...body, putUrl, putContentType: body.upload?.contentType ?? undefined, putExpiresAt: body.upload?.expiresAt ?? body.expiresAt ?? undefined };
   }
 
   // --- Reconstruction ---

@@ -8,12 +8,10 @@ import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
 import { parseExpiresAt } from '../../../core/transfer/presignedExpiry';
 import type { CyberneticEnvironment } from '../../../providers/cybernetic/CyberneticApi';
 import { environmentId } from '../../../providers/cybernetic/cyberneticResources';
-import { NotSignedInError } from '../../errors/showOperationError';
 import { formatBytes, formatRate } from '../../format';
 import { uploadSettings } from '../../settings/uploadSettings';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
-import { createEnvironmentVersion } from './createEnvironmentVersion';
 import { isUsdPath, rootStageCandidates, USD_EXTENSIONS } from './usdStages';
 
 /** The sandbox's rule, which the reference's example name follows; a name outside it would be refused later anyway. */
@@ -196,8 +194,6 @@ export class EnvironmentCommands {
   }
 
   private async zipAndUpload(connection: CyberneticConnection, env: { envId: string; name: string }, plan: BundlePlan, notes: string | undefined) {
-    const apiHttp = await this.feature.clients.forProvider('cybernetic');
-    if (!apiHttp) throw new NotSignedInError('cybernetic');
     const uploader = new PresignedUploader({ http: this.feature.clients.storageClient('cybernetic'), logger: this.feature.log, redactor: this.feature.redactor });
     const settings = uploadSettings(plan.root);
     const title = vscode.l10n.t('Uploading {0} as a version of {1}', notificationText(plan.label), notificationText(env.name));
@@ -223,7 +219,8 @@ export class EnvironmentCommands {
           },
           async (zipPath, zip) => {
             advance(30, vscode.l10n.t('Creating the version…'));
-            const version = await createEnvironmentVersion(apiHttp, env.envId, { notes, rootStageRelpath: plan.rootStage }, controller.signal);
+            const created = await connection.api.createEnvironmentVersion(env.envId, { notes, rootStageRelpath: plan.rootStage }, controller.signal);
+            const version = { versionId: created.versionId ?? created.id ?? '?', version: created.version ?? undefined, putUrl: created.putUrl, contentType: created.putContentType, expiresAt: created.putExpiresAt };
             this.feature.log.info(`Environment ${env.envId}: version ${version.versionId} created (root stage ${plan.rootStage}); uploading ${zip.bytes} bytes`);
             try {
               await uploader.put({ filePath: zipPath, url: version.putUrl, contentType: version.contentType ?? 'application/zip', expiresAt: parseExpiresAt(version.expiresAt) }, controller.signal, (p) =>
