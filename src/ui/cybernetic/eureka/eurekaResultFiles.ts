@@ -1,0 +1,42 @@
+import type { DownloadFile } from '../../../core/transfer/downloadFiles';
+import type { CyberneticEurekaArtifacts } from '../../../providers/cybernetic/CyberneticApi';
+import { safeFilename } from './rewardFunctionSource';
+
+/**
+ * What Download Results fetches for a Eureka run: every policy checkpoint under `checkpoints/` and the reward
+ * function's file, all by their presigned URLs (sizes are unknown up front). Names come from the URL's last path
+ * segment or the iteration; `downloadFiles` still sanitises them. Free of `vscode`.
+ */
+export function eurekaResultFiles(artifacts: CyberneticEurekaArtifacts): DownloadFile[] {
+  const files: DownloadFile[] = [];
+  const used = new Set<string>();
+  const add = (name: string, url: string) => {
+    let unique = name;
+    for (let n = 2; used.has(unique); n += 1) unique = name.replace(/(\.[^./]+)?$/, (ext) => `-${n}${ext}`);
+    used.add(unique);
+    files.push({ name: unique, sizeBytes: -1, url });
+  };
+  for (const [index, checkpoint] of (artifacts.checkpoints ?? []).entries()) {
+    const url = typeof checkpoint === 'string' ? checkpoint : checkpoint.url;
+    if (!url) continue;
+    const fromObject = typeof checkpoint === 'object' ? (checkpoint.name ?? (typeof checkpoint.iteration === 'number' ? `iter_${checkpoint.iteration}.pth` : undefined)) : undefined;
+    add(`checkpoints/${baseName(fromObject ?? lastSegment(url) ?? `checkpoint_${index + 1}.pth`)}`, url);
+  }
+  const reward = artifacts.rewardFunction;
+  const rewardUrl = (typeof reward === 'object' && reward?.url) || artifacts.rewardFunctionUrl;
+  if (rewardUrl) add(safeFilename(typeof reward === 'object' && reward ? reward.filename : lastSegment(rewardUrl)), rewardUrl);
+  return files;
+}
+
+function lastSegment(url: string): string | undefined {
+  try {
+    const segment = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    return segment || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function baseName(name: string): string {
+  return name.split(/[\\/]/).pop() || 'checkpoint';
+}
