@@ -50,10 +50,10 @@ function headerParts(view: EurekaRunView): HTMLElement[] {
   const facts = el(
     'dl',
     { className: 'facts' },
-    ...fact('Iteration', view.totalIterations !== undefined ? `${view.iteration ?? 0} / ${view.totalIterations}` : view.iteration !== undefined ? String(view.iteration) : '—'),
-    ...fact('Best reward', view.bestReward !== undefined ? formatReward(view.bestReward) : 'none yet'),
-    ...fact('LLM tokens', view.tokens ? tokensText(view.tokens) : '—'),
-    ...fact('Cost', view.costUsd !== undefined ? `$${view.costUsd.toFixed(2)}` : '—'),
+    fact('Iteration', view.totalIterations !== undefined ? `${view.iteration ?? 0} / ${view.totalIterations}` : view.iteration !== undefined ? String(view.iteration) : '—'),
+    fact('Best reward', view.bestReward !== undefined ? formatReward(view.bestReward) : 'none yet'),
+    fact('LLM tokens', view.tokens ? tokensText(view.tokens) : '—'),
+    fact('Cost', view.costUsd !== undefined ? `$${view.costUsd.toFixed(2)}` : '—'),
   );
   const about = el('p', { className: 'muted' }, `Run ${view.runId}`, view.rlLibrary ? ` · ${view.rlLibrary}` : '', view.numParallelRuns !== undefined ? ` · ${view.numParallelRuns} reward candidates per iteration` : '', view.active ? ' · updating while it runs' : '');
   const actions = el(
@@ -67,8 +67,9 @@ function headerParts(view: EurekaRunView): HTMLElement[] {
   return parts;
 }
 
-function fact(label: string, value: string): HTMLElement[] {
-  return [el('dt', { text: label }), el('dd', { text: value })];
+/** One term and its value, wrapped so the grid places them as a pair (a `div` in a `dl` is valid HTML). */
+function fact(label: string, value: string): HTMLElement {
+  return el('div', { className: 'fact' }, el('dt', { text: label }), el('dd', { text: value }));
 }
 
 function tokensText(tokens: NonNullable<EurekaRunView['tokens']>): string {
