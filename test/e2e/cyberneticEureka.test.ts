@@ -3,6 +3,8 @@
 // the best reward in the tree, open the discovered reward function in an editor, open the run view and see the chart
 // follow the run to the end. The sandbox clock is frozen: only `advance` moves the run.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { screenshot } from './support/artifacts';
@@ -146,6 +148,18 @@ describe('Eureka runs in VS Code', { timeout: 900_000 }, () => {
     await screenshot(page, 'eureka-06-run-view-completed');
   });
 
+  step('downloads the checkpoints and the reward file into sim-results/<run id>', async () => {
+    const { workbench, page, codeServer } = current();
+    await workbench.notification(/Eureka Isaac-Cartpole-v0 completed/).locator('.monaco-button', { hasText: 'Download Results' }).click();
+    await workbench.pickQuickItem(`sim-results/${runId}`);
+    await workbench.notification(/4 files downloaded/).waitFor({ timeout: 60_000 });
+    const folder = path.join(codeServer.dirs.workspace, 'sim-results', runId);
+    assert.deepEqual(readdirSync(path.join(folder, 'checkpoints')).sort(), ['iter_1.pth', 'iter_2.pth', 'iter_3.pth']);
+    assert.equal(readFileSync(path.join(folder, 'checkpoints', 'iter_3.pth'), 'utf8'), `sandbox checkpoint ${runId} iteration 3\n`);
+    assert.match(readFileSync(path.join(folder, 'reward.py'), 'utf8'), /def compute_reward/);
+    await screenshot(page, 'eureka-07-downloaded');
+  });
+
   step('the log ends with the run: its final line, then the stream says it is complete', async () => {
     const { workbench, page } = current();
     await workbench.runCommand('Notifications: Clear All Notifications');
@@ -153,6 +167,6 @@ describe('Eureka runs in VS Code', { timeout: 900_000 }, () => {
     const text = await channelText(page, runId, /complete: the run has ended/);
     assert.match(text, /\[eureka\] run completed; best reward \d/);
     assert.equal(text.match(/run completed; best reward/g)?.length, 1, 'the final line once');
-    await screenshot(page, 'eureka-07-log-complete');
+    await screenshot(page, 'eureka-08-log-complete');
   });
 });

@@ -110,6 +110,8 @@ async function makeChart(): Promise<void> {
       type: 'line',
       data: { labels, datasets: [{ label: 'Best reward', data: values, borderColor: colour, backgroundColor: colour, pointRadius: 4, spanGaps: true, tension: 0 }] },
       options: {
+        // Room for the last point's marker at the right edge.
+        layout: { padding: { right: 8, top: 4 } },
         scales: {
           x: { title: { display: true, text: 'Iteration' }, grid: { color: colours.grid } },
           y: { title: { display: true, text: 'Best reward' }, grid: { color: colours.grid }, beginAtZero: true },

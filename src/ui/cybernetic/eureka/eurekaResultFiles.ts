@@ -1,3 +1,4 @@
+import type { HttpClient } from '../../../core/http/HttpClient';
 import type { DownloadFile } from '../../../core/transfer/downloadFiles';
 import type { CyberneticEurekaArtifacts } from '../../../providers/cybernetic/CyberneticApi';
 import { safeFilename } from './rewardFunctionSource';
@@ -39,4 +40,24 @@ function lastSegment(url: string): string | undefined {
 
 function baseName(name: string): string {
   return name.split(/[\\/]/).pop() || 'checkpoint';
+}
+
+/**
+ * The artifacts give no sizes and `downloadFiles` needs them (to check each body and resume a cut-off one), so each
+ * file's size is asked first with a one-byte ranged GET (a presigned GET URL does not allow HEAD: the method is
+ * signed). The total comes from Content-Range, or Content-Length when the server ignores the range. A file whose size
+ * stays unknown keeps -1 and `downloadFiles` reports it as refused rather than guessing.
+ */
+export async function withSizes(files: readonly DownloadFile[], http: HttpClient, signal: AbortSignal): Promise<DownloadFile[]> {
+  const sized: DownloadFile[] = [];
+  for (const file of files) sized.push({ ...file, sizeBytes: await sizeOf(file.url, http, signal) });
+  return sized;
+}
+
+async function sizeOf(url: string, http: HttpClient, signal: AbortSignal): Promise<number> {
+  const response = await http.request({ url, headers: { range: 'bytes=0-0' }, response: 'stream', authenticate: false, signal });
+  response.body.destroy();
+  const range = /\/(\d+)\s*$/.exec(response.headers['content-range'] ?? '');
+  const total = response.status === 206 ? Number(range?.[1]) : Number(response.headers['content-length']);
+  return Number.isSafeInteger(total) && total >= 0 ? total : -1;
 }

@@ -14,7 +14,7 @@ import type { CyberneticConnection } from '../CyberneticSession';
 import { askEurekaRunForm } from './askEurekaRunForm';
 import { EurekaLogs } from './EurekaLogs';
 import { EurekaRunPanel, type EurekaRunPanelDeps } from './EurekaRunPanel';
-import { eurekaResultFiles } from './eurekaResultFiles';
+import { eurekaResultFiles, withSizes } from './eurekaResultFiles';
 import { RewardHistory } from './eurekaRunView';
 import { RewardFunctionDocuments } from './RewardFunctionDocuments';
 
@@ -166,7 +166,10 @@ async function downloadResults(feature: CyberneticFeatureContext, resource: Reso
     defaultFolder: folder && defaultResultsFolder(folder, resource.id),
     http: feature.clients.storageClient('cybernetic'),
     log: feature.log,
-    listFiles: async (signal) => eurekaResultFiles(await connection.api.getEurekaArtifacts(resource.id, AbortSignal.any([signal, connection.signal]))),
+    listFiles: async (signal) => {
+      const both = AbortSignal.any([signal, connection.signal]);
+      return withSizes(eurekaResultFiles(await connection.api.getEurekaArtifacts(resource.id, both)), feature.clients.storageClient('cybernetic'), both);
+    },
   });
   if (result) channel.info(`Results: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed.`);
 }
