@@ -14,6 +14,7 @@ import { statusWord } from '../tree/resourceTreeItem';
 export class JobLogChannels implements vscode.Disposable {
   private readonly channels = new Map<string, OutputLog>();
   private readonly lastLine = new Map<string, string>();
+  private readonly closeListeners = new Set<(provider: ProviderId, id: string) => void>();
   private readonly subscription: { dispose(): void };
 
   constructor(
@@ -29,10 +30,28 @@ export class JobLogChannels implements vscode.Disposable {
 
   /** The job's channel, made on first use with a line describing where the job stands now. */
   channel(provider: ProviderId, id: string, current?: Resource): OutputLog {
+    return this.open(provider, id, current, () => vscode.window.createOutputChannel(`Sim Cloud: ${id}`, { log: true }));
+  }
+
+  /**
+   * The channel of a job whose own log is streamed into it (`OutputLog.appendRaw`): a plain channel in the log
+   * language, so the job's lines show as printed. A channel already made by `channel` is kept as it is.
+   */
+  streamChannel(provider: ProviderId, id: string, current?: Resource): OutputLog {
+    return this.open(provider, id, current, () => vscode.window.createOutputChannel(`Sim Cloud: ${id}`, 'log'));
+  }
+
+  /** Told when a job's channel is closed (the job left the view): whatever streams into it stops. */
+  onDidClose(listener: (provider: ProviderId, id: string) => void): { dispose(): void } {
+    this.closeListeners.add(listener);
+    return { dispose: () => this.closeListeners.delete(listener) };
+  }
+
+  private open(provider: ProviderId, id: string, current: Resource | undefined, create: () => vscode.LogOutputChannel | vscode.OutputChannel): OutputLog {
     const key = `${provider}:${id}`;
     let log = this.channels.get(key);
     if (!log) {
-      log = new OutputLog(vscode.window.createOutputChannel(`Sim Cloud: ${id}`, { log: true }), this.redactor);
+      log = new OutputLog(create(), this.redactor);
       this.channels.set(key, log);
       if (current) this.record(current);
     }
@@ -45,9 +64,13 @@ export class JobLogChannels implements vscode.Disposable {
   }
 
   private close(key: string): void {
-    this.channels.get(key)?.dispose();
+    const log = this.channels.get(key);
+    log?.dispose();
     this.channels.delete(key);
     this.lastLine.delete(key);
+    if (!log) return;
+    const split = key.indexOf(':');
+    for (const listener of this.closeListeners) listener(key.slice(0, split) as ProviderId, key.slice(split + 1));
   }
 
   private record(resource: Resource): void {
