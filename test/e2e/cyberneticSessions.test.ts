@@ -242,7 +242,7 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     assert.equal(stopped.status, 'stopped');
     assert.equal(stopped.stopReason, 'user');
     await workbench.notification(new RegExp(`Stopped session ${sessionId}: the GPU is released`)).waitFor();
-    await workbench.waitForRowDescription(sessionRow(sessionId), /^completed · L40S · \$\d+\.\d\d$/);
+    await workbench.waitForRowDescription(sessionRow(sessionId), /^stopped · L40S · \$\d+\.\d\d$/);
     await screenshot(page, 'cybernetic-sessions-08-stopped');
     assert.ok(!simCloudLog().includes(viewerToken), 'the viewer token is in no log line');
   });
@@ -273,7 +273,7 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     await screenshot(page, 'cybernetic-sessions-09-runtime-warning');
     await warning.locator('.monaco-button', { hasText: 'Stop Now' }).click();
     await workbench.modalButton('Stop Session').click();
-    await workbench.waitForRowDescription(sessionRow(shortId), /^completed/);
+    await workbench.waitForRowDescription(sessionRow(shortId), /^stopped ·/);
     assert.equal((await sandboxSession(shortId)).stopReason, 'user');
     await advance(5_000);
     assert.equal(await workbench.anyNotification(new RegExp(`${shortId} reaches its runtime limit`)).count(), 0, 'warned once');
@@ -306,7 +306,7 @@ describe('Isaac Sim sessions in VS Code', { timeout: 900_000 }, () => {
     await page.locator('.monaco-dialog-box', { hasText: `Stop Isaac Sim session ${restartedId}?` }).waitFor();
     await screenshot(page, 'cybernetic-sessions-10-stop-from-tree');
     await workbench.modalButton('Stop Session').click();
-    await workbench.waitForRowDescription(sessionRow(restartedId), /^completed/);
+    await workbench.waitForRowDescription(sessionRow(restartedId), /^stopped ·/);
     assert.equal((await sandboxSession(restartedId)).stopReason, 'user');
   });
 });

@@ -35,6 +35,13 @@ export interface Resource {
   readonly status: ResourceStatus;
   /** The provider's own word for the status ("completing"), shown next to the neutral one. */
   readonly rawStatus: string;
+  /**
+   * What the tree says instead of the neutral status word when that word would mislead: "stopped" for a session that
+   * ran its course (not "completed"); "" for things without a lifecycle (an environment), which then show no status.
+   */
+  readonly statusLabel?: string;
+  /** A codicon id for resources that are not jobs (an environment); jobs show their status icon. */
+  readonly icon?: string;
   readonly progress?: ResourceProgress;
   /** Short facts for the tree's description, in order: mode, node... (progress and elapsed time are added by the UI). */
   readonly facts: readonly string[];

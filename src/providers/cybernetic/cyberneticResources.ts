@@ -64,12 +64,17 @@ function time(iso: string | null | undefined): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-/** When the session will be stopped for its runtime cap: expiresAt, else start (or creation) + maxRuntimeMinutes. */
-function sessionEndsAt(session: CyberneticSession): number | undefined {
-  const expires = time(session.expiresAt);
+/**
+ * When the session will be stopped for its runtime cap: expiresAt, else start + maxRuntimeMinutes. Takes the record the
+ * tree keeps (`Resource.raw`) too, so the viewer and the runtime warning use the same rule; undefined until it started.
+ */
+export function sessionEndsAt(session: Pick<CyberneticSession, 'expiresAt' | 'startedAt' | 'maxRuntimeMinutes'> | unknown): number | undefined {
+  if (typeof session !== 'object' || session === null) return undefined;
+  const times = session as { expiresAt?: unknown; startedAt?: unknown; maxRuntimeMinutes?: unknown };
+  const expires = time(typeof times.expiresAt === 'string' ? times.expiresAt : undefined);
   if (expires !== undefined) return expires;
-  const start = time(session.startedAt) ?? time(session.createdAt);
-  return start !== undefined && typeof session.maxRuntimeMinutes === 'number' ? start + session.maxRuntimeMinutes * 60_000 : undefined;
+  const start = time(typeof times.startedAt === 'string' ? times.startedAt : undefined);
+  return start !== undefined && typeof times.maxRuntimeMinutes === 'number' ? start + times.maxRuntimeMinutes * 60_000 : undefined;
 }
 
 /** Cost so far: the server's figure, else the hourly price times the running time. */
@@ -81,6 +86,14 @@ function sessionCost(session: CyberneticSession, now: number): number | undefine
   if (start === undefined || typeof session.costPerHour !== 'number') return undefined;
   const end = time(session.stoppedAt ?? session.endedAt) ?? now;
   return (Math.max(0, end - start) / 3_600_000) * session.costPerHour;
+}
+
+/** The spec gives no stop reasons; these are the sandbox's words, and any other is shown as the service sent it. */
+const STOP_REASONS: Readonly<Record<string, string>> = { user: 'stopped', max_runtime: 'stopped at its runtime limit', idle_timeout: 'stopped when idle' };
+
+function endedWord(session: CyberneticSession): string {
+  if (session.stopReason) return STOP_REASONS[session.stopReason] ?? `stopped (${session.stopReason})`;
+  return session.status;
 }
 
 export function sessionToResource(session: CyberneticSession, now: number): Resource {
@@ -110,6 +123,8 @@ export function sessionToResource(session: CyberneticSession, now: number): Reso
     displayName: `Isaac Sim ${session.sessionId}`,
     status,
     rawStatus: session.status,
+    // A session that ran its course stopped; it did not "complete" anything.
+    statusLabel: status === 'succeeded' ? endedWord(session) : undefined,
     facts,
     createdAt: session.createdAt ?? undefined,
     startedAt: session.startedAt ?? undefined,
@@ -172,8 +187,8 @@ export function eurekaRunToResource(run: CyberneticEurekaRun): Resource {
   const total = run.maxTrainingIterations ?? undefined;
   const facts: string[] = [];
   if (run.gpu) facts.push(run.gpu);
-  if (total !== undefined) facts.push(`iteration ${iteration}/${total}`);
-  else if (run.currentIteration !== undefined && run.currentIteration !== null) facts.push(`iteration ${iteration}`);
+  // With a total the iteration is the row's progress text already.
+  if (total === undefined && run.currentIteration !== undefined && run.currentIteration !== null) facts.push(`iteration ${iteration}`);
   if (typeof run.bestReward === 'number') facts.push(`best reward ${formatReward(run.bestReward)}`);
   const cost = run.costActualUsd ?? run.costUsd;
   if (typeof cost === 'number') facts.push(formatUsd(cost));
@@ -262,6 +277,8 @@ export function environmentToResources(env: CyberneticEnvironment): Resource[] {
     displayName: env.name,
     status: 'succeeded',
     rawStatus: 'available',
+    statusLabel: '',
+    icon: 'package',
     facts,
     createdAt,
     actions: ['details'],
@@ -290,6 +307,8 @@ function environmentVersionToResource(envId: string, version: EnvironmentVersion
     displayName: `Version ${number}`,
     status: 'succeeded',
     rawStatus: 'available',
+    statusLabel: '',
+    icon: 'versions',
     facts,
     createdAt: version.createdAt ?? undefined,
     parentId: envId,

@@ -23,6 +23,7 @@ const STATUS_WORDS: Record<ResourceStatus, string> = {
 };
 
 export function statusWord(resource: Resource): string {
+  if (resource.statusLabel !== undefined) return resource.statusLabel;
   return resource.status === 'unknown' ? resource.rawStatus : STATUS_WORDS[resource.status];
 }
 
@@ -39,7 +40,8 @@ export function formatElapsed(ms: number): string {
 
 /** The tree's description: status, then progress (or elapsed time while running), then the provider's facts. */
 export function resourceDescription(resource: Resource, now: number): string {
-  const parts: string[] = [statusWord(resource)];
+  const status = statusWord(resource);
+  const parts: string[] = status ? [status] : [];
   if (resource.progress?.text) parts.push(resource.progress.text);
   else if (resource.status === 'running' && resource.startedAt) {
     const started = Date.parse(resource.startedAt);
@@ -51,7 +53,8 @@ export function resourceDescription(resource: Resource, now: number): string {
 
 export function resourceTooltip(resource: Resource): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown(`**${escapeMarkdown(resource.displayName)}** — ${escapeMarkdown(statusWord(resource))}\n\n`);
+  const status = statusWord(resource);
+  md.appendMarkdown(`**${escapeMarkdown(resource.displayName)}**${status ? ` — ${escapeMarkdown(status)}` : ''}\n\n`);
   for (const [label, value] of resource.details) md.appendMarkdown(`${escapeMarkdown(label)}: ${escapeMarkdown(value)}  \n`);
   return md;
 }
@@ -61,7 +64,7 @@ export function resourceTreeItem(resource: Resource, hasChildren: boolean, now: 
   item.id = `resource:${resource.provider}:${resource.id}`;
   item.description = resourceDescription(resource, now);
   item.tooltip = resourceTooltip(resource);
-  item.iconPath = STATUS_ICONS[resource.status];
+  item.iconPath = resource.icon ? new vscode.ThemeIcon(resource.icon) : STATUS_ICONS[resource.status];
   item.contextValue = resourceContextValue(resource);
   item.accessibilityInformation = { label: `${resource.displayName}, ${item.description}` };
   return item;

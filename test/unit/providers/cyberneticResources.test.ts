@@ -20,6 +20,10 @@ describe('cyberneticResources', () => {
   it('a stopped session is finished, with only details; an unknown status stays visible as unknown', () => {
     assert.equal(sessionToResource({ sessionId: 's', status: 'stopped', costActualUsd: 1.2 }, NOW).status, 'succeeded');
     assert.deepEqual(sessionToResource({ sessionId: 's', status: 'stopped' }, NOW).actions, ['details']);
+    // The tree says why it stopped rather than "completed".
+    assert.equal(sessionToResource({ sessionId: 's', status: 'stopped', stopReason: 'user' }, NOW).statusLabel, 'stopped');
+    assert.equal(sessionToResource({ sessionId: 's', status: 'stopped', stopReason: 'max_runtime' }, NOW).statusLabel, 'stopped at its runtime limit');
+    assert.equal(sessionToResource({ sessionId: 's', status: 'running' }, NOW).statusLabel, undefined);
     const odd = sessionToResource({ sessionId: 's', status: 'hibernating' }, NOW);
     assert.equal(odd.status, 'unknown');
     assert.equal(odd.rawStatus, 'hibernating');
@@ -41,11 +45,11 @@ describe('cyberneticResources', () => {
     assert.deepEqual(resource.facts, ['~$8.00']);
   });
 
-  it('a Eureka run shows iteration i/N and best reward, with progress', () => {
+  it('a Eureka run shows iteration i/N (once, as its progress) and best reward', () => {
     const resource = eurekaRunToResource({ jobId: 'eureka_1', status: 'running', taskId: 'Isaac-Cartpole-v0', currentIteration: 2, maxTrainingIterations: 5, bestReward: 0.87654, gpu: 'A100' });
     assert.equal(resource.kind, 'eureka-run');
     assert.equal(resource.displayName, 'Eureka Isaac-Cartpole-v0');
-    assert.deepEqual(resource.facts, ['A100', 'iteration 2/5', 'best reward 0.877']);
+    assert.deepEqual(resource.facts, ['A100', 'best reward 0.877']);
     assert.deepEqual(resource.progress, { fraction: 0.4, text: '2/5 iterations' });
     assert.deepEqual(resource.actions, ['cancel', 'log', 'details']);
     assert.deepEqual(eurekaRunToResource({ jobId: 'e', status: 'completed' }).actions, ['download', 'log', 'details']);

@@ -1,29 +1,10 @@
 import type { Resource } from '../../../core/jobs/Resource';
+import { sessionEndsAt } from '../../../providers/cybernetic/cyberneticResources';
 
-// When a session ends and when to warn about it, from the record the tree holds (`Resource.raw`, the session without
-// its viewer URL). The same rule as cyberneticResources' time left: expiresAt, else start + maxRuntimeMinutes.
+export { sessionEndsAt };
 
-interface SessionTimes {
-  readonly expiresAt?: unknown;
-  readonly startedAt?: unknown;
-  readonly maxRuntimeMinutes?: unknown;
-}
-
-function time(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const t = Date.parse(value);
-  return Number.isFinite(t) ? t : undefined;
-}
-
-/** Epoch ms when the runtime limit stops the session; undefined until it has started (or when unknown). */
-export function sessionEndsAt(raw: unknown): number | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const times = raw as SessionTimes;
-  const expires = time(times.expiresAt);
-  if (expires !== undefined) return expires;
-  const start = time(times.startedAt);
-  return start !== undefined && typeof times.maxRuntimeMinutes === 'number' ? start + times.maxRuntimeMinutes * 60_000 : undefined;
-}
+// When to warn about a session's runtime limit, from the record the tree holds (`Resource.raw`, the session without
+// its viewer URL), with the same end-time rule as the tree's time left.
 
 /**
  * The running sessions whose runtime limit is at most `leadMinutes` away and that were not warned about yet. A lead of
