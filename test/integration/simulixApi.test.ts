@@ -8,6 +8,7 @@ import type { ProviderEndpoints } from '../../src/core/providers/endpoints';
 import { createCredentialVerifiers } from '../../src/providers/credentialVerifiers';
 import type { ProviderClientFactory } from '../../src/providers/ProviderClientFactory';
 import { parseSimulixResults, toCsv } from '../../src/providers/simulix/simulixResults';
+import { SimulixSigningSecretRepository } from '../../src/providers/simulix/SimulixSigningSecretRepository';
 import { apiFor, control, dev, refusal, requestsTo, signal, SIMULIX_OTHER_ORG_API_KEY, SIMULIX_READONLY_API_KEY, SIMULIX_SUBMIT_ONLY_API_KEY, startSimulixSandbox } from './simulixSupport';
 
 describe('SimulixApi against the sandbox', () => {
@@ -35,6 +36,12 @@ describe('SimulixApi against the sandbox', () => {
     assert.match(first.webhook_signing_secret ?? '', /^[A-Za-z0-9+/=]{44}$/);
     const second = await run({ callback_url: 'http://127.0.0.1:9/webhooks/simulix' });
     assert.equal(second.webhook_signing_secret, undefined, 'never shown again');
+    // What the Run Simulation command does with each answer: the second one must not erase the first's secret.
+    const stored = new Map<string, string>();
+    const repo = new SimulixSigningSecretRepository({ get: async (k) => stored.get(k), store: async (k, v) => void stored.set(k, v), delete: async (k) => void stored.delete(k) });
+    await repo.keepFrom(sb.urls.simulix, first);
+    await repo.keepFrom(sb.urls.simulix, second);
+    assert.equal(await repo.current(sb.urls.simulix), first.webhook_signing_secret);
   });
 
   it('sends POST /v1/simulations once: a connection reset is not replayed, and the user is told to check the list first', async () => {
