@@ -70,6 +70,27 @@ describe('Simulix polling against the sandbox', () => {
     assert.equal(requestsTo(sb, 'GET', `/v1/simulations/${long.id}`).length, asked, 'a finished simulation is left alone');
   });
 
+  it('does not let the HTTP core retry a failed status check sooner than 2 s: the next ask waits its turn', async () => {
+    const { api } = apiFor(sb, dev.SIMULIX_DEV_API_KEY);
+    const store = new JobStore();
+    const source = new SimulixJobSource({ api, store, clock: sb.clock, pageSize: 10 });
+    const created = await api.runSimulation({ workflow_id: 'cdc_nhis_smoking', agent_count: 100 }, signal());
+    source.track(created);
+    sb.faults.script('simulix', `/v1/simulations/${created.id}`, [{ kind: 'status', status: 503 }, { kind: 'reset' }]);
+    sb.requests.clear();
+    let failures = 0;
+    for (let second = 0; second < 60; second += 1) {
+      await source.poll(signal()).catch(() => (failures += 1));
+      sb.clock.advance(1_000);
+    }
+    assert.equal(failures, 2, 'the 503 and the reset each failed one cycle');
+    const requests = requestsTo(sb, 'GET', `/v1/simulations/${created.id}`);
+    const gaps = requests.slice(1).map((r, i) => r.receivedAt - (requests[i]?.receivedAt as number));
+    assert.equal(requests[0]?.status, 503);
+    assert.ok(gaps.length >= 3 && gaps.every((gap) => gap >= 5_000), `gaps ${gaps.join(', ')}`);
+    assert.equal(store.get('simulix', created.id)?.status, 'succeeded');
+  });
+
   it('shows the first page of the organisation’s simulations and loads older ones on demand', async () => {
     const { api } = apiFor(sb, dev.SIMULIX_DEV_API_KEY);
     for (let i = 0; i < 5; i += 1) await api.runSimulation({ workflow_id: 'gss_happiness', agent_count: 5 }, signal());

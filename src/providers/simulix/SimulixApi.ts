@@ -147,10 +147,14 @@ export class SimulixApi {
     });
   }
 
-  /** GET /v1/simulations/{id}: the status, with the server's Retry-After (honour it before asking again). */
-  async getSimulation(id: string, signal: AbortSignal): Promise<SimulixStatusReading> {
+  /**
+   * GET /v1/simulations/{id}: the status, with the server's Retry-After (honour it before asking again). `sendOnce`
+   * turns off the HTTP core's own retries (whose backoff starts under a second): a poller that spaces its questions
+   * per simulation handles failures itself.
+   */
+  async getSimulation(id: string, signal: AbortSignal, options: { sendOnce?: boolean } = {}): Promise<SimulixStatusReading> {
     return this.call({ what: 'read the simulation', scope: 'simulations:read' }, async () => {
-      const response = await this.http.request({ url: `/v1/simulations/${seg(id)}`, response: 'json', schema: envelope(simulixSimulationSchema), signal });
+      const response = await this.http.request({ url: `/v1/simulations/${seg(id)}`, retry: options.sendOnce ? SEND_ONCE : undefined, response: 'json', schema: envelope(simulixSimulationSchema), signal });
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
       return { simulation: response.body.data, retryAfterMs, requestId: response.body.meta?.correlation_id ?? response.requestId };
     });

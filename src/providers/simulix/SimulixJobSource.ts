@@ -166,7 +166,8 @@ export class SimulixJobSource {
   private async checkStatus(id: string, signal: AbortSignal): Promise<void> {
     const askedAt = this.clock.now();
     try {
-      const reading = await this.options.api.getSimulation(id, signal);
+      // Sent once: the HTTP core's retry backoff starts under a second, closer than 2 s to this very request.
+      const reading = await this.options.api.getSimulation(id, signal, { sendOnce: true });
       this.latest.set(id, stripSecret(reading.simulation));
       // Counted from when the question was asked: Retry-After is the gap between two requests.
       this.dueAt.set(id, askedAt + Math.max(SIMULIX_MIN_STATUS_INTERVAL_MS, reading.retryAfterMs ?? SIMULIX_DEFAULT_STATUS_INTERVAL_MS));

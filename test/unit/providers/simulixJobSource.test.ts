@@ -32,8 +32,9 @@ class FakeSimulix {
       const hasMore = start + items.length < this.simulations.length;
       return { items, skipped: 0, hasMore, nextCursor: items.length > 0 ? items[items.length - 1]?.id : undefined };
     },
-    getSimulation: async (id): Promise<SimulixStatusReading> => {
+    getSimulation: async (id, _signal, options): Promise<SimulixStatusReading> => {
       this.statusCalls.push({ id, at: this.clock.now() });
+      assert.equal(options?.sendOnce, true, 'the source spaces its own retries');
       if (this.failNext) {
         const error = this.failNext;
         this.failNext = undefined;
