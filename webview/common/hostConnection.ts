@@ -23,6 +23,9 @@ export class HostConnection<HostMessage, PageMessage extends { type: string }, S
   /** Starts listening, then says `ready`. */
   start(onMessage: (message: HostMessage) => void): void {
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      // VS Code delivers the host's messages from the page's own origin; anything else (a framed page, another
+      // window) is not the host speaking, however well-formed.
+      if (event.origin !== window.origin) return;
       const parsed = this.hostMessages.safeParse(event.data);
       if (!parsed.success) {
         console.warn('dropped an invalid host message', parsed.error.issues.map((issue) => issue.path.join('.')).join(', '));

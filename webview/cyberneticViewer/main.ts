@@ -63,10 +63,11 @@ function button(label: string, action: ViewerAction, secondary: boolean): HTMLEl
   });
 }
 
-// The embedded viewer is another origin's page: whatever it posts to this window is not the host speaking. Host
-// messages come from this page's own origin; this listener runs before the connection's and stops anything else.
+// The embedded viewer is another origin's page: whatever it posts to this window is not the host speaking. The
+// connection already drops other origins; this also drops the frame's own window (were it ever same-origin), and runs
+// before the connection's listener.
 window.addEventListener('message', (event) => {
-  if (event.origin !== window.origin || (frame && event.source === frame.contentWindow)) event.stopImmediatePropagation();
+  if (frame && event.source === frame.contentWindow) event.stopImmediatePropagation();
 });
 
 connection.start((incoming) => {

@@ -1,5 +1,6 @@
 import type { HttpClient } from '../../../core/http/HttpClient';
 import type { DownloadFile } from '../../../core/transfer/downloadFiles';
+import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
 import type { CyberneticEurekaArtifacts } from '../../../providers/cybernetic/CyberneticApi';
 import { safeFilename } from './rewardFunctionSource';
 
@@ -50,14 +51,6 @@ function baseName(name: string): string {
  */
 export async function withSizes(files: readonly DownloadFile[], http: HttpClient, signal: AbortSignal): Promise<DownloadFile[]> {
   const sized: DownloadFile[] = [];
-  for (const file of files) sized.push({ ...file, sizeBytes: await sizeOf(file.url, http, signal) });
+  for (const file of files) sized.push({ ...file, sizeBytes: (await probeDownloadSize(http, file.url, signal)) ?? -1 });
   return sized;
-}
-
-async function sizeOf(url: string, http: HttpClient, signal: AbortSignal): Promise<number> {
-  const response = await http.request({ url, headers: { range: 'bytes=0-0' }, response: 'stream', authenticate: false, signal });
-  response.body.destroy();
-  const range = /\/(\d+)\s*$/.exec(response.headers['content-range'] ?? '');
-  const total = response.status === 206 ? Number(range?.[1]) : Number(response.headers['content-length']);
-  return Number.isSafeInteger(total) && total >= 0 ? total : -1;
 }

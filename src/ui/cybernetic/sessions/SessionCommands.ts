@@ -124,6 +124,8 @@ export class SessionCommands {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Publishing session {0}…', sessionId) },
       () => connection.api.publishSession(sessionId, { ...(notes ? { notes } : {}), stopSessionAfterPublish: choice.value }, connection.signal),
     );
+    // The new version belongs in the Environments rows on the next poll, not a few cycles later.
+    connection.source.environmentsChanged();
     this.feature.session.refresh();
     const envName = await this.environmentName(result.envId ?? undefined);
     const version = typeof (result as { version?: unknown }).version === 'number' ? `v${(result as { version: number }).version} ` : '';
