@@ -56,7 +56,7 @@ export function parseErrorBody(status: number, bodyText: string | undefined): Er
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return fallback;
+    return storageXmlError(bodyText) ?? fallback;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return fallback;
 
@@ -87,6 +87,31 @@ export function parseErrorBody(status: number, bodyText: string | undefined): Er
     return compact({ code: fallback.code, message: error ?? message ?? detail, requestId: request_id });
   }
   return fallback;
+}
+
+/**
+ * S3 and Azure Storage answer errors in XML: `<Error><Code>SignatureDoesNotMatch</Code><Message>…</Message>
+ * <RequestId>…</RequestId></Error>`. Read those three by pattern (the body is tiny, and no XML parser is needed for
+ * three leaf elements); anything else is not this shape.
+ */
+function storageXmlError(text: string): ErrorBodyInfo | undefined {
+  if (!/^\uFEFF?\s*(<\?xml[^>]*>\s*)?<Error>/.test(text)) return undefined;
+  const leaf = (name: string) => {
+    const match = new RegExp(`<${name}>([^<]{0,2000})</${name}>`).exec(text);
+    return match ? decodeXmlText(match[1] as string).trim() || undefined : undefined;
+  };
+  const code = stableCode(leaf('Code'));
+  if (!code) return undefined;
+  return compact({ code, message: leaf('Message'), requestId: leaf('RequestId') });
+}
+
+function decodeXmlText(text: string): string {
+  return text.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (entity, name: string) => {
+    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+    if (named[name]) return named[name] as string;
+    const point = name.startsWith('#x') ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return Number.isFinite(point) && point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+  });
 }
 
 function stableCode(code: string | number | undefined): string | undefined {

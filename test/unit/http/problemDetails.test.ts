@@ -53,4 +53,14 @@ describe('parseErrorBody', () => {
     const body = JSON.stringify({ title: 'x', status: 400, code: 'has spaces and <b>html</b>' });
     assert.equal(parseErrorBody(400, body).code, 'http_400');
   });
+
+  it('reads S3 and Azure Storage XML errors: code, message, request id', () => {
+    const s3 = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your key &amp; signing method.</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>';
+    assert.deepEqual(parseErrorBody(403, s3), { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key & signing method.', requestId: '4442587FB7D0A2F9' });
+    const azure = '\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Signed expiry time [Fri, 27 Nov 2026 10:00:00 GMT] has to be after signed start time</Message></Error>';
+    assert.equal(parseErrorBody(403, azure).code, 'AuthenticationFailed');
+    // A proxy's HTML page or an XML body of another shape stays an http_<status>.
+    assert.equal(parseErrorBody(403, '<Error><Code>has spaces</Code></Error>').code, 'http_403');
+    assert.equal(parseErrorBody(502, '<?xml version="1.0"?><html><body>Bad Gateway</body></html>').code, 'http_502');
+  });
 });
