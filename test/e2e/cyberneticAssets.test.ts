@@ -41,6 +41,22 @@ describe('Cybernetic Physics environments and reconstruction in VS Code', { time
     return current().page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*$`) }).first();
   }
 
+  /**
+   * Click, then Shift+click, as a user selects a range — checked, because the first click opens a preview editor and a
+   * Shift+click that lands while the Explorer redraws only moves the focus. Retried until every row is selected.
+   */
+  async function selectExplorerRange(first: string, last: string, names: readonly string[]) {
+    for (let attempt = 1; ; attempt += 1) {
+      await explorerRow(first).click();
+      await current().page.locator('.explorer-folders-view .monaco-list-row[aria-selected="true"]', { hasText: first }).waitFor();
+      await explorerRow(last).click({ modifiers: ['Shift'] });
+      const selected = async () => Promise.all(names.map(async (name) => (await explorerRow(name).getAttribute('aria-selected')) === 'true'));
+      for (let check = 0; check < 10 && !(await selected()).every(Boolean); check += 1) await current().page.waitForTimeout(100);
+      if ((await selected()).every(Boolean)) return;
+      if (attempt >= 3) throw new Error(`could not select ${names.join(', ')} in the Explorer`);
+    }
+  }
+
   step('creates an environment from the palette; it shows under Cybernetic Physics', async () => {
     const { workbench, codeServer, page } = current();
     await workbench.open(codeServer.url);
@@ -94,8 +110,7 @@ describe('Cybernetic Physics environments and reconstruction in VS Code', { time
     await workbench.runCommand('View: Show Explorer');
     await explorerRow('photos').click();
     await explorerRow('img_001.jpg').waitFor();
-    await explorerRow('img_001.jpg').click();
-    await explorerRow('img_002.jpg').click({ modifiers: ['Shift'] });
+    await selectExplorerRange('img_001.jpg', 'img_002.jpg', ['img_001.jpg', 'img_002.jpg']);
     await workbench.contextMenu(explorerRow('img_002.jpg'), 'Reconstruct 3D Asset');
     await workbench.notification(/needs at least 3 images; 2 selected\. Select 3 or more/).waitFor({ timeout: 30_000 });
     await screenshot(page, 'cybernetic-assets-04-too-few-photos');
@@ -104,8 +119,7 @@ describe('Cybernetic Physics environments and reconstruction in VS Code', { time
 
   step('reconstructs three selected photos: the cost bound before, the estimate after, the job in the tree', async () => {
     const { workbench, page, sandbox } = current();
-    await explorerRow('img_001.jpg').click();
-    await explorerRow('img_003.jpg').click({ modifiers: ['Shift'] });
+    await selectExplorerRange('img_001.jpg', 'img_003.jpg', ['img_001.jpg', 'img_002.jpg', 'img_003.jpg']);
     await workbench.contextMenu(explorerRow('img_003.jpg'), 'Reconstruct 3D Asset');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: /Reconstruct 3D Asset — 3 photos/ }).waitFor();
     const first = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();

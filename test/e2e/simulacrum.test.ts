@@ -62,10 +62,10 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     const { workbench } = current();
     await workbench.runCommand(SUBMIT);
     await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput(String(frames));
+    await workbench.acceptInput(String(frames), /How many frames to render/);
     await workbench.pickQuickItem('1920x1080');
     await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput(mapPath);
+    await workbench.acceptInput(mapPath, /Map path/);
     await workbench.pickQuickItem('Standard container');
   };
 

@@ -182,10 +182,15 @@ export class Workbench {
     await row.first().click();
   }
 
-  /** Types into the open input box (replacing its text, unless `value` is undefined) and presses Enter. */
-  async acceptInput(value?: string): Promise<void> {
+  /**
+   * Types into the open input box (replacing its text, unless `value` is undefined) and presses Enter. The quick input
+   * widget is reused from step to step: pass the step's `prompt` so the text cannot land in the previous step while the
+   * next one is still being drawn.
+   */
+  async acceptInput(value?: string, prompt?: RegExp): Promise<void> {
     const input = this.quickInputBox();
     await input.waitFor();
+    if (prompt) await this.page.locator('.quick-input-widget .quick-input-message', { hasText: prompt }).waitFor();
     if (value !== undefined) await input.fill(value);
     await input.press('Enter');
   }
