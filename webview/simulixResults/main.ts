@@ -143,6 +143,7 @@ function heading(view?: ResultsView): HTMLElement {
   }
   const subtitle: string[] = [];
   if (view?.workflowId) subtitle.push(view.workflowId);
+  else if (!view && model.title && model.title !== model.simulationId) subtitle.push(model.title);
   subtitle.push(`simulation ${view?.simulationId ?? model.simulationId ?? ''}`);
   if (view?.status) subtitle.push(view.status);
   return el(
@@ -170,7 +171,8 @@ function renderOutcome(view: ResultsView): HTMLElement | null {
   const notes: Child[] = [];
   if (view.status === 'failed') {
     const finished = view.agentCount !== undefined ? `${view.agentsCompleted.toLocaleString('en-US')} of ${view.agentCount.toLocaleString('en-US')} agents finished` : `${view.agentsCompleted.toLocaleString('en-US')} agents finished`;
-    notes.push(el('p', {}, el('strong', { text: 'This simulation failed' }), view.failureReason ? `: ${view.failureReason}` : '.', ` ${finished}; only their answers are shown and exported.`));
+    const reason = view.failureReason?.trim();
+    notes.push(el('p', {}, el('strong', { text: 'This simulation failed' }), reason ? `: ${reason}${/[.!?]$/.test(reason) ? '' : '.'}` : '.', ` ${finished}; only their answers are shown and exported.`));
   } else if (view.agentCount !== undefined && view.agentCount > view.rows.length) {
     notes.push(el('p', { text: `${view.rows.length.toLocaleString('en-US')} of the ${view.agentCount.toLocaleString('en-US')} agents asked for have answers.` }));
   }
@@ -213,7 +215,7 @@ function renderFilters(view: ResultsView): HTMLElement {
     const values = question ? answerValues(view, question) : [];
     replaceChildren(
       valueBox,
-      select('Answer', [{ value: '', text: question ? 'Any' : '—' }, ...values.map((v) => ({ value: v, text: v }))], value, (picked) => {
+      select(view.columns.some((c) => c.kind === 'answer' && c.round !== undefined && c.round !== view.columns.find((d) => d.kind === 'answer')?.round) ? 'Answer (in any round)' : 'Answer', [{ value: '', text: question ? 'Any' : '—' }, ...values.map((v) => ({ value: v, text: v }))], value, (picked) => {
         model.filter = { demographics: model.filter.demographics, ...(question && picked !== '' ? { answer: { question, value: picked } } : {}) };
         applyFilter();
       }, !question),

@@ -197,7 +197,7 @@ describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? fals
     const filteredIn = Date.now() - started;
     assert.match(((await page.locator('.summary-text').textContent()) ?? '').trim(), /^2,000 answers/);
     await pick(page, 'Question', 'quit_intent');
-    await pick(page, 'Answer', '3');
+    await pick(page, 'Answer (in any round)', '3');
     const expected = big.rows.filter((r) => r[1] === '25-34' && (r[6] === 3 || r[9] === 3)).length;
     await page.waitForFunction((n) => document.querySelector('.agent-count')?.textContent === `${n.toLocaleString('en-US')} of 10,000 agents`, expected);
     assert.ok(expected > 0 && expected < 2000, String(expected));
@@ -267,7 +267,7 @@ describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? fals
     await send({ type: 'show', view: viewOf(partial, 'sim_restored') });
     await page.locator('.warning-box').waitFor();
     const warning = ((await page.locator('.warning-box').textContent()) ?? '').replace(/\s+/g, ' ');
-    assert.ok(warning.includes(`This simulation failed: calibration drift in round 2 ${hostile}`), warning);
+    assert.ok(warning.includes(`This simulation failed: calibration drift in round 2 ${hostile}. 300 of 1,000 agents finished`), warning);
     assert.match(warning, /300 of 1,000 agents finished/);
     assert.equal(await count(page), '150 of 300 agents');
     await page.screenshot({ path: path.join(screenshots, 'simulix-results-failed.png'), fullPage: true });
