@@ -434,14 +434,28 @@ function cellText(cell: ResultCell | undefined): string {
   return typeof cell === 'number' ? String(cell) : cell;
 }
 
-/** Width per column from its label and a sample of its values (fixed, so rows never need measuring). */
+/**
+ * Width per column from its label and a sample of its values, measured with the fonts the grid uses (fixed widths, so
+ * rows never need measuring and the header stays aligned with the body).
+ */
 function columnWidths(view: ResultsView): number[] {
-  const sample = view.rows.slice(0, 200);
+  const sample = view.rows.slice(0, 300);
+  const context = document.createElement('canvas').getContext('2d');
+  const style = getComputedStyle(document.body);
+  const family = style.getPropertyValue('--vscode-font-family').trim() || style.fontFamily || 'sans-serif';
+  const mono = style.getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
+  const size = parseFloat(style.fontSize) || 13;
+  const measure = (text: string, font: string) => {
+    if (!context) return text.length * size * 0.62;
+    context.font = font;
+    return context.measureText(text).width;
+  };
   return view.columns.map((column, i) => {
-    // Header text is bold: a little wider per character than the cells.
-    let longest = column.label.length * 1.15;
-    for (const row of sample) longest = Math.max(longest, cellText(row[i]).length);
-    return Math.max(72, Math.min(280, Math.round(longest * 7.5) + 24));
+    const font = `${size}px ${column.kind === 'id' ? mono : family}`;
+    let widest = measure(column.label, `600 ${size}px ${family}`);
+    for (const row of sample) widest = Math.max(widest, measure(cellText(row[i]), font));
+    // 8px padding each side, a pixel of border, and a little air.
+    return Math.max(64, Math.min(320, Math.ceil(widest) + 24));
   });
 }
 
