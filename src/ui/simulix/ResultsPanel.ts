@@ -172,7 +172,10 @@ export class ResultsPanel implements vscode.Disposable {
 
   private async export(requestId: string, format: ExportFormat, filter: ResultsFilter): Promise<void> {
     const table = this.table;
-    if (!table) return;
+    if (!table) {
+      this.host.post({ type: 'exportError', error: { message: vscode.l10n.t('The results are not loaded (any more): press Retry, then export again.'), requestId } });
+      return;
+    }
     try {
       const rows = filterRows(table, toResultFilter(filter));
       const target = await this.askExportTarget(format);
