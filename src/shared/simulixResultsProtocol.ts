@@ -3,7 +3,7 @@
  * (`webview/simulixResults/main.ts`), and the page's own filter and count helpers. Kept free of `vscode` (and of
  * `src/providers`, which pages may not import) so unit tests and the page can load it.
  *
- * The host sends the whole table once (10,000 agents × 13 cells is about 1.3 MB of JSON, measured in
+ * The host sends the whole table once (10,000 agents × 11 columns is about 0.9 MB of JSON, measured in
  * test/unit/webview/simulixResultsPage.test.ts); the page filters and counts itself, so a filter change never crosses
  * the message channel. The filter semantics are those of `filterRows` in `src/providers/simulix/simulixResults.ts`
  * (a unit test holds the two together); an export sends the filter, and the host applies `filterRows` to its own copy.

@@ -109,7 +109,7 @@ describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? fals
     const { page, problems } = await open();
     const message = { type: 'show', view: big };
     const size = JSON.stringify(message).length;
-    // The choice (one message) rests on this: about 1.3 MB for 10,000 agents × 13 columns.
+    // The choice (one message) rests on this: about 0.9 MB for 10,000 agents × 11 columns.
     assert.ok(size < 4_000_000, `show message is ${size} characters`);
     // From the message's arrival to rows on screen (zod check, filter, first draw, chart), timed inside the page.
     const shownIn = await page.evaluate(async (json) => {
