@@ -13,7 +13,7 @@ import { registerCommand } from './ui/commands/registerCommand';
 import { ContextKeys } from './ui/ContextKeys';
 import { OutputLog } from './ui/logging/OutputLog';
 import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
-import { JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
+import { JobsTreeDataProvider, LOAD_MORE_COMMAND, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 import { JobStore } from './core/jobs/JobStore';
 import { createWorkspacePackager } from './core/submit/createWorkspacePackager';
 import { JobCommands, DETAILS_SCHEME } from './ui/jobs/JobCommands';
@@ -22,6 +22,7 @@ import { JobNotifier } from './ui/jobs/JobNotifier';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulacra } from './ui/simulacra/registerSimulacra';
 import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
+import { registerSimulix } from './ui/simulix/registerSimulix';
 import { uploadSettings } from './ui/settings/uploadSettings';
 
 /** Set by the esbuild banner and footer around the bundle; absent when running from sources in tests. */
@@ -59,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
 
   const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log });
+  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, redactor, log });
 
   const contextKeys = new ContextKeys();
   const syncContextKeys = () => {
@@ -81,7 +83,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       simulacrum.refresh();
       simulacra.refresh();
       cybernetic.refresh();
+      simulix.refresh();
     }),
+    registerCommand(LOAD_MORE_COMMAND, log, (node) => tree.loadMore(node)),
     registerCommand('simcloud.job.cancel', log, (node) => jobCommands.cancel(node)),
     registerCommand('simcloud.job.complete', log, (node) => jobCommands.complete(node)),
     registerCommand('simcloud.job.downloadResults', log, (node) => jobCommands.download(node)),

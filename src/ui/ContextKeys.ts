@@ -10,4 +10,9 @@ export class ContextKeys {
   setSignedIn(provider: ProviderId, value: boolean): Thenable<unknown> {
     return vscode.commands.executeCommand('setContext', `simcloud.signedIn.${provider}`, value);
   }
+
+  /** The Simulix webhook listener is running in this window (Stop Listening… shows). */
+  setSimulixListening(value: boolean): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', 'simcloud.simulix.listening', value);
+  }
 }

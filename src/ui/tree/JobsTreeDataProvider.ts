@@ -27,7 +27,21 @@ export interface MessageNode {
   readonly signIn?: boolean;
 }
 
-export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode;
+/** "Load more…" after a provider's resources, while the provider says older ones exist (cursor-paged lists). */
+export interface LoadMoreNode {
+  readonly type: 'more';
+  readonly provider: ProviderId;
+}
+
+/** What a provider gives the tree to offer "Load more…": the label and what clicking it does. */
+export interface LoadMoreHandler {
+  readonly label?: string;
+  load(): Promise<void>;
+}
+
+export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode | LoadMoreNode;
+
+export const LOAD_MORE_COMMAND = 'simcloud.jobs.loadMore';
 
 /**
  * The Jobs view: one node per provider, its jobs under it (sweeps with their variants under them). It draws from
@@ -43,6 +57,9 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private readonly problems = new Map<ProviderId, { text: string; detail?: string; signIn?: boolean }>();
   private readonly subscriptions: { dispose(): void }[] = [];
   private readonly activeShown = new Map<ProviderId, number>();
+  private readonly loadMoreHandlers = new Map<ProviderId, LoadMoreHandler>();
+  private readonly loadMoreNodes = new Map<ProviderId, LoadMoreNode>();
+  private readonly loading = new Set<ProviderId>();
   /** Whether the last root listing was empty (welcome content showing): then only a full refresh can add nodes. */
   private showingWelcome = true;
 
@@ -70,6 +87,36 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     this.changed.fire(this.providerNode(provider));
   }
 
+  /**
+   * Any provider with a paged list: while a handler is set, a "Load more…" node follows the provider's resources and
+   * clicking it (LOAD_MORE_COMMAND) runs the handler; undefined removes the node.
+   */
+  setLoadMore(provider: ProviderId, handler: LoadMoreHandler | undefined): void {
+    const before = this.loadMoreHandlers.get(provider);
+    if (before === handler || (before && handler && before.label === handler.label)) {
+      if (handler) this.loadMoreHandlers.set(provider, handler);
+      return;
+    }
+    if (handler) this.loadMoreHandlers.set(provider, handler);
+    else this.loadMoreHandlers.delete(provider);
+    this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome ? this.providerNode(provider) : undefined);
+  }
+
+  /** The command behind the "Load more…" node: one load at a time per provider. */
+  async loadMore(arg: unknown): Promise<void> {
+    const provider = (arg as Partial<LoadMoreNode> | undefined)?.type === 'more' ? (arg as LoadMoreNode).provider : undefined;
+    const handler = provider && this.loadMoreHandlers.get(provider);
+    if (!provider || !handler || this.loading.has(provider)) return;
+    this.loading.add(provider);
+    this.changed.fire(this.loadMoreNode(provider));
+    try {
+      await handler.load();
+    } finally {
+      this.loading.delete(provider);
+      if (this.loadMoreHandlers.has(provider)) this.changed.fire(this.loadMoreNode(provider));
+    }
+  }
+
   /** Redraws running resources so their elapsed time moves (called after a poll that changed nothing). */
   refreshActive(provider: ProviderId): void {
     for (const resource of this.store.list(provider)) {
@@ -84,17 +131,19 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       if (this.showingWelcome) return [];
       return this.accounts.all().map((status) => this.providerNode(status.provider));
     }
-    if (element.type === 'message') return [];
+    if (element.type === 'message' || element.type === 'more') return [];
     if (element.type === 'resource') return this.store.children(element.provider, element.id).map((r) => this.resourceNode(element.provider, r.id));
     const problem = this.problems.get(element.provider);
     const nodes: JobsTreeNode[] = problem ? [{ type: 'message', provider: element.provider, kind: 'error', ...problem }] : [];
     nodes.push(...this.store.roots(element.provider).map((r) => this.resourceNode(element.provider, r.id)));
+    if (this.loadMoreHandlers.has(element.provider)) nodes.push(this.loadMoreNode(element.provider));
     return nodes;
   }
 
   getTreeItem(node: JobsTreeNode): vscode.TreeItem {
     if (node.type === 'provider') return this.providerTreeItem(this.accounts.status(node.provider));
     if (node.type === 'message') return messageTreeItem(node);
+    if (node.type === 'more') return loadMoreTreeItem(node, this.loadMoreHandlers.get(node.provider)?.label, this.loading.has(node.provider));
     const resource = this.store.get(node.provider, node.id);
     if (!resource) return new vscode.TreeItem(node.id);
     return resourceTreeItem(resource, this.store.children(node.provider, node.id).length > 0, this.now());
@@ -134,6 +183,15 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (this.activeShown.get(provider) !== active) this.changed.fire(this.providerNode(provider));
   }
 
+  private loadMoreNode(provider: ProviderId): LoadMoreNode {
+    let node = this.loadMoreNodes.get(provider);
+    if (!node) {
+      node = { type: 'more', provider };
+      this.loadMoreNodes.set(provider, node);
+    }
+    return node;
+  }
+
   private providerNode(provider: ProviderId): ProviderNode {
     let node = this.providerNodes.get(provider);
     if (!node) {
@@ -147,7 +205,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     const item = providerTreeItem(status);
     if (status.state === 'signedIn') {
       const count = this.store.roots(status.provider).length;
-      item.collapsibleState = count > 0 || this.problems.has(status.provider) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+      item.collapsibleState = count > 0 || this.problems.has(status.provider) || this.loadMoreHandlers.has(status.provider) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
       const active = this.store.activeCount(status.provider);
       this.activeShown.set(status.provider, active);
       if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;
@@ -159,6 +217,17 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function loadMoreTreeItem(node: LoadMoreNode, label: string | undefined, loading: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(label ?? vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+  item.id = `more:${node.provider}`;
+  item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'ellipsis');
+  item.description = loading ? vscode.l10n.t('loading…') : undefined;
+  item.tooltip = vscode.l10n.t('Load older items from {0}', PROVIDERS[node.provider].displayName);
+  item.contextValue = 'loadMore';
+  item.command = { command: LOAD_MORE_COMMAND, title: vscode.l10n.t('Load More'), arguments: [node] };
+  return item;
 }
 
 function messageTreeItem(node: MessageNode): vscode.TreeItem {
