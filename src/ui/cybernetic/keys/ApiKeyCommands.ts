@@ -4,6 +4,7 @@ import { askInput } from '../../accounts/askInput';
 import { showOperationError } from '../../errors/showOperationError';
 import type { CyberneticConnection } from '../CyberneticSession';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
+import { sendOnce } from '../sendOnce';
 import { SCOPE_DESCRIPTIONS, keyNameProblem, keyRow } from './apiKeyText';
 
 interface KeyItem extends vscode.QuickPickItem {
@@ -80,9 +81,21 @@ export class ApiKeyCommands {
     if (name === undefined) return;
     const scopes = await this.askScopes(`${title} (2/2)`);
     if (!scopes) return;
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating the API key {0}…', name) }, () =>
-      connection.api.createApiKey(name, scopes, connection.signal),
+    // Sent once and not aborted by a sign-out half-way: a key created but never shown could never be shown again.
+    const created = await sendOnce(
+      this.feature.log,
+      {
+        title: vscode.l10n.t('Creating the API key {0}…', name),
+        unknown: vscode.l10n.t('It is not known whether the API key "{0}" was created.', name),
+        check: vscode.l10n.t('Its full key can never be shown again: check the list, revoke a "{0}" key if there is one, and create a new key.', name),
+        actions: [{ title: vscode.l10n.t('Manage API Keys'), run: () => vscode.commands.executeCommand('simcloud.cybernetic.manageApiKeys') }],
+      },
+      (signal) => connection.api.createApiKey(name, scopes, signal),
     );
+    if (!created) return;
+    // Signed out or switched keys meanwhile: the key belongs to the account that was signed in when asked, and may
+    // not work where Sim Cloud points now, so it is only offered for copying.
+    const sameAccount = this.feature.session.isCurrent(connection);
     // From here on the key is a secret this window knows: whatever prints it by mistake prints REDACTED.
     this.feature.redactor.addSecret(created.key);
     this.feature.log.info(`Created Cybernetic Physics API key ${created.id} (${created.prefix ?? 'no prefix'}) with scopes ${(created.scopes ?? scopes).join(', ')}`);
@@ -94,8 +107,7 @@ export class ApiKeyCommands {
         modal: true,
         detail: vscode.l10n.t('{0}\n\nThis is the only time the full key is shown. Copy it now, or let Sim Cloud keep it in VS Code secret storage. Scopes: {1}.', created.key, (created.scopes ?? scopes).join(', ')),
       },
-      copy,
-      use,
+      ...(sameAccount ? [copy, use] : [copy]),
     );
     if (choice === copy) {
       await vscode.env.clipboard.writeText(created.key);

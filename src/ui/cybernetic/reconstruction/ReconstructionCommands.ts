@@ -15,6 +15,7 @@ import { downloadResultsWithProgress } from '../../jobs/downloadResultsWithProgr
 import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
+import { lookForStartedAction, sendOnce } from '../sendOnce';
 import { askReconstructionSettings } from './askReconstructionSettings';
 import { classifyReconstructionInput, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type InputFile, type ReconstructionInput } from './reconstructionInput';
 import { reconstructionRequestParts, restoreSettings, type ReconstructionSettings } from './reconstructionSettings';
@@ -150,8 +151,16 @@ export class ReconstructionCommands {
     for (;;) {
       try {
         const inputUri = presign.inputUri ?? presign.uploadId;
-        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the reconstruction…') }, () =>
-          connection.api.createReconstruction({ inputUri, inputKind: input.kind, ...reconstructionRequestParts(input.kind, settings) }, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
+        const sentAt = Date.now();
+        return await sendOnce(
+          this.feature.log,
+          {
+            title: vscode.l10n.t('Starting the reconstruction…'),
+            unknown: vscode.l10n.t('It is not known whether the reconstruction of upload {0} started.', presign.uploadId),
+            check: vscode.l10n.t('It may be running (and billed) already: look for it before you start it again.'),
+            actions: [lookForStartedAction(this.feature, connection, 'reconstruction', sentAt)],
+          },
+          (signal) => connection.api.createReconstruction({ inputUri, inputKind: input.kind, ...reconstructionRequestParts(input.kind, settings) }, signal),
         );
       } catch (error) {
         if (!(ApiError.is(error) && error.status === 422 && /guardrail/i.test(error.code))) throw error;
