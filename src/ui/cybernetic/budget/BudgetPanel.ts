@@ -165,7 +165,12 @@ export class BudgetPanel implements vscode.Disposable {
       this.tracker.accept(budget);
       this.host.post({ type: 'saved', requestId, figures });
     } catch (error) {
-      if (ApiError.is(error) && error.kind === 'aborted') return;
+      if (ApiError.is(error) && error.kind === 'aborted') {
+        if (this.abort.signal.aborted) return; // The panel closed: nobody waits for the answer.
+        // Signed out or switched keys while saving: the page must not wait on "Saving…" for an answer that never comes.
+        this.host.post({ type: 'saveError', error: { message: vscode.l10n.t('The connection changed while saving, so it is not known whether the limits were saved: check them and save again.'), requestId } });
+        return this.load();
+      }
       this.feature.log.error('Setting the Cybernetic Physics budget failed', error);
       this.host.post({ type: 'saveError', error: { ...this.panelError(error), requestId } });
     }
