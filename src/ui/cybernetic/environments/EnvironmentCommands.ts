@@ -227,9 +227,14 @@ export class EnvironmentCommands {
                 advance(32 + (68 * p.bytesDone) / Math.max(1, p.totalBytes), vscode.l10n.t('Uploading {0} of {1} at {2}', formatBytes(p.bytesDone), formatBytes(p.totalBytes), formatRate(p.bytesPerSecond))),
               );
             } catch (error) {
-              // The version exists from here on: say so, or the user wonders about an empty version in the list.
+              // The version exists from here on: say which one, or the user wonders about an empty version in the list.
               this.feature.log.warn(`Environment ${env.envId}: version ${version.versionId} was created but its bundle did not arrive`);
-              throw error;
+              if (controller.signal.aborted) {
+                void vscode.window.showWarningMessage(notificationText(vscode.l10n.t('Version {0} of {1} was created but is empty: the upload was stopped. Upload again to fill a new version.', version.versionId, env.name)));
+                throw error;
+              }
+              const why = this.feature.log.redact(error instanceof Error ? error.message : String(error));
+              throw new Error(vscode.l10n.t('Version {0} of {1} was created but is empty: {2}', version.versionId, env.name, why), { cause: error });
             }
             return { ...version, bytes: zip.bytes };
           },
