@@ -10,6 +10,8 @@ import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
 import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
 import type { CyberneticJob, CyberneticUploadPresign } from '../../../providers/cybernetic/CyberneticApi';
 import { formatUsd } from '../../../providers/cybernetic/cyberneticResources';
+import { isCancellation } from '../../commands/registerCommand';
+import { showOperationError } from '../../errors/showOperationError';
 import { formatBytes, formatRate } from '../../format';
 import { downloadResultsWithProgress } from '../../jobs/downloadResultsWithProgress';
 import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
@@ -190,14 +192,16 @@ export class ReconstructionCommands {
       try {
         await this.cancelNow(connection, job.jobId);
       } catch (error) {
-        void vscode.window.showErrorMessage(notificationText(this.feature.log.redact(error instanceof Error ? error.message : String(error))));
-        this.feature.log.error(`Cancel ${job.jobId} failed`, error);
+        // Not a command (a toast's button): the error is shown here, with its request id, next step and Show Log.
+        if (!isCancellation(error)) showOperationError(error, this.feature.log, vscode.l10n.t('Could not cancel reconstruction {0}.', job.jobId));
       }
     });
   }
 
   private async cancelNow(connection: CyberneticConnection, id: string): Promise<void> {
-    const answer = await connection.api.cancelReconstruction(id, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)]));
+    const answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling {0}', notificationText(this.feature.store.get('cybernetic', id)?.displayName ?? id)) }, () =>
+      connection.api.cancelReconstruction(id, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
+    );
     this.feature.logChannels.channel('cybernetic', id).info(`Cancel requested${answer ? `: the service answered "${answer.status}"` : ''}.`);
     if (answer && this.feature.session.isCurrent(connection)) await connection.source.track('reconstruction', answer);
     this.feature.session.refresh();
