@@ -10,7 +10,6 @@ import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
 import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
 import type { CyberneticJob, CyberneticUploadPresign } from '../../../providers/cybernetic/CyberneticApi';
 import { formatUsd } from '../../../providers/cybernetic/cyberneticResources';
-import { isCancellation } from '../../commands/registerCommand';
 import { showOperationError } from '../../errors/showOperationError';
 import { formatBytes, formatRate } from '../../format';
 import { downloadResultsWithProgress } from '../../jobs/downloadResultsWithProgress';
@@ -193,7 +192,7 @@ export class ReconstructionCommands {
         await this.cancelNow(connection, job.jobId);
       } catch (error) {
         // Not a command (a toast's button): the error is shown here, with its request id, next step and Show Log.
-        if (!isCancellation(error)) showOperationError(error, this.feature.log, vscode.l10n.t('Could not cancel reconstruction {0}.', job.jobId));
+        showOperationError(error, this.feature.log, vscode.l10n.t('Could not cancel reconstruction {0}.', job.jobId));
       }
     });
   }
