@@ -5,7 +5,7 @@ import type { Resource } from '../../../core/jobs/Resource';
 import type { Logger } from '../../../core/log/Logger';
 import { notificationText } from '../../../core/util/notificationText';
 import type { CyberneticConnection } from '../CyberneticSession';
-import { rewardFunctionSource } from './rewardFunctionSource';
+import { rewardFunctionSource, RewardSourceTooLargeError } from './rewardFunctionSource';
 
 /**
  * The discovered reward function as a read-only Python document (`simcloud-eureka:/<run>/<file>.py`). Read-only on
@@ -78,6 +78,9 @@ export class RewardFunctionDocuments implements vscode.TextDocumentContentProvid
     } catch (error) {
       // Documented by the sandbox as 409 artifacts_not_ready; the reference names no code, so any 409 means "not yet".
       if (ApiError.is(error) && error.status === 409) return 'not-ready' as const;
+      if (error instanceof RewardSourceTooLargeError) {
+        throw new Error(vscode.l10n.t("The reward function is larger than {0} MB; download the run's results instead.", error.maxBytes / (1024 * 1024)), { cause: error });
+      }
       throw error;
     }
   }
