@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../../../core/jobs/JobStore';
 import type { Logger } from '../../../core/log/Logger';
 import type { CyberneticSession } from '../../../providers/cybernetic/CyberneticApi';
-import { checkViewerUrl, VIEWER_VIEW_TYPE, ViewerPageMessage, ViewerPageState, type ViewerAction, type ViewerHostMessage, type ViewerSession, type ViewerUrlProblem } from '../../../shared/cyberneticViewerProtocol';
+import { checkViewerUrl, VIEWER_VIEW_TYPE, ViewerPageMessage, ViewerPageState, type ViewerAction, ViewerHostMessage, type ViewerSession, type ViewerUrlProblem } from '../../../shared/cyberneticViewerProtocol';
 import { toPanelError } from '../../webview/panelError';
 import { WebviewPanelHost } from '../../webview/WebviewPanelHost';
 import { sessionFromRaw, toViewerSession } from './viewerSession';
@@ -190,8 +190,15 @@ export class ViewerPanel implements vscode.Disposable {
     this.post({ type: 'show', session, ...(this.viewerUrl ? { viewerUrl: this.viewerUrl } : {}) });
   }
 
+  /** The page drops what fails its schema: checked here first, so a record out of bounds says so instead of nothing. */
   private post(message: ViewerHostMessage): void {
-    this.host.post(message);
+    const parsed = ViewerHostMessage.safeParse(message);
+    if (parsed.success) {
+      this.host.post(parsed.data);
+      return;
+    }
+    this.deps.log.error(`Viewer message '${message.type}' for ${this.sessionId} is invalid: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')} ${i.code}`).join(', ')}`);
+    this.host.post({ type: 'error', error: { message: vscode.l10n.t('The session could not be shown: its record is not what Sim Cloud expects (details in the Sim Cloud log).') } });
   }
 
   private async handle(message: ViewerPageMessage): Promise<void> {
