@@ -5,6 +5,7 @@ import type { Resource } from '../../../core/jobs/Resource';
 import type { Logger } from '../../../core/log/Logger';
 import { notificationText } from '../../../core/util/notificationText';
 import type { CyberneticConnection } from '../CyberneticSession';
+import { withCancellableProgress } from '../withCancellableProgress';
 import { rewardFunctionSource, RewardSourceTooLargeError } from './rewardFunctionSource';
 
 /**
@@ -27,18 +28,7 @@ export class RewardFunctionDocuments implements vscode.TextDocumentContentProvid
 
   async open(run: Resource): Promise<void> {
     const connection = await this.connection();
-    const fetched = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching the reward function of {0}…', notificationText(run.displayName)), cancellable: true },
-      async (_progress, token) => {
-        const controller = new AbortController();
-        const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-        try {
-          return await this.fetch(connection, run.id, AbortSignal.any([controller.signal, connection.signal, AbortSignal.timeout(60_000)]));
-        } finally {
-          onCancel.dispose();
-        }
-      },
-    );
+    const fetched = await withCancellableProgress(connection, vscode.l10n.t('Fetching the reward function of {0}…', notificationText(run.displayName)), (signal) => this.fetch(connection, run.id, signal), { timeoutMs: 60_000 });
     if (fetched === 'not-ready') {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no reward function yet: it appears when the first iteration finishes. Try again then.', notificationText(run.displayName)));
       return;

@@ -17,6 +17,7 @@ import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
 import { lookForStartedAction, sendOnce } from '../sendOnce';
+import { withCancellableProgress } from '../withCancellableProgress';
 import { askReconstructionSettings } from './askReconstructionSettings';
 import { classifyReconstructionInput, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type InputFile, type ReconstructionInput } from './reconstructionInput';
 import { reconstructionRequestParts, restoreSettings, type ReconstructionSettings } from './reconstructionSettings';
@@ -125,7 +126,7 @@ export class ReconstructionCommands {
   private async upload(connection: CyberneticConnection, input: SizedInput): Promise<CyberneticUploadPresign> {
     const uploader = new PresignedUploader({ http: this.feature.clients.storageClient('cybernetic'), logger: this.feature.log, redactor: this.feature.redactor });
     const title = input.kind === 'video' ? vscode.l10n.t('Uploading the video for reconstruction') : vscode.l10n.t('Uploading {0} photos for reconstruction', input.files.length);
-    return this.withCancellableProgress(connection, title, async (signal, progress) => {
+    return withCancellableProgress(connection, title, async (signal, progress) => {
       progress.report({ message: vscode.l10n.t('Asking for upload links…') });
       const presign = await connection.api.presignUploads(input.kind, input.files.map((f) => ({ name: f.uploadName, size: f.size, contentType: f.contentType })), signal);
       if (presign.presignedUrls.length !== input.files.length) throw new Error(vscode.l10n.t('Cybernetic Physics gave {0} upload links for {1} files (upload {2}). Try again; if it keeps happening, report it.', presign.presignedUrls.length, input.files.length, presign.uploadId));
@@ -204,21 +205,6 @@ export class ReconstructionCommands {
     this.feature.logChannels.channel('cybernetic', id).info(`Cancel requested${answer ? `: the service answered "${answer.status}"` : ''}.`);
     if (answer && this.feature.session.isCurrent(connection)) await connection.source.track('reconstruction', answer);
     this.feature.session.refresh();
-  }
-
-  private async withCancellableProgress<T>(connection: CyberneticConnection, title: string, run: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Promise<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-      const onSignOut = () => controller.abort(connection.signal.reason);
-      connection.signal.addEventListener('abort', onSignOut, { once: true });
-      try {
-        return await run(controller.signal, progress);
-      } finally {
-        onCancel.dispose();
-        connection.signal.removeEventListener('abort', onSignOut);
-      }
-    });
   }
 }
 
