@@ -79,9 +79,9 @@ export class BudgetPanel implements vscode.Disposable {
         this.data = { ...this.data, figures: snapshot.figures, readAt: snapshot.readAt.toISOString() };
         this.host.post({ type: 'figures', figures: snapshot.figures, readAt: this.data.readAt });
       }),
-      toDisposable(feature.accounts.onDidChangeAccounts((providers) => {
+      feature.accounts.onDidChangeAccounts((providers) => {
         if (providers.includes('cybernetic')) void this.load();
-      })),
+      }),
     );
     this.host.onDidDispose(() => this.dispose());
     void this.load();
@@ -195,8 +195,4 @@ export class BudgetPanel implements vscode.Disposable {
 function fieldOf(path: readonly PropertyKey[]): 'monthly' | 'daily' | 'threshold' {
   const key = String(path[0] ?? '');
   return key === 'dailyLimitUsd' ? 'daily' : key === 'alertThresholdPercent' ? 'threshold' : 'monthly';
-}
-
-function toDisposable(disposable: { dispose(): void }): vscode.Disposable {
-  return { dispose: () => disposable.dispose() };
 }
