@@ -8,6 +8,7 @@ import { notificationText } from '../../../core/util/notificationText';
 import { parseExpiresAt } from '../../../core/transfer/presignedExpiry';
 import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
 import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
+import { urlFileName } from '../../../core/transfer/urlFileName';
 import type { CyberneticJob, CyberneticUploadPresign } from '../../../providers/cybernetic/CyberneticApi';
 import { formatUsd } from '../../../providers/cybernetic/cyberneticResources';
 import { showOperationError } from '../../errors/showOperationError';
@@ -92,7 +93,7 @@ export class ReconstructionCommands {
             const url = artifacts[name] as string;
             // Artifact links carry no size, and downloadFiles verifies every length: ask the link for it.
             const size = await probeDownloadSize(storage, url, signal);
-            return { name: fileNameOf(url) ?? fallback, sizeBytes: size ?? -1, url };
+            return { name: urlFileName(url) ?? fallback, sizeBytes: size ?? -1, url };
           }),
         );
       },
@@ -250,14 +251,4 @@ async function askForInputs(): Promise<string[] | undefined> {
     filters: { [vscode.l10n.t('Photos and videos')]: [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS] },
   });
   return picked?.map((uri) => uri.fsPath);
-}
-
-/** The last path segment of an artifact link (`scene.usdz`), without its query; downloadFiles sanitises it further. */
-function fileNameOf(url: string): string | undefined {
-  try {
-    const segment = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-    return segment !== '' ? segment : undefined;
-  } catch {
-    return undefined;
-  }
 }
