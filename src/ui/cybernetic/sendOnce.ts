@@ -82,6 +82,10 @@ export function lookForStartedAction(feature: CyberneticFeatureContext, connecti
   return {
     title: vscode.l10n.t('Look for It'),
     run: async () => {
+      if (!feature.session.isCurrent(connection)) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Sim Cloud is no longer signed in with the key that sent the request: look for it in the Cybernetic Physics dashboard.'));
+        return;
+      }
       try {
         const signal = AbortSignal.any([connection.signal, AbortSignal.timeout(SEND_ONCE_TIMEOUT_MS)]);
         const all = kind === 'reconstruction' ? await connection.api.listReconstructions(signal) : await connection.api.listEurekaRuns(signal);
