@@ -12,24 +12,29 @@ export const VIEWER_VIEW_TYPE = 'simcloud.cybernetic.viewer';
 /** Hosts a plain-http viewer may live on: the machine itself (the sandbox, a local Isaac Sim). */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export type ViewerUrlCheck = { ok: true; origin: string } | { ok: false; reason: string };
+/**
+ * Why a viewer URL is refused, as a code the host words (with vscode.l10n): `host` for plain http, `scheme` for another
+ * protocol. Neither repeats the URL's path or query (its token).
+ */
+export type ViewerUrlProblem = { problem: 'invalid' } | { problem: 'credentials' } | { problem: 'plain-http'; host: string } | { problem: 'scheme'; scheme: string };
+export type ViewerUrlCheck = { ok: true; origin: string } | ({ ok: false } & ViewerUrlProblem);
 
 /**
  * Whether a viewer URL may be embedded, and the origin the CSP's `frame-src` is limited to: https anywhere, http only
- * on loopback (SECURITY.md: a token never crosses the network in clear). The reason never repeats the URL (its token).
+ * on loopback (SECURITY.md: a token never crosses the network in clear).
  */
 export function checkViewerUrl(raw: string): ViewerUrlCheck {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return { ok: false, reason: 'The viewer URL the server returned is not a valid URL.' };
+    return { ok: false, problem: 'invalid' };
   }
-  if (url.username || url.password) return { ok: false, reason: 'The viewer URL carries a user name or password; Sim Cloud does not embed such URLs.' };
+  if (url.username || url.password) return { ok: false, problem: 'credentials' };
   if (url.protocol === 'https:') return { ok: true, origin: url.origin };
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return { ok: true, origin: url.origin };
-  if (url.protocol === 'http:') return { ok: false, reason: `The viewer is served over plain http from ${url.host}; Sim Cloud embeds a viewer only over https (or http on this machine: 127.0.0.1, localhost, ::1).` };
-  return { ok: false, reason: `The viewer URL uses ${url.protocol.replace(/:$/, '')}; only https (or http on this machine) can be embedded.` };
+  if (url.protocol === 'http:') return { ok: false, problem: 'plain-http', host: url.host };
+  return { ok: false, problem: 'scheme', scheme: url.protocol.replace(/:$/, '').slice(0, 40) };
 }
 
 /** The session as the toolbar shows it; times are epoch milliseconds. */

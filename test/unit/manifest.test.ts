@@ -46,6 +46,11 @@ describe('extension manifest', () => {
     }
   });
 
+  it('keeps the cost warning in user settings: a cloned repo cannot silence it', () => {
+    const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string }>;
+    assert.equal(properties['simcloud.cybernetic.runtimeWarningMinutes']?.scope, 'application');
+  });
+
   it('offers a sign-in and a sign-out command for each provider, with welcome content linking the sign-ins', () => {
     const ids = (manifest.contributes.commands as { command: string }[]).map((command) => command.command);
     const welcome: string = manifest.contributes.viewsWelcome[0].contents;

@@ -57,6 +57,10 @@ function button(label: string, action: ViewerAction, secondary: boolean): HTMLEl
         if ((buttons[action] as unknown as { disabled: boolean }).disabled) return;
         model.error = undefined;
         model.notice = undefined;
+        // Busy at once: a double click would otherwise send two stops or publish twice before the host's 'busy' arrives.
+        // The host answers every action with busy: false when it is done (or declined).
+        model.busy.add(action);
+        renderToolbar();
         connection.post({ type: action });
       },
     },

@@ -13,6 +13,8 @@ const app = document.getElementById('app') as HTMLElement;
 
 /** The chart outlives redraws of the header: it is made once and fed new points. */
 let chart: { update(): void; dispose(): void } | undefined;
+/** The chart being made (chart.js loads lazily): a second `show` meanwhile waits for it instead of making another on the same canvas. */
+let pendingChart: Promise<void> | undefined;
 let current: EurekaRunView | undefined;
 const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Best reward per iteration' } });
 const chartBox = el('div', { className: 'chart-box' }, canvas);
@@ -42,7 +44,10 @@ function render(view: EurekaRunView): void {
   }
   chartNote.textContent = chartNoteText(view);
   if (chart) chart.update();
-  else void makeChart();
+  else
+    pendingChart ??= makeChart().finally(() => {
+      pendingChart = undefined;
+    });
 }
 
 function headerParts(view: EurekaRunView): HTMLElement[] {
@@ -120,6 +125,7 @@ async function makeChart(): Promise<void> {
       },
     };
   });
-  if (chart) made.dispose();
+  // Gone while chart.js loaded: nothing to chart. The made chart read the latest view when it was configured.
+  if (chart || !current) made.dispose();
   else chart = made;
 }

@@ -621,8 +621,12 @@ function invalid(method: string, url: string, detail: string): ApiError {
   return new ApiError({ kind: 'invalid-response', method, url, code: 'invalid_response', retryable: false, provider: 'cybernetic', serviceName: PROVIDERS.cybernetic.displayName, detail });
 }
 
-/** Server-given ids always travel as one encoded path segment. */
+/**
+ * Server-given ids always travel as one encoded path segment. `.` and `..` survive encoding and URL normalisation
+ * would resolve them (`/v1/sessions/../stop` is `/v1/stop`), so they (and the empty id) are refused before sending.
+ */
 function seg(id: string): string {
+  if (id === '' || id === '.' || id === '..') throw new Error(`"${id}" is not a valid Cybernetic Physics id: nothing was sent.`);
   return encodeURIComponent(id);
 }
 

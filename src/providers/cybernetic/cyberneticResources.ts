@@ -203,7 +203,10 @@ export function eurekaRunToResource(run: CyberneticEurekaRun): Resource {
   if (run.error) details.push(['Error', run.error]);
   const actions: ResourceAction[] = [];
   if (active) actions.push('cancel');
-  if (status === 'succeeded') actions.push('download');
+  // A cancelled or failed run keeps what its finished iterations produced: the artifacts endpoint serves them once one
+  // iteration is done (before that it refuses with artifacts_not_ready).
+  const finishedSome = iteration >= 1 || typeof run.bestReward === 'number';
+  if (status === 'succeeded' || ((status === 'cancelled' || status === 'failed') && finishedSome)) actions.push('download');
   actions.push('log', 'details');
   return {
     provider: 'cybernetic',

@@ -62,7 +62,11 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
     notifier: deps.notifier,
     redactor: deps.redactor,
     log,
-    reveal: (resource) => void deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
+    // Selecting the row is a courtesy: it may be gone by now (a poll removed it, the view is hidden), which is not an error.
+    reveal: (resource) =>
+      void Promise.resolve(deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true })).catch((error: unknown) =>
+        log.info(`Could not select ${resource.id} in the Jobs view: ${error instanceof Error ? error.message : String(error)}`),
+      ),
     registerOperations: (kind, operations) => byKind.set(kind, operations),
     resourceOf: (arg) => {
       const node = arg as { type?: string; provider?: string; id?: string } | undefined;

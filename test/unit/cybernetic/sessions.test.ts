@@ -8,6 +8,7 @@ import { isBudgetRefusal } from '../../../src/ui/cybernetic/sessions/budgetRefus
 import { GPU_CATALOG, parseMinutes, worstCaseCost } from '../../../src/ui/cybernetic/sessions/gpuCatalog';
 import { sessionEndsAt, sessionsToWarn } from '../../../src/ui/cybernetic/sessions/sessionTiming';
 import { toViewerSession } from '../../../src/ui/cybernetic/sessions/viewerSession';
+import { ViewerSession } from '../../../src/shared/cyberneticViewerProtocol';
 
 const START = Date.parse('2026-11-27T10:00:00Z');
 const MIN = 60_000;
@@ -59,6 +60,12 @@ describe('viewer session', () => {
     const info = toViewerSession(session({ costEstimateUsd: 0.42, idleTimeoutMinutes: 30 }), START + MIN);
     assert.deepEqual(info, { sessionId: 'sess_1', status: 'running', phase: 'running', gpu: 'RTX_4090', costPerHour: 0.85, costUsd: 0.42, costAsOf: START + MIN, endsAt: START + 60 * MIN, idleTimeoutMinutes: 30 });
     assert.doesNotMatch(JSON.stringify(info), /SECRET|viewer/);
+  });
+
+  it('shortens long server words so the page schema accepts the record', () => {
+    const info = toViewerSession(session({ status: 'x'.repeat(500), gpuSpec: 'G'.repeat(500) }), START);
+    assert.equal(ViewerSession.safeParse(info).success, true);
+    assert.equal(info.status.length, 100);
   });
 
   it('waits while queued or starting, and shows the end (with its reason) once stopped', () => {

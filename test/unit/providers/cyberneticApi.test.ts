@@ -172,3 +172,20 @@ describe('CyberneticApi errors', () => {
     assert.equal(error.code, 'not_found');
   });
 });
+
+describe('ids in paths', () => {
+  it('refuses ids that URL normalisation would resolve (".", ".."), sending nothing', async () => {
+    for (const id of ['.', '..', '']) {
+      await assert.rejects(api().stopSession(id, AbortSignal.timeout(5_000)), /not a valid Cybernetic Physics id/, id);
+      await assert.rejects(api().getEurekaRun(id, AbortSignal.timeout(5_000)), /not a valid Cybernetic Physics id/, id);
+    }
+    assert.deepEqual(sent, []);
+  });
+
+  it('sends any other id as one encoded segment', async () => {
+    answer('GET', '/v1/sessions/..%2Fstop', 200, { sessionId: '../stop', status: 'running' });
+    const session = await api().getSession('../stop', AbortSignal.timeout(5_000));
+    assert.equal(session.sessionId, '../stop');
+    assert.deepEqual(sent.map((r) => r.path), ['/v1/sessions/..%2Fstop']);
+  });
+});

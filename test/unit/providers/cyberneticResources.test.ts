@@ -55,6 +55,12 @@ describe('cyberneticResources', () => {
     assert.deepEqual(eurekaRunToResource({ jobId: 'e', status: 'completed' }).actions, ['download', 'log', 'details']);
   });
 
+  it('a cancelled or failed Eureka run offers its finished iterations for download, and nothing before the first one', () => {
+    assert.deepEqual(eurekaRunToResource({ jobId: 'e', status: 'cancelled', currentIteration: 2, maxTrainingIterations: 5 }).actions, ['download', 'log', 'details']);
+    assert.deepEqual(eurekaRunToResource({ jobId: 'e', status: 'failed', bestReward: 12.5 }).actions, ['download', 'log', 'details']);
+    assert.deepEqual(eurekaRunToResource({ jobId: 'e', status: 'cancelled', currentIteration: 0 }).actions, ['log', 'details']);
+  });
+
   it('reads the GPU spec object and the metered cost the API reports', () => {
     const resource = sessionToResource({ sessionId: 's', status: 'running', gpu: { spec: 'L40S', vramGb: 48 }, costEstimateUsd: 0.42, costPerHour: 1.2, startedAt: '2026-04-05T11:59:00Z', expiresAt: '2026-04-05T12:30:00Z' }, NOW);
     assert.deepEqual(resource.facts, ['L40S', '30m left', '$0.42']);

@@ -79,9 +79,9 @@ export class BudgetPanel implements vscode.Disposable {
         this.data = { ...this.data, figures: snapshot.figures, readAt: snapshot.readAt.toISOString() };
         this.host.post({ type: 'figures', figures: snapshot.figures, readAt: this.data.readAt });
       }),
-      toDisposable(feature.accounts.onDidChangeAccounts((providers) => {
+      feature.accounts.onDidChangeAccounts((providers) => {
         if (providers.includes('cybernetic')) void this.load();
-      })),
+      }),
     );
     this.host.onDidDispose(() => this.dispose());
     void this.load();
@@ -165,7 +165,12 @@ export class BudgetPanel implements vscode.Disposable {
       this.tracker.accept(budget);
       this.host.post({ type: 'saved', requestId, figures });
     } catch (error) {
-      if (ApiError.is(error) && error.kind === 'aborted') return;
+      if (ApiError.is(error) && error.kind === 'aborted') {
+        if (this.abort.signal.aborted) return; // The panel closed: nobody waits for the answer.
+        // Signed out or switched keys while saving: the page must not wait on "Saving…" for an answer that never comes.
+        this.host.post({ type: 'saveError', error: { message: vscode.l10n.t('The connection changed while saving, so it is not known whether the limits were saved: check them and save again.'), requestId } });
+        return this.load();
+      }
       this.feature.log.error('Setting the Cybernetic Physics budget failed', error);
       this.host.post({ type: 'saveError', error: { ...this.panelError(error), requestId } });
     }
@@ -190,8 +195,4 @@ export class BudgetPanel implements vscode.Disposable {
 function fieldOf(path: readonly PropertyKey[]): 'monthly' | 'daily' | 'threshold' {
   const key = String(path[0] ?? '');
   return key === 'dailyLimitUsd' ? 'daily' : key === 'alertThresholdPercent' ? 'threshold' : 'monthly';
-}
-
-function toDisposable(disposable: { dispose(): void }): vscode.Disposable {
-  return { dispose: () => disposable.dispose() };
 }

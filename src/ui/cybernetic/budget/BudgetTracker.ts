@@ -43,10 +43,10 @@ export class BudgetTracker implements vscode.Disposable {
   constructor(private readonly feature: CyberneticFeatureContext) {
     this.subscriptions = [
       this.changed,
-      toDisposable(feature.accounts.onDidChangeAccounts((providers) => {
+      feature.accounts.onDidChangeAccounts((providers) => {
         if (providers.includes('cybernetic')) void this.connect();
-      })),
-      toDisposable(feature.store.onDidChangeResources((change) => this.onResources(change))),
+      }),
+      feature.store.onDidChangeResources((change) => this.onResources(change)),
     ];
     void feature.accounts.ready().then(() => this.connect());
   }
@@ -111,10 +111,10 @@ export class BudgetTracker implements vscode.Disposable {
     connection.signal.addEventListener('abort', onAbort, { once: true });
     this.connectionSubscriptions.push(
       { dispose: () => connection.signal.removeEventListener('abort', onAbort) },
-      toDisposable(connection.poller.onDidPoll(() => {
+      connection.poller.onDidPoll(() => {
         this.primed = true;
         if (Date.now() - this.lastReadAt >= BUDGET_REFRESH_INTERVAL_MS) void this.refresh();
-      })),
+      }),
     );
     if (connection.signal.aborted) {
       void this.connect();
@@ -157,8 +157,4 @@ export function toFigures(budget: CyberneticBudget): BudgetFigures {
     currentMonthSpend: number(budget.currentMonthSpend),
     currentDaySpend: number(budget.currentDaySpend),
   };
-}
-
-function toDisposable(disposable: { dispose(): void }): vscode.Disposable {
-  return { dispose: () => disposable.dispose() };
 }

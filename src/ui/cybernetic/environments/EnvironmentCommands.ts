@@ -12,6 +12,7 @@ import { formatBytes, formatRate } from '../../format';
 import { uploadSettings } from '../../settings/uploadSettings';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
+import { withCancellableProgress } from '../withCancellableProgress';
 import { isUsdPath, rootStageCandidates, USD_EXTENSIONS } from './usdStages';
 
 /** The sandbox's rule, which the reference's example name follows; a name outside it would be refused later anyway. */
@@ -171,18 +172,7 @@ export class EnvironmentCommands {
 
   private async planFolder(root: string, rootStage?: string): Promise<BundlePlan | undefined> {
     const settings = uploadSettings(root);
-    const selection = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Listing the files of {0}…', path.basename(root)), cancellable: true }, async (_progress, token) => {
-      const controller = new AbortController();
-      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-      try {
-        return await selectWorkspaceFiles({ root, excludes: settings.excludes, signal: controller.signal });
-      } catch (error) {
-        if (controller.signal.aborted) throw new vscode.CancellationError();
-        throw error;
-      } finally {
-        onCancel.dispose();
-      }
-    });
+    const selection = await withCancellableProgress(undefined, vscode.l10n.t('Listing the files of {0}…', path.basename(root)), (signal) => selectWorkspaceFiles({ root, excludes: settings.excludes, signal }));
     const candidates = rootStageCandidates(selection.files.map((file) => file.relPath));
     if (candidates.length === 0) {
       void vscode.window.showErrorMessage(vscode.l10n.t('{0} holds no USD stage (.{1}) to open the scene with. Add one, or pick the folder that has it.', path.basename(root), USD_EXTENSIONS.join(', .')));
@@ -197,50 +187,43 @@ export class EnvironmentCommands {
     const uploader = new PresignedUploader({ http: this.feature.clients.storageClient('cybernetic'), logger: this.feature.log, redactor: this.feature.redactor });
     const settings = uploadSettings(plan.root);
     const title = vscode.l10n.t('Uploading {0} as a version of {1}', notificationText(plan.label), notificationText(env.name));
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-      const onSignOut = () => controller.abort(connection.signal.reason);
-      connection.signal.addEventListener('abort', onSignOut, { once: true });
+    return withCancellableProgress(connection, title, async (signal, progress) => {
       let shown = 0;
       const advance = (at: number, message: string) => {
         progress.report({ message, increment: Math.max(0, at - shown) });
         shown = Math.max(shown, at);
       };
-      try {
-        return await withTempZip(
-          {
-            root: plan.root,
-            entries: plan.entries,
-            storedExtensions: settings.storedExtensions,
-            signal: controller.signal,
-            workerScript: path.join(this.feature.context.extensionPath, 'dist', 'zipWorker.js'),
-            onProgress: (p) => advance(p.totalBytes > 0 ? (30 * p.bytesDone) / p.totalBytes : 0, vscode.l10n.t('Zipping {0} of {1}', formatBytes(p.bytesDone), formatBytes(p.totalBytes))),
-          },
-          async (zipPath, zip) => {
-            advance(30, vscode.l10n.t('Creating the version…'));
-            const created = await connection.api.createEnvironmentVersion(env.envId, { notes, rootStageRelpath: plan.rootStage }, controller.signal);
-            const version = { versionId: created.versionId ?? created.id ?? '?', version: created.version ?? undefined, putUrl: created.putUrl, contentType: created.putContentType, expiresAt: created.putExpiresAt };
-            this.feature.log.info(`Environment ${env.envId}: version ${version.versionId} created (root stage ${plan.rootStage}); uploading ${zip.bytes} bytes`);
-            try {
-              await uploader.put({ filePath: zipPath, url: version.putUrl, contentType: version.contentType ?? 'application/zip', expiresAt: parseExpiresAt(version.expiresAt) }, controller.signal, (p) =>
-                advance(32 + (68 * p.bytesDone) / Math.max(1, p.totalBytes), vscode.l10n.t('Uploading {0} of {1} at {2}', formatBytes(p.bytesDone), formatBytes(p.totalBytes), formatRate(p.bytesPerSecond))),
-              );
-            } catch (error) {
-              // The version exists from here on: say so, or the user wonders about an empty version in the list.
-              this.feature.log.warn(`Environment ${env.envId}: version ${version.versionId} was created but its bundle did not arrive`);
+      return withTempZip(
+        {
+          root: plan.root,
+          entries: plan.entries,
+          storedExtensions: settings.storedExtensions,
+          signal: signal,
+          workerScript: path.join(this.feature.context.extensionPath, 'dist', 'zipWorker.js'),
+          onProgress: (p) => advance(p.totalBytes > 0 ? (30 * p.bytesDone) / p.totalBytes : 0, vscode.l10n.t('Zipping {0} of {1}', formatBytes(p.bytesDone), formatBytes(p.totalBytes))),
+        },
+        async (zipPath, zip) => {
+          advance(30, vscode.l10n.t('Creating the version…'));
+          const created = await connection.api.createEnvironmentVersion(env.envId, { notes, rootStageRelpath: plan.rootStage }, signal);
+          const version = { versionId: created.versionId ?? created.id ?? '?', version: created.version ?? undefined, putUrl: created.putUrl, contentType: created.putContentType, expiresAt: created.putExpiresAt };
+          this.feature.log.info(`Environment ${env.envId}: version ${version.versionId} created (root stage ${plan.rootStage}); uploading ${zip.bytes} bytes`);
+          try {
+            await uploader.put({ filePath: zipPath, url: version.putUrl, contentType: version.contentType ?? 'application/zip', expiresAt: parseExpiresAt(version.expiresAt) }, signal, (p) =>
+              advance(32 + (68 * p.bytesDone) / Math.max(1, p.totalBytes), vscode.l10n.t('Uploading {0} of {1} at {2}', formatBytes(p.bytesDone), formatBytes(p.totalBytes), formatRate(p.bytesPerSecond))),
+            );
+          } catch (error) {
+            // The version exists from here on: say which one, or the user wonders about an empty version in the list.
+            this.feature.log.warn(`Environment ${env.envId}: version ${version.versionId} was created but its bundle did not arrive`);
+            if (signal.aborted) {
+              void vscode.window.showWarningMessage(notificationText(vscode.l10n.t('Version {0} of {1} was created but is empty: the upload was stopped. Upload again to fill a new version.', version.versionId, env.name)));
               throw error;
             }
-            return { ...version, bytes: zip.bytes };
-          },
-        );
-      } catch (error) {
-        if (controller.signal.aborted) throw new vscode.CancellationError();
-        throw error;
-      } finally {
-        onCancel.dispose();
-        connection.signal.removeEventListener('abort', onSignOut);
-      }
+            const why = this.feature.log.redact(error instanceof Error ? error.message : String(error));
+            throw new Error(vscode.l10n.t('Version {0} of {1} was created but is empty: {2}', version.versionId, env.name, why), { cause: error });
+          }
+          return { ...version, bytes: zip.bytes };
+        },
+      );
     });
   }
 }

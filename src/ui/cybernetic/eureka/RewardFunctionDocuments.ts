@@ -5,7 +5,8 @@ import type { Resource } from '../../../core/jobs/Resource';
 import type { Logger } from '../../../core/log/Logger';
 import { notificationText } from '../../../core/util/notificationText';
 import type { CyberneticConnection } from '../CyberneticSession';
-import { rewardFunctionSource } from './rewardFunctionSource';
+import { withCancellableProgress } from '../withCancellableProgress';
+import { rewardFunctionSource, RewardSourceTooLargeError } from './rewardFunctionSource';
 
 /**
  * The discovered reward function as a read-only Python document (`simcloud-eureka:/<run>/<file>.py`). Read-only on
@@ -27,18 +28,7 @@ export class RewardFunctionDocuments implements vscode.TextDocumentContentProvid
 
   async open(run: Resource): Promise<void> {
     const connection = await this.connection();
-    const fetched = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching the reward function of {0}…', notificationText(run.displayName)), cancellable: true },
-      async (_progress, token) => {
-        const controller = new AbortController();
-        const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-        try {
-          return await this.fetch(connection, run.id, AbortSignal.any([controller.signal, connection.signal, AbortSignal.timeout(60_000)]));
-        } finally {
-          onCancel.dispose();
-        }
-      },
-    );
+    const fetched = await withCancellableProgress(connection, vscode.l10n.t('Fetching the reward function of {0}…', notificationText(run.displayName)), (signal) => this.fetch(connection, run.id, signal), { timeoutMs: 60_000 });
     if (fetched === 'not-ready') {
       void vscode.window.showInformationMessage(vscode.l10n.t('{0} has no reward function yet: it appears when the first iteration finishes. Try again then.', notificationText(run.displayName)));
       return;
@@ -78,6 +68,9 @@ export class RewardFunctionDocuments implements vscode.TextDocumentContentProvid
     } catch (error) {
       // Documented by the sandbox as 409 artifacts_not_ready; the reference names no code, so any 409 means "not yet".
       if (ApiError.is(error) && error.status === 409) return 'not-ready' as const;
+      if (error instanceof RewardSourceTooLargeError) {
+        throw new Error(vscode.l10n.t("The reward function is larger than {0} MB; download the run's results instead.", error.maxBytes / (1024 * 1024)), { cause: error });
+      }
       throw error;
     }
   }

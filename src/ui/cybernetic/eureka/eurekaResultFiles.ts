@@ -1,6 +1,7 @@
 import type { HttpClient } from '../../../core/http/HttpClient';
 import type { DownloadFile } from '../../../core/transfer/downloadFiles';
 import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
+import { urlFileName } from '../../../core/transfer/urlFileName';
 import type { CyberneticEurekaArtifacts } from '../../../providers/cybernetic/CyberneticApi';
 import { safeFilename } from './rewardFunctionSource';
 
@@ -22,21 +23,12 @@ export function eurekaResultFiles(artifacts: CyberneticEurekaArtifacts): Downloa
     const url = typeof checkpoint === 'string' ? checkpoint : checkpoint.url;
     if (!url) continue;
     const fromObject = typeof checkpoint === 'object' ? (checkpoint.name ?? (typeof checkpoint.iteration === 'number' ? `iter_${checkpoint.iteration}.pth` : undefined)) : undefined;
-    add(`checkpoints/${baseName(fromObject ?? lastSegment(url) ?? `checkpoint_${index + 1}.pth`)}`, url);
+    add(`checkpoints/${baseName(fromObject ?? urlFileName(url) ?? `checkpoint_${index + 1}.pth`)}`, url);
   }
   const reward = artifacts.rewardFunction;
   const rewardUrl = (typeof reward === 'object' && reward?.url) || artifacts.rewardFunctionUrl;
-  if (rewardUrl) add(safeFilename(typeof reward === 'object' && reward ? reward.filename : lastSegment(rewardUrl)), rewardUrl);
+  if (rewardUrl) add(safeFilename(typeof reward === 'object' && reward ? reward.filename : urlFileName(rewardUrl)), rewardUrl);
   return files;
-}
-
-function lastSegment(url: string): string | undefined {
-  try {
-    const segment = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-    return segment || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function baseName(name: string): string {

@@ -17,6 +17,7 @@ import { EurekaRunPanel, type EurekaRunPanelDeps } from './EurekaRunPanel';
 import { eurekaResultFiles, withSizes } from './eurekaResultFiles';
 import { RewardHistory } from './eurekaRunView';
 import { RewardFunctionDocuments } from './RewardFunctionDocuments';
+import { lookForStartedAction, sendOnce } from '../sendOnce';
 
 const START_TITLE = vscode.l10n.t('Start Eureka Run — Cybernetic Physics');
 
@@ -102,9 +103,21 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
   if (confirmed !== start) return;
   // Not cancellable: the POST is sent once (a replay could start and bill a second run), and abandoning it half-way
   // would leave a run we cannot show.
-  const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting a Eureka run of {0}…', form.taskId) }, () =>
-    connection.api.createEurekaRun(form, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
+  const sentAt = Date.now();
+  const run = await sendOnce(
+    feature.log,
+    {
+      title: vscode.l10n.t('Starting a Eureka run of {0}…', form.taskId),
+      unknown: vscode.l10n.t('It is not known whether the Eureka run of {0} started.', form.taskId),
+      check: vscode.l10n.t('It may be running (and billed) already: look for it before you start it again.'),
+      actions: [lookForStartedAction(feature, connection, 'eureka-run', sentAt)],
+    },
+    (signal) => connection.api.createEurekaRun(form, signal),
   );
+  if (!run) {
+    feature.session.refresh();
+    return;
+  }
   await feature.notifier.watch('cybernetic', run.jobId);
   // Signed out or switched keys meanwhile: the run exists on the old account, the view now shows another one.
   if (!feature.session.isCurrent(connection)) {

@@ -5,6 +5,14 @@ import type { CyberneticEurekaArtifacts } from '../../../providers/cybernetic/Cy
 /** A reward function bigger than this is not a reward function: refuse rather than fill an editor with it. */
 export const MAX_REWARD_SOURCE_BYTES = 2 * 1024 * 1024;
 
+/** The reward file is over the limit; the host words it for the user (this module stays free of `vscode`). */
+export class RewardSourceTooLargeError extends Error {
+  override readonly name = 'RewardSourceTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`reward function over ${maxBytes} bytes`);
+  }
+}
+
 export interface RewardFunctionSource {
   readonly filename: string;
   readonly source: string;
@@ -39,7 +47,7 @@ async function readText(body: Readable, maxBytes: number): Promise<string> {
     size += buffer.length;
     if (size > maxBytes) {
       body.destroy();
-      throw new Error(`The reward function is larger than ${maxBytes / (1024 * 1024)} MB; download the run's results instead.`);
+      throw new RewardSourceTooLargeError(maxBytes);
     }
     chunks.push(buffer);
   }

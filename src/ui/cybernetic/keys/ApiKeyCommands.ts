@@ -4,7 +4,8 @@ import { askInput } from '../../accounts/askInput';
 import { showOperationError } from '../../errors/showOperationError';
 import type { CyberneticConnection } from '../CyberneticSession';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
-import { SCOPE_DESCRIPTIONS, keyNameProblem, keyRow } from './apiKeyText';
+import { sendOnce } from '../sendOnce';
+import { keyNameProblem, keyRow, MAX_KEY_NAME_LENGTH, type KeyNameProblem, type KeyRow } from './apiKeyText';
 
 interface KeyItem extends vscode.QuickPickItem {
   readonly key?: CyberneticApiKey;
@@ -45,7 +46,7 @@ export class ApiKeyCommands {
       const [keys, storedKey] = await Promise.all([connection.api.listApiKeys(connection.signal), this.storedKey()]);
       const rows: KeyItem[] = keys.map((key) => {
         const row = keyRow(key, storedKey);
-        return { label: row.label, description: row.description, detail: row.detail, key, inUse: row.inUse, buttons: [revokeButton], iconPath: new vscode.ThemeIcon(row.inUse ? 'pass-filled' : 'key') };
+        return { ...keyItemText(row), key, inUse: row.inUse, buttons: [revokeButton], iconPath: new vscode.ThemeIcon(row.inUse ? 'pass-filled' : 'key') };
       });
       pick.items = [
         { label: vscode.l10n.t('Create API Key…'), iconPath: new vscode.ThemeIcon('add'), create: true, alwaysShow: true },
@@ -75,14 +76,26 @@ export class ApiKeyCommands {
       title: `${title} (1/2)`,
       prompt: vscode.l10n.t('A name that says where the key is used (an MCP client, a CI job…).'),
       placeholder: 'claude-code-mcp',
-      validate: (value) => keyNameProblem(value),
+      validate: (value) => keyNameProblemText(keyNameProblem(value)),
     });
     if (name === undefined) return;
     const scopes = await this.askScopes(`${title} (2/2)`);
     if (!scopes) return;
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating the API key {0}…', name) }, () =>
-      connection.api.createApiKey(name, scopes, connection.signal),
+    // Sent once and not aborted by a sign-out half-way: a key created but never shown could never be shown again.
+    const created = await sendOnce(
+      this.feature.log,
+      {
+        title: vscode.l10n.t('Creating the API key {0}…', name),
+        unknown: vscode.l10n.t('It is not known whether the API key "{0}" was created.', name),
+        check: vscode.l10n.t('Its full key can never be shown again: check the list, revoke a "{0}" key if there is one, and create a new key.', name),
+        actions: [{ title: vscode.l10n.t('Manage API Keys'), run: () => vscode.commands.executeCommand('simcloud.cybernetic.manageApiKeys') }],
+      },
+      (signal) => connection.api.createApiKey(name, scopes, signal),
     );
+    if (!created) return;
+    // Signed out or switched keys meanwhile: the key belongs to the account that was signed in when asked, and may
+    // not work where Sim Cloud points now, so it is only offered for copying.
+    const sameAccount = this.feature.session.isCurrent(connection);
     // From here on the key is a secret this window knows: whatever prints it by mistake prints REDACTED.
     this.feature.redactor.addSecret(created.key);
     this.feature.log.info(`Created Cybernetic Physics API key ${created.id} (${created.prefix ?? 'no prefix'}) with scopes ${(created.scopes ?? scopes).join(', ')}`);
@@ -94,8 +107,7 @@ export class ApiKeyCommands {
         modal: true,
         detail: vscode.l10n.t('{0}\n\nThis is the only time the full key is shown. Copy it now, or let Sim Cloud keep it in VS Code secret storage. Scopes: {1}.', created.key, (created.scopes ?? scopes).join(', ')),
       },
-      copy,
-      use,
+      ...(sameAccount ? [copy, use] : [copy]),
     );
     if (choice === copy) {
       await vscode.env.clipboard.writeText(created.key);
@@ -120,7 +132,7 @@ export class ApiKeyCommands {
     }
     const items: KeyItem[] = keys.map((key) => {
       const row = keyRow(key, storedKey);
-      return { label: row.label, description: row.description, detail: row.detail, key, inUse: row.inUse, iconPath: new vscode.ThemeIcon(row.inUse ? 'pass-filled' : 'key') };
+      return { ...keyItemText(row), key, inUse: row.inUse, iconPath: new vscode.ThemeIcon(row.inUse ? 'pass-filled' : 'key') };
     });
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Revoke API Key'), placeHolder: vscode.l10n.t('The key to revoke'), matchOnDescription: true, matchOnDetail: true });
     if (!picked?.key) return;
@@ -157,7 +169,8 @@ export class ApiKeyCommands {
   }
 
   private async askScopes(title: string): Promise<CyberneticScope[] | undefined> {
-    const items = CYBERNETIC_SCOPES.map((scope) => ({ label: scope, detail: SCOPE_DESCRIPTIONS[scope], scope }));
+    const descriptions = scopeDescriptions();
+    const items = CYBERNETIC_SCOPES.map((scope) => ({ label: scope, detail: descriptions[scope], scope }));
     const pick = vscode.window.createQuickPick<(typeof items)[number]>();
     pick.title = title;
     pick.placeholder = vscode.l10n.t('Scopes this key grants (at least one)');
@@ -188,4 +201,44 @@ export class ApiKeyCommands {
     const loaded = await this.feature.accounts.credential('cybernetic').catch(() => undefined);
     return loaded?.credential.kind === 'apiKey' ? loaded.credential.apiKey : undefined;
   }
+}
+
+/**
+ * What each scope allows, following the reference's scope names; the routes behind them are the sandbox's documented
+ * choice (docs/sandbox.md). A Record, so a scope added to the API without a description fails to compile.
+ */
+function scopeDescriptions(): Record<CyberneticScope, string> {
+  return {
+    'sessions:read': vscode.l10n.t('List Isaac Sim sessions and read their status and cost'),
+    'sessions:write': vscode.l10n.t('Start, stop and publish Isaac Sim sessions (they cost money)'),
+    'isaac:read': vscode.l10n.t('List environments and Eureka runs; read run logs and artifacts'),
+    'isaac:write': vscode.l10n.t('Create environments and upload environment versions'),
+    'isaac:execute': vscode.l10n.t('Start and cancel Eureka runs (they cost money)'),
+    'jobs:read': vscode.l10n.t('List 3D reconstruction jobs and read their results'),
+    'jobs:write': vscode.l10n.t('Upload inputs and start or cancel 3D reconstruction jobs (they cost money)'),
+  };
+}
+
+function keyNameProblemText(problem: KeyNameProblem | undefined): string | undefined {
+  switch (problem?.problem) {
+    case undefined:
+      return undefined;
+    case 'empty':
+      return vscode.l10n.t('Give the key a name that says where it is used, for example "claude-code-mcp".');
+    case 'too-long':
+      return vscode.l10n.t('At most {0} characters ({1} now).', MAX_KEY_NAME_LENGTH, problem.length);
+    case 'control-characters':
+      return vscode.l10n.t('The name cannot contain line breaks or control characters.');
+  }
+}
+
+function keyItemText(row: KeyRow): Pick<vscode.QuickPickItem, 'label' | 'description' | 'detail'> {
+  const scopes = row.scopes.length > 0 ? row.scopes.join(', ') : vscode.l10n.t('no scopes listed');
+  const created = row.created ? vscode.l10n.t('created {0}', row.created) : undefined;
+  const lastUsed = row.lastUsed ? vscode.l10n.t('last used {0}', row.lastUsed) : vscode.l10n.t('last use not reported');
+  return {
+    label: row.label,
+    description: row.inUse ? vscode.l10n.t('{0} · used by Sim Cloud', row.prefix) : row.prefix,
+    detail: [scopes, created, lastUsed].filter(Boolean).join(' · '),
+  };
 }

@@ -1,27 +1,19 @@
 /**
- * How API keys read in the quick picks, kept free of `vscode` so unit tests load it. What each scope allows follows
- * the reference's scope names; the routes behind them are the sandbox's documented choice (docs/sandbox.md).
+ * What the API key quick picks show, kept free of `vscode` so unit tests load it: facts and problem codes only; the
+ * host (ApiKeyCommands) words them with vscode.l10n.
  */
-import type { CyberneticApiKey, CyberneticScope } from '../../../providers/cybernetic/CyberneticApi';
-
-export const SCOPE_DESCRIPTIONS: Record<CyberneticScope, string> = {
-  'sessions:read': 'List Isaac Sim sessions and read their status and cost',
-  'sessions:write': 'Start, stop and publish Isaac Sim sessions (they cost money)',
-  'isaac:read': 'List environments and Eureka runs; read run logs and artifacts',
-  'isaac:write': 'Create environments and upload environment versions',
-  'isaac:execute': 'Start and cancel Eureka runs (they cost money)',
-  'jobs:read': 'List 3D reconstruction jobs and read their results',
-  'jobs:write': 'Upload inputs and start or cancel 3D reconstruction jobs (they cost money)',
-};
+import type { CyberneticApiKey } from '../../../providers/cybernetic/CyberneticApi';
 
 export const MAX_KEY_NAME_LENGTH = 100;
 
+export type KeyNameProblem = { problem: 'empty' } | { problem: 'too-long'; length: number } | { problem: 'control-characters' };
+
 /** What is wrong with a key name, or undefined when it will do. */
-export function keyNameProblem(name: string): string | undefined {
+export function keyNameProblem(name: string): KeyNameProblem | undefined {
   const trimmed = name.trim();
-  if (trimmed === '') return 'Give the key a name that says where it is used, for example "claude-code-mcp".';
-  if (trimmed.length > MAX_KEY_NAME_LENGTH) return `At most ${MAX_KEY_NAME_LENGTH} characters (${trimmed.length} now).`;
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'The name cannot contain line breaks or control characters.';
+  if (trimmed === '') return { problem: 'empty' };
+  if (trimmed.length > MAX_KEY_NAME_LENGTH) return { problem: 'too-long', length: trimmed.length };
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { problem: 'control-characters' };
   return undefined;
 }
 
@@ -44,22 +36,22 @@ export function formatKeyTime(iso: string | null | undefined): string | undefine
 
 export interface KeyRow {
   readonly label: string;
-  readonly description: string;
-  readonly detail: string;
+  /** `cp_live_ab12…`, or the id when the list gives no prefix. */
+  readonly prefix: string;
+  readonly scopes: readonly string[];
+  readonly created?: string;
+  readonly lastUsed?: string;
   readonly inUse: boolean;
 }
 
 /** One key as a quick-pick row: name; prefix (and whether Sim Cloud uses it); scopes, created, last used. */
 export function keyRow(key: CyberneticApiKey, storedKey: string | undefined): KeyRow {
-  const inUse = isKeyInUse(key, storedKey);
-  const prefix = key.prefix ? `${key.prefix}…` : key.id;
-  const scopes = key.scopes && key.scopes.length > 0 ? key.scopes.join(', ') : 'no scopes listed';
-  const created = formatKeyTime(key.createdAt);
-  const lastUsed = formatKeyTime(key.lastUsedAt);
   return {
     label: key.name?.trim() || key.id,
-    description: inUse ? `${prefix} · used by Sim Cloud` : prefix,
-    detail: [scopes, created ? `created ${created}` : undefined, lastUsed ? `last used ${lastUsed}` : 'last use not reported'].filter(Boolean).join(' · '),
-    inUse,
+    prefix: key.prefix ? `${key.prefix}…` : key.id,
+    scopes: key.scopes ?? [],
+    created: formatKeyTime(key.createdAt),
+    lastUsed: formatKeyTime(key.lastUsedAt),
+    inUse: isKeyInUse(key, storedKey),
   };
 }

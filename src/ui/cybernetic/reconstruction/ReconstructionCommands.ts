@@ -8,13 +8,17 @@ import { notificationText } from '../../../core/util/notificationText';
 import { parseExpiresAt } from '../../../core/transfer/presignedExpiry';
 import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
 import { probeDownloadSize } from '../../../core/transfer/probeDownloadSize';
+import { urlFileName } from '../../../core/transfer/urlFileName';
 import type { CyberneticJob, CyberneticUploadPresign } from '../../../providers/cybernetic/CyberneticApi';
 import { formatUsd } from '../../../providers/cybernetic/cyberneticResources';
+import { showOperationError } from '../../errors/showOperationError';
 import { formatBytes, formatRate } from '../../format';
 import { downloadResultsWithProgress } from '../../jobs/downloadResultsWithProgress';
 import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
+import { lookForStartedAction, sendOnce } from '../sendOnce';
+import { withCancellableProgress } from '../withCancellableProgress';
 import { askReconstructionSettings } from './askReconstructionSettings';
 import { classifyReconstructionInput, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type InputFile, type ReconstructionInput } from './reconstructionInput';
 import { reconstructionRequestParts, restoreSettings, type ReconstructionSettings } from './reconstructionSettings';
@@ -89,7 +93,7 @@ export class ReconstructionCommands {
             const url = artifacts[name] as string;
             // Artifact links carry no size, and downloadFiles verifies every length: ask the link for it.
             const size = await probeDownloadSize(storage, url, signal);
-            return { name: fileNameOf(url) ?? fallback, sizeBytes: size ?? -1, url };
+            return { name: urlFileName(url) ?? fallback, sizeBytes: size ?? -1, url };
           }),
         );
       },
@@ -123,7 +127,7 @@ export class ReconstructionCommands {
   private async upload(connection: CyberneticConnection, input: SizedInput): Promise<CyberneticUploadPresign> {
     const uploader = new PresignedUploader({ http: this.feature.clients.storageClient('cybernetic'), logger: this.feature.log, redactor: this.feature.redactor });
     const title = input.kind === 'video' ? vscode.l10n.t('Uploading the video for reconstruction') : vscode.l10n.t('Uploading {0} photos for reconstruction', input.files.length);
-    return this.withCancellableProgress(connection, title, async (signal, progress) => {
+    return withCancellableProgress(connection, title, async (signal, progress) => {
       progress.report({ message: vscode.l10n.t('Asking for upload links…') });
       const presign = await connection.api.presignUploads(input.kind, input.files.map((f) => ({ name: f.uploadName, size: f.size, contentType: f.contentType })), signal);
       if (presign.presignedUrls.length !== input.files.length) throw new Error(vscode.l10n.t('Cybernetic Physics gave {0} upload links for {1} files (upload {2}). Try again; if it keeps happening, report it.', presign.presignedUrls.length, input.files.length, presign.uploadId));
@@ -150,8 +154,16 @@ export class ReconstructionCommands {
     for (;;) {
       try {
         const inputUri = presign.inputUri ?? presign.uploadId;
-        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting the reconstruction…') }, () =>
-          connection.api.createReconstruction({ inputUri, inputKind: input.kind, ...reconstructionRequestParts(input.kind, settings) }, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
+        const sentAt = Date.now();
+        return await sendOnce(
+          this.feature.log,
+          {
+            title: vscode.l10n.t('Starting the reconstruction…'),
+            unknown: vscode.l10n.t('It is not known whether the reconstruction of upload {0} started.', presign.uploadId),
+            check: vscode.l10n.t('It may be running (and billed) already: look for it before you start it again.'),
+            actions: [lookForStartedAction(this.feature, connection, 'reconstruction', sentAt)],
+          },
+          (signal) => connection.api.createReconstruction({ inputUri, inputKind: input.kind, ...reconstructionRequestParts(input.kind, settings) }, signal),
         );
       } catch (error) {
         if (!(ApiError.is(error) && error.status === 422 && /guardrail/i.test(error.code))) throw error;
@@ -181,32 +193,19 @@ export class ReconstructionCommands {
       try {
         await this.cancelNow(connection, job.jobId);
       } catch (error) {
-        void vscode.window.showErrorMessage(notificationText(this.feature.log.redact(error instanceof Error ? error.message : String(error))));
-        this.feature.log.error(`Cancel ${job.jobId} failed`, error);
+        // Not a command (a toast's button): the error is shown here, with its request id, next step and Show Log.
+        showOperationError(error, this.feature.log, vscode.l10n.t('Could not cancel reconstruction {0}.', job.jobId));
       }
     });
   }
 
   private async cancelNow(connection: CyberneticConnection, id: string): Promise<void> {
-    const answer = await connection.api.cancelReconstruction(id, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)]));
+    const answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling {0}', notificationText(this.feature.store.get('cybernetic', id)?.displayName ?? id)) }, () =>
+      connection.api.cancelReconstruction(id, AbortSignal.any([connection.signal, AbortSignal.timeout(60_000)])),
+    );
     this.feature.logChannels.channel('cybernetic', id).info(`Cancel requested${answer ? `: the service answered "${answer.status}"` : ''}.`);
     if (answer && this.feature.session.isCurrent(connection)) await connection.source.track('reconstruction', answer);
     this.feature.session.refresh();
-  }
-
-  private async withCancellableProgress<T>(connection: CyberneticConnection, title: string, run: (signal: AbortSignal, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T>): Promise<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
-      const onSignOut = () => controller.abort(connection.signal.reason);
-      connection.signal.addEventListener('abort', onSignOut, { once: true });
-      try {
-        return await run(controller.signal, progress);
-      } finally {
-        onCancel.dispose();
-        connection.signal.removeEventListener('abort', onSignOut);
-      }
-    });
   }
 }
 
@@ -252,14 +251,4 @@ async function askForInputs(): Promise<string[] | undefined> {
     filters: { [vscode.l10n.t('Photos and videos')]: [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS] },
   });
   return picked?.map((uri) => uri.fsPath);
-}
-
-/** The last path segment of an artifact link (`scene.usdz`), without its query; downloadFiles sanitises it further. */
-function fileNameOf(url: string): string | undefined {
-  try {
-    const segment = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
-    return segment !== '' ? segment : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -9,8 +9,10 @@ import { PresignedUploadError } from '../../../core/transfer/PresignedUploadErro
  * new link), never a different key. Returns false for any other error, which the caller rethrows.
  */
 export function showUploadFailure(error: unknown, log: Logger, again: () => unknown): boolean {
-  if (!(error instanceof PresignedUploadError)) return false;
-  log.error(`Upload failed (${error.reason})`, error);
+  // An upload failure may come wrapped in what it left behind ("Version ver_x of env was created but is empty: …").
+  const upload = error instanceof PresignedUploadError ? error : error instanceof Error && error.cause instanceof PresignedUploadError ? error.cause : undefined;
+  if (!upload || !(error instanceof Error)) return false;
+  log.error(`Upload failed (${upload.reason})`, error);
   const retry = vscode.l10n.t('Start Again');
   const showLog = vscode.l10n.t('Show Log');
   void vscode.window.showErrorMessage(notificationText(log.redact(error.message)), retry, showLog).then((choice) => {

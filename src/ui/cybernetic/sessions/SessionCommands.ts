@@ -10,6 +10,7 @@ import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import { isBudgetRefusal } from './budgetRefusal';
 import { askStartSessionForm, type EnvironmentChoices } from './askStartSessionForm';
 import { worstCaseCost } from './gpuCatalog';
+import { refreshAction, sendOnce } from '../sendOnce';
 
 /** Sessions started in this window: the user hears once when each is running. */
 export interface StartedSessions {
@@ -46,15 +47,27 @@ export class SessionCommands {
       startButton,
     );
     if (answer !== startButton) return;
-    let session: CyberneticSession;
+    let session: CyberneticSession | undefined;
     try {
       // Not cancellable: the POST is sent once (no idempotency key in the API), and abandoning it could leave a billed
       // session the user never hears about. It answers quickly; the GPU comes up afterwards.
-      session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting an Isaac Sim session on {0}…', gpu.spec) }, () =>
-        connection.api.startSession(request, connection.signal),
+      session = await sendOnce(
+        this.feature.log,
+        {
+          title: vscode.l10n.t('Starting an Isaac Sim session on {0}…', gpu.spec),
+          unknown: vscode.l10n.t('It is not known whether the Isaac Sim session started.'),
+          check: vscode.l10n.t('It may be running (and billed) already: refresh the Jobs view and check before you start another one.'),
+          actions: [refreshAction()],
+        },
+        (signal) => connection.api.startSession(request, signal),
       );
     } catch (error) {
-      this.showError(error, vscode.l10n.t('The Isaac Sim session was not started.'));
+      // Only a refusal by the service (an HTTP status) says for sure that nothing started.
+      this.showError(error, ApiError.is(error) && error.status !== undefined ? vscode.l10n.t('The Isaac Sim session was not started.') : vscode.l10n.t('Starting the Isaac Sim session failed.'));
+      return;
+    }
+    if (!session) {
+      this.feature.session.refresh();
       return;
     }
     this.feature.log.info(`Started Isaac Sim session ${session.sessionId} on ${gpu.spec} (${request.maxRuntimeMinutes} min max, ${request.idleTimeoutMinutes} min idle)`);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { JobStore } from '../../../core/jobs/JobStore';
 import type { Logger } from '../../../core/log/Logger';
 import type { CyberneticSession } from '../../../providers/cybernetic/CyberneticApi';
-import { checkViewerUrl, VIEWER_VIEW_TYPE, ViewerPageMessage, ViewerPageState, type ViewerAction, type ViewerHostMessage, type ViewerSession } from '../../../shared/cyberneticViewerProtocol';
+import { checkViewerUrl, VIEWER_VIEW_TYPE, ViewerPageMessage, ViewerPageState, type ViewerAction, ViewerHostMessage, type ViewerSession, type ViewerUrlProblem } from '../../../shared/cyberneticViewerProtocol';
 import { toPanelError } from '../../webview/panelError';
 import { WebviewPanelHost } from '../../webview/WebviewPanelHost';
 import { sessionFromRaw, toViewerSession } from './viewerSession';
@@ -150,7 +150,7 @@ export class ViewerPanel implements vscode.Disposable {
       if (!check.ok) {
         this.viewerUrl = undefined;
         this.show(info);
-        this.post({ type: 'error', error: { message: vscode.l10n.t('The viewer was not embedded. {0}', check.reason) } });
+        this.post({ type: 'error', error: { message: vscode.l10n.t('The viewer was not embedded. {0}', viewerUrlProblemText(check)) } });
         return;
       }
       if (check.origin !== this.frameOrigin) {
@@ -190,8 +190,15 @@ export class ViewerPanel implements vscode.Disposable {
     this.post({ type: 'show', session, ...(this.viewerUrl ? { viewerUrl: this.viewerUrl } : {}) });
   }
 
+  /** The page drops what fails its schema: checked here first, so a record out of bounds says so instead of nothing. */
   private post(message: ViewerHostMessage): void {
-    this.host.post(message);
+    const parsed = ViewerHostMessage.safeParse(message);
+    if (parsed.success) {
+      this.host.post(parsed.data);
+      return;
+    }
+    this.deps.log.error(`Viewer message '${message.type}' for ${this.sessionId} is invalid: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')} ${i.code}`).join(', ')}`);
+    this.host.post({ type: 'error', error: { message: vscode.l10n.t('The session could not be shown: its record is not what Sim Cloud expects (details in the Sim Cloud log).') } });
   }
 
   private async handle(message: ViewerPageMessage): Promise<void> {
@@ -217,7 +224,7 @@ export class ViewerPanel implements vscode.Disposable {
       return;
     }
     const check = checkViewerUrl(url);
-    if (!check.ok) throw new Error(check.reason);
+    if (!check.ok) throw new Error(viewerUrlProblemText(check));
     // Parsed strictly so the token's query is kept as the server wrote it.
     await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
@@ -237,4 +244,18 @@ export class ViewerPanel implements vscode.Disposable {
 
 function titleOf(sessionId: string): string {
   return vscode.l10n.t('Isaac Sim · {0}', sessionId);
+}
+
+/** Why a viewer URL was refused, in the user's language (the shared check returns a code). */
+function viewerUrlProblemText(check: ViewerUrlProblem): string {
+  switch (check.problem) {
+    case 'invalid':
+      return vscode.l10n.t('The viewer URL the server returned is not a valid URL.');
+    case 'credentials':
+      return vscode.l10n.t('The viewer URL carries a user name or password; Sim Cloud does not embed such URLs.');
+    case 'plain-http':
+      return vscode.l10n.t('The viewer is served over plain http from {0}; Sim Cloud embeds a viewer only over https (or http on this machine: 127.0.0.1, localhost, ::1).', check.host);
+    case 'scheme':
+      return vscode.l10n.t('The viewer URL uses {0}; only https (or http on this machine) can be embedded.', check.scheme);
+  }
 }

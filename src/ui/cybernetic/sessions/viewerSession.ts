@@ -11,10 +11,11 @@ export function toViewerSession(session: CyberneticSession, now: number): Viewer
   const cost = session.costSoFarUsd ?? session.costActualUsd ?? session.costEstimateUsd ?? undefined;
   const endsAt = sessionEndsAt(session);
   return {
-    sessionId: session.sessionId,
-    status: session.status,
+    // Shortened to the page's schema (it drops a message that breaks it): these are the server's words.
+    sessionId: session.sessionId.slice(0, 200),
+    status: session.status.slice(0, 100),
     phase,
-    ...(gpu ? { gpu } : {}),
+    ...(gpu ? { gpu: gpu.slice(0, 200) } : {}),
     ...(typeof session.costPerHour === 'number' && session.costPerHour >= 0 ? { costPerHour: session.costPerHour } : {}),
     ...(typeof cost === 'number' && cost >= 0 ? { costUsd: cost, costAsOf: now } : {}),
     ...(endsAt !== undefined ? { endsAt } : {}),
