@@ -5,26 +5,14 @@
 // warning for the key in use, and Sim Cloud signed out afterwards.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import path from 'node:path';
 import { screenshot, screenshotDir } from './support/artifacts';
 import { journey } from './support/journey';
+import { webviewFrame } from './support/webviewFrame';
 
 const DEV_KEY = 'cp_live_sandbox_dev_key';
 const KEY_PATTERN = /cp_live_sbx_[0-9a-f]{32}/;
-
-/** The webview's content frame that shows this text (webviews are iframes in iframes in code-server). */
-async function webviewFrame(page: Page, text: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if (await frame.getByText(text, { exact: false }).first().isVisible().catch(() => false)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows "${text}"`);
-    await page.waitForTimeout(250);
-  }
-}
 
 /** The real <input> inside a vscode-textfield, found by the field's label. */
 function limitInput(frame: Frame, label: string) {

@@ -6,26 +6,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { webviewFrame } from './support/webviewFrame';
 
 const TITLE = 'Start Eureka Run — Cybernetic Physics';
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-
-/** The webview's content frame that shows this text (webviews are iframes in iframes in code-server). */
-async function webviewFrame(page: Page, text: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if (await frame.getByText(text, { exact: false }).first().isVisible().catch(() => false)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows "${text}"`);
-    await page.waitForTimeout(250);
-  }
-}
 
 /** The rendered lines of the Output view while it shows the run's channel, once one matches `pattern`. */
 async function channelText(page: Page, runId: string, expected: RegExp, timeoutMs = 60_000): Promise<string> {

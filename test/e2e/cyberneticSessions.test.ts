@@ -11,22 +11,10 @@ import { describe } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { webviewFrame } from './support/webviewFrame';
 
 const DEV_KEY = 'cp_live_sandbox_dev_key';
 const TITLE = 'Start Isaac Sim Session';
-
-/** A frame (not the workbench) that shows this text: our page inside VS Code's webview iframes. */
-async function webviewFrame(page: Page, text: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if (await frame.getByText(text, { exact: false }).first().isVisible().catch(() => false)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows "${text}"`);
-    await page.waitForTimeout(250);
-  }
-}
 
 /** The sandbox's viewer page, framed by our page. */
 async function viewerFrame(page: Page, sessionId: string, timeoutMs = 60_000): Promise<Frame> {

@@ -7,25 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { webviewFrame } from './support/webviewFrame';
 
 const SEED = readFileSync(path.join(__dirname, '..', 'fixtures', 'simulacra', 'seed.csv'), 'utf8');
 const HOSTILE_LEVEL = '<img src=x onerror=alert(1)>';
-
-/** The webview's content frame that shows this text (webviews are iframes in iframes in code-server). */
-async function webviewFrame(page: Page, text: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if (await frame.getByText(text, { exact: false }).first().isVisible().catch(() => false)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows "${text}"`);
-    await page.waitForTimeout(250);
-  }
-}
 
 /** Types into a vscode-textfield by its label (the real <input> is in the element's shadow root). */
 async function fillField(frame: Frame, label: string, value: string, nth = 0): Promise<void> {

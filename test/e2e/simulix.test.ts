@@ -12,6 +12,7 @@ import { describe } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { webviewFrame as frameShowing } from './support/webviewFrame';
 
 const DEV_KEY = 'sx_sandbox_dev_key';
 const RUN = 'Run Simulix Simulation';
@@ -38,18 +39,8 @@ interface RecordedRequest {
   receivedAt: number;
 }
 
-/** A frame (not the workbench) that shows this text: our page inside VS Code's webview iframes. */
-async function webviewFrame(page: Page, text: string, timeoutMs = 90_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (frame === page.mainFrame()) continue;
-      if (await frame.getByText(text, { exact: false }).first().isVisible().catch(() => false)) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows "${text}"`);
-    await page.waitForTimeout(250);
-  }
-}
+/** A frame (not the workbench) that shows this text: our page inside VS Code's webview iframes (a longer wait here). */
+const webviewFrame = (page: Page, text: string, timeoutMs = 90_000): Promise<Frame> => frameShowing(page, text, timeoutMs);
 
 /** Picks a value in the explorer's filter select labelled `label` (vscode-single-select fires `change`). */
 async function chooseFilter(frame: Frame, label: string, value: string): Promise<void> {

@@ -2,7 +2,7 @@
 // helper that asserts the user-facing shape of a refusal (status, code, the server's words, request id, next step).
 import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ApiError } from '../../src/core/http/ApiError';
+import { refusalFor, type Expected } from './support/refusal';
 import { HttpClient } from '../../src/core/http/HttpClient';
 import { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
 
@@ -30,29 +30,10 @@ export function apiFor(sb: Sandbox, key: string | undefined): CyberneticApi {
   return new CyberneticApi(http);
 }
 
-export interface Expected {
-  status: number;
-  code: string;
-  /** Each must match the user-facing message (the server's words plus the client's next step). */
-  message?: RegExp[];
-}
+export type { Expected };
 
 /** Runs `call`, requires an ApiError with this status and code, and checks what the user would read. */
-export async function refusal(call: Promise<unknown>, expected: Expected): Promise<ApiError> {
-  const error = await call.then(
-    (value) => assert.fail(`expected HTTP ${expected.status} ${expected.code}, got ${JSON.stringify(value)?.slice(0, 300)}`),
-    (e: unknown) => e,
-  );
-  assert.ok(ApiError.is(error), `not an ApiError: ${String(error)}`);
-  assert.equal(error.status, expected.status, error.message);
-  assert.equal(error.code, expected.code, error.message);
-  assert.match(error.requestId ?? '', /^req_[0-9a-f]{24}$/, 'the request id reaches the user');
-  assert.ok(error.message.includes(`Request id: ${error.requestId}.`), error.message);
-  assert.ok(error.message.includes('Cybernetic Physics'), `the service is named: ${error.message}`);
-  for (const pattern of expected.message ?? []) assert.match(error.message, pattern);
-  assert.doesNotMatch(error.message, /cp_live_|token=/, 'no secret in the message');
-  return error;
-}
+export const refusal = refusalFor({ serviceName: 'Cybernetic Physics', secret: /cp_live_|token=/, secretMessage: 'no secret in the message' });
 
 /** A 403 for a key without `scope`: the message names the scope and says where to get a key that has it. */
 export function scopeRefusal(scope: string): Expected {

@@ -1,8 +1,7 @@
 // Shared by the simulix*.test.ts integration files: a sandbox on a paused virtual clock, a SimulixApi per key built
 // as the extension builds it, the control routes, and a helper that checks what a user reads in a refusal.
-import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import { ApiError } from '../../src/core/http/ApiError';
+import { refusalFor, type Expected } from './support/refusal';
 import { HttpClient } from '../../src/core/http/HttpClient';
 import type { RetryOptions } from '../../src/core/http/retryPolicy';
 import { SimulixApi } from '../../src/providers/simulix/SimulixApi';
@@ -56,26 +55,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
-export interface Expected {
-  status: number;
-  code: string;
-  /** Each must match the user-facing message (the server's words plus the client's next step). */
-  message?: RegExp[];
-}
+export type { Expected };
 
 /** Runs `call`, requires an ApiError with this status and code, and checks what the user would read. */
-export async function refusal(call: Promise<unknown>, expected: Expected): Promise<ApiError> {
-  const error = await call.then(
-    (value) => assert.fail(`expected HTTP ${expected.status} ${expected.code}, got ${JSON.stringify(value)?.slice(0, 300)}`),
-    (e: unknown) => e,
-  );
-  assert.ok(ApiError.is(error), `not an ApiError: ${String(error)}`);
-  assert.equal(error.status, expected.status, error.message);
-  assert.equal(error.code, expected.code, error.message);
-  assert.match(error.requestId ?? '', /^req_[0-9a-f]{24}$/, 'the request id reaches the user');
-  assert.ok(error.message.includes(`Request id: ${error.requestId}.`), error.message);
-  assert.ok(error.message.includes('Simulix'), `the service is named: ${error.message}`);
-  for (const pattern of expected.message ?? []) assert.match(error.message, pattern);
-  assert.doesNotMatch(error.message, /sx_sandbox_/, 'no key in the message');
-  return error;
-}
+export const refusal = refusalFor({ serviceName: 'Simulix', secret: /sx_sandbox_/, secretMessage: 'no key in the message' });

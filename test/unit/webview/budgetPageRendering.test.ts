@@ -2,51 +2,36 @@
 // no CSP rule), the empty and error states read right, provider text stays text, and the form checks before it sends.
 // Skipped where no Chromium is installed (the e2e setup installs /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
+import { buildBundles, launchChromium, listen, openPage, serveAsset, skipWithoutChromium, type OpenedPage } from './support/pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = path.resolve(__dirname, '../../..');
 const hostile = '<img src=x onerror=alert(1)>';
 
 const figures = { monthlyBudgetUsd: 100, dailyLimitUsd: 20, alertThresholdPercent: 80, currentMonthSpend: 41.37, currentDaySpend: 17 };
 const history = Array.from({ length: 7 }, (_, i) => ({ date: `2026-01-0${i + 1}`, spendUsd: i === 6 ? 17 : i }));
 
-describe('budget page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no Chromium at /usr/bin/chromium' }, () => {
+describe('budget page in Chromium', { skip: skipWithoutChromium }, () => {
   let dir: string;
   let server: http.Server;
   let browser: Browser;
   let base: string;
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'simcloud-budget-page-'));
-    await build({ entryPoints: { cyberneticBudget: path.join(root, 'webview/cyberneticBudget/main.ts') }, outdir: dir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
-    server = http.createServer((req, res) => {
+    dir = await buildBundles('simcloud-budget-page-', { cyberneticBudget: 'webview/cyberneticBudget/main.ts' });
+    ({ server, origin: base } = await listen((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/') {
         res.setHeader('content-type', 'text/html');
         res.end(renderWebviewHtml({ cspSource: base, nonce: createNonce(), scriptUri: `${base}/js/cyberneticBudget.js`, styleUris: [`${base}/media/webview/common.css`, `${base}/media/webview/cyberneticBudget.css`], title: 'budget' }));
         return;
       }
-      const file = url.pathname.startsWith('/js/') ? path.join(dir, path.basename(url.pathname)) : url.pathname.startsWith('/media/webview/') ? path.join(root, 'media/webview', path.basename(url.pathname)) : '';
-      if (!file || !existsSync(file)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/css');
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      serveAsset(dir, url, res);
+    }));
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -55,24 +40,7 @@ describe('budget page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(): Promise<{ page: Page; problems: string[]; send(message: unknown): Promise<void>; posted(): Promise<{ type: string }[]> }> {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('404')) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.addInitScript({
-      content: 'window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });',
-    });
-    await page.goto(`${base}/`);
-    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 });
-    return { page, problems, posted: () => page.evaluate('window.__posted') as Promise<{ type: string }[]>, send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message) };
-  }
+  const open = (): Promise<OpenedPage> => openPage(browser, `${base}/`, { viewport: { width: 1000, height: 900 } });
 
   it('draws the history chart with the figures, warns past the threshold, and sends only a valid form', async () => {
     const { page, problems, send, posted } = await open();

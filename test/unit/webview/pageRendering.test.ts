@@ -2,38 +2,24 @@
 // hostile provider strings through the real protocol: they must show as text, run nothing, and break no CSP rule.
 // Skipped where no Chromium is installed (the e2e setup installs /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
+import { buildBundles, launchChromium, listen, openPage, serveAsset, skipWithoutChromium, type OpenedPage } from './support/pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = path.resolve(__dirname, '../../..');
 const hostile = '<img src=x onerror=alert(1)>';
 
-describe('webview pages in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no Chromium at /usr/bin/chromium' }, () => {
+describe('webview pages in Chromium', { skip: skipWithoutChromium }, () => {
   let dir: string;
   let server: http.Server;
   let browser: Browser;
   let base: string;
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'simcloud-webview-'));
-    await build({
-      entryPoints: { simulacra: path.join(root, 'webview/simulacra/main.ts'), artifactPreview: path.join(root, 'webview/artifactPreview/main.ts') },
-      outdir: dir,
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      target: 'es2022',
-      logLevel: 'warning',
-    });
-    server = http.createServer((req, res) => {
+    dir = await buildBundles('simcloud-webview-', { simulacra: 'webview/simulacra/main.ts', artifactPreview: 'webview/artifactPreview/main.ts' });
+    ({ server, origin: base } = await listen((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const bundle = url.searchParams.get('bundle');
       if (url.pathname === '/' && bundle) {
@@ -41,18 +27,9 @@ describe('webview pages in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no
         res.end(renderWebviewHtml({ cspSource: base, nonce: createNonce(), scriptUri: `${base}/js/${bundle}.js`, styleUris: [`${base}/media/webview/common.css`, `${base}/media/webview/${bundle}.css`], title: hostile }));
         return;
       }
-      const file = url.pathname.startsWith('/js/') ? path.join(dir, path.basename(url.pathname)) : url.pathname.startsWith('/media/webview/') ? path.join(root, 'media/webview', path.basename(url.pathname)) : '';
-      if (!file || !existsSync(file)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/css');
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      serveAsset(dir, url, res);
+    }));
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -62,25 +39,7 @@ describe('webview pages in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no
   });
 
   /** Opens a page with a stand-in for acquireVsCodeApi; collects console errors, page errors and dialogs. */
-  async function open(bundle: string): Promise<{ page: Page; problems: string[]; send(message: unknown): Promise<void>; posted(): Promise<{ type: string }[]> }> {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('404')) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.addInitScript({
-      content: 'window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });',
-    });
-    await page.goto(`${base}/?bundle=${bundle}`);
-    const posted = () => page.evaluate('window.__posted') as Promise<{ type: string }[]>;
-    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 });
-    return { page, problems, posted, send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message) };
-  }
+  const open = (bundle: string): Promise<OpenedPage> => openPage(browser, `${base}/?bundle=${bundle}`);
 
   it('the schema page shows hostile column names, levels and errors as text and sends the request it previews', async () => {
     const { page, problems, send, posted } = await open('simulacra');

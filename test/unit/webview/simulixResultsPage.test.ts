@@ -4,19 +4,15 @@
 // Screenshots (dark theme) land in test-results/screenshots/simulix-results-*.png.
 // Skipped where no Chromium is installed (the e2e setup installs /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
+import type http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { hostile, resultsData, viewOf } from './simulixResultsFixture';
 import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
+import { buildBundles, launchChromium, listen, openPage, root, serveAsset, skipWithoutChromium, type OpenedPage } from './support/pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = path.resolve(__dirname, '../../..');
 const screenshots = path.join(root, 'test-results/screenshots');
 
 /** VS Code's Dark Modern variables the page uses (the webview host sets these on the root). */
@@ -33,7 +29,7 @@ const DARK_THEME = `
     --vscode-dropdown-border:#3c3c3c; --vscode-dropdown-foreground:#cccccc; --vscode-settings-dropdownListBorder:#454545; }
   body { background: var(--vscode-editor-background); }`;
 
-describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no Chromium at /usr/bin/chromium' }, () => {
+describe('Simulix results page in Chromium', { skip: skipWithoutChromium }, () => {
   let dir: string;
   let server: http.Server;
   let browser: Browser;
@@ -42,9 +38,8 @@ describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? fals
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dir = mkdtempSync(path.join(tmpdir(), 'simcloud-simulix-results-'));
-    await build({ entryPoints: { simulixResults: path.join(root, 'webview/simulixResults/main.ts') }, outdir: dir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
-    server = http.createServer((req, res) => {
+    dir = await buildBundles('simcloud-simulix-results-', { simulixResults: 'webview/simulixResults/main.ts' });
+    ({ server, origin: base } = await listen((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/') {
         res.setHeader('content-type', 'text/html');
@@ -64,18 +59,9 @@ describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? fals
         res.end(DARK_THEME);
         return;
       }
-      const file = url.pathname.startsWith('/js/') ? path.join(dir, path.basename(url.pathname)) : url.pathname.startsWith('/media/webview/') ? path.join(root, 'media/webview', path.basename(url.pathname)) : '';
-      if (!file || !existsSync(file)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/css');
-      res.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      serveAsset(dir, url, res);
+    }));
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -84,24 +70,8 @@ describe('Simulix results page in Chromium', { skip: existsSync(CHROMIUM) ? fals
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(state?: unknown): Promise<{ page: Page; problems: string[]; send(message: unknown): Promise<void>; posted(): Promise<{ type: string; [k: string]: unknown }[]> }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('404')) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.addInitScript({
-      content: `window.__posted = []; window.__state = ${JSON.stringify(state ?? null)}; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });`,
-    });
-    await page.goto(`${base}/`);
-    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 });
-    return { page, problems, posted: () => page.evaluate('window.__posted') as Promise<{ type: string }[]>, send: (message) => page.evaluate((json) => window.postMessage(JSON.parse(json), '*'), JSON.stringify(message)) };
-  }
+  const open = (state?: unknown): Promise<OpenedPage> =>
+    openPage(browser, `${base}/`, { viewport: { width: 1200, height: 1000 }, initPrefix: `window.__state = ${JSON.stringify(state ?? null)}; `, sendAsJson: true });
 
   const count = async (page: Page) => ((await page.locator('.agent-count').textContent()) ?? '').trim();
 

@@ -3,27 +3,16 @@
 // shows hostile strings as text, refuses a plain-http viewer elsewhere, swaps the frame for the end state once the
 // session stops, and keeps nothing but the session id in its state. Skipped where no Chromium is installed.
 import assert from 'node:assert/strict';
-import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
+import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
+import { buildBundles, launchChromium, listen, openPage, serveAsset, skipWithoutChromium } from './support/pageHarness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = path.resolve(__dirname, '../../..');
 const hostile = '<img src=x onerror=alert(1)>';
 
-async function listen(handler: http.RequestListener): Promise<{ server: http.Server; origin: string }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no Chromium at /usr/bin/chromium' }, () => {
+describe('viewer page in Chromium', { skip: skipWithoutChromium }, () => {
   let dir: string;
   let pages: { server: http.Server; origin: string };
   let viewer: { server: http.Server; origin: string };
@@ -32,8 +21,7 @@ describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
   let viewerLoads = 0;
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'simcloud-viewer-'));
-    await build({ entryPoints: { cyberneticViewer: path.join(root, 'webview/cyberneticViewer/main.ts') }, outdir: dir, bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' });
+    dir = await buildBundles('simcloud-viewer-', { cyberneticViewer: 'webview/cyberneticViewer/main.ts' });
     viewer = await listen((req, res) => {
       viewerLoads += 1;
       res.setHeader('content-type', 'text/html');
@@ -52,16 +40,9 @@ describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
         res.end(renderWebviewHtml({ cspSource: pages.origin, nonce: createNonce(), scriptUri: `${pages.origin}/js/cyberneticViewer.js`, styleUris: [`${pages.origin}/media/webview/common.css`, `${pages.origin}/media/webview/cyberneticViewer.css`], title: 'viewer', frameSrc: viewer.origin }));
         return;
       }
-      const file = url.pathname.startsWith('/js/') ? path.join(dir, path.basename(url.pathname)) : url.pathname.startsWith('/media/webview/') ? path.join(root, 'media/webview', path.basename(url.pathname)) : '';
-      if (!file || !existsSync(file)) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/css');
-      res.end(readFileSync(file));
+      serveAsset(dir, url, res);
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -71,26 +52,10 @@ describe('viewer page in Chromium', { skip: existsSync(CHROMIUM) ? false : 'no C
   });
 
   async function open(): Promise<{ page: Page; problems: string[]; send(message: unknown): Promise<void>; posted(): Promise<{ type: string }[]>; state(): Promise<unknown> }> {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('404')) problems.push(m.text());
+    const { page, problems, send, posted } = await openPage(browser, pages.origin, {
+      initPrefix: 'window.__foreign = 0; window.addEventListener("message", (e) => { if (e.origin !== window.origin) window.__foreign += 1; }, true); ',
     });
-    page.on('pageerror', (e) => problems.push(`pageerror ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.addInitScript({ content: 'window.__foreign = 0; window.addEventListener("message", (e) => { if (e.origin !== window.origin) window.__foreign += 1; }, true); window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });' });
-    await page.goto(pages.origin);
-    await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 });
-    return {
-      page,
-      problems,
-      send: (message) => page.evaluate((m) => window.postMessage(m, '*'), message),
-      posted: () => page.evaluate('window.__posted') as Promise<{ type: string }[]>,
-      state: () => page.evaluate('window.__state'),
-    };
+    return { page, problems, send, posted, state: () => page.evaluate('window.__state') };
   }
 
   const running = (fields: Record<string, unknown> = {}) => ({ sessionId: 'sess_1', status: 'running', phase: 'running', gpu: 'RTX_4090', costPerHour: 0.85, costUsd: 0.1, costAsOf: Date.now(), endsAt: Date.now() + 3_600_000, ...fields });
