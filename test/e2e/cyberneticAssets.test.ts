@@ -27,7 +27,9 @@ describe('Cybernetic Physics environments and reconstruction in VS Code', { time
       'photos/img_002.jpg': 'jpeg bytes 2'.repeat(700),
       'photos/img_003.jpg': 'jpeg bytes 3'.repeat(900),
     },
-    settings: { 'simcloud.jobs.pollIntervalSeconds': 1 },
+    // A single click must only select: opening a photo's preview made the Explorer re-reveal (and re-select) that one
+    // file after the range was selected, so the context menu saw one photo.
+    settings: { 'simcloud.jobs.pollIntervalSeconds': 1, 'workbench.list.openMode': 'doubleClick', 'explorer.autoReveal': false },
   });
   let jobId = '';
 
