@@ -202,7 +202,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
     await screenshot(page, 'simulacrum-08-sweep');
     // A variant's label gains its parameters once a poll brings them ("v3 · <id>" → "v3 lr=0.01 batch_size=64").
     const variant = workbench.treeRow(/^\s*v3\b/);
-    await workbench.contextMenu(variant, 'Cancel Job…');
+    await workbench.contextMenuExpecting(variant, 'Cancel Job…', workbench.modalButton('Cancel Job'));
     await workbench.modalButton('Cancel Job').click();
     await workbench.waitForRowDescription(variant, /^cancelled/);
     await screenshot(page, 'simulacrum-09-variant-cancelled');

@@ -195,6 +195,18 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /**
+   * A context-menu entry whose command answers with something visible (a modal, a notification): picked again when that
+   * does not appear, because a tree redraw can swallow the click on the entry even though the menu closes.
+   */
+  async contextMenuExpecting(row: Locator, item: string, expected: Locator): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      await this.contextMenu(row, item);
+      if (await expected.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+      if (attempt >= 3) throw new Error(`"${item}" was picked 3 times and its answer never showed`);
+    }
+  }
+
   /** Right-clicks a row and picks a context-menu entry. */
   async contextMenu(row: Locator, item: string): Promise<void> {
     const menu = this.page.locator('.context-view .monaco-menu');
