@@ -114,15 +114,25 @@ describe('BlockBlobUploader against Azurite', () => {
 
   it('reports a cancel that lands between two blocks as aborted, like one that lands mid-block', async () => {
     const stop = new AbortController();
-    const upload = uploader({ blockSizeBytes: 2 * MIB, concurrency: 1 }).upload({
+    // The cancel lands when the third Put Block is about to go, after the second finished (one block at a time): a
+    // trigger on the block requests themselves, not on progress reports, which are throttled and may skip a boundary.
+    let blockRequests = 0;
+    const cancellingHttp = new Proxy(http, {
+      get(target, property, receiver) {
+        if (property !== 'request') return Reflect.get(target, property, receiver) as unknown;
+        return (options: { method?: string; query?: Record<string, string> }) => {
+          if (options.method === 'PUT' && options.query?.comp === 'block' && ++blockRequests === 3) stop.abort();
+          return target.request(options as Parameters<typeof target.request>[0]);
+        };
+      },
+    });
+    const upload = new BlockBlobUploader({ http: cancellingHttp, blockSizeBytes: 2 * MIB, concurrency: 1 }).upload({
       filePath: bigFile,
       sasUrl: sas('runs/cancelled-at-boundary.zip'),
       signal: stop.signal,
-      onProgress: (p) => {
-        if (p.bytesDone >= 4 * MIB && p.bytesDone % (2 * MIB) === 0) stop.abort();
-      },
     });
     await assert.rejects(upload, (error: unknown) => ApiError.is(error, 'aborted'));
+    assert.equal(blockRequests, 3, 'the cancel landed before the third block');
   });
 
   it('still uploads with a write-only SAS, which cannot read the block list (no resume, no failure)', async () => {
