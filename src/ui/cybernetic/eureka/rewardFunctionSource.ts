@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { HttpClient } from '../../../core/http/HttpClient';
+import { BodyTooLargeError, readAll } from '../../../core/http/responseBody';
 import type { CyberneticEurekaArtifacts } from '../../../providers/cybernetic/CyberneticApi';
 
 /** A reward function bigger than this is not a reward function: refuse rather than fill an editor with it. */
@@ -40,16 +41,9 @@ export function safeFilename(name: string | null | undefined): string {
 }
 
 async function readText(body: Readable, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    size += buffer.length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new RewardSourceTooLargeError(maxBytes);
-    }
-    chunks.push(buffer);
+  try {
+    return (await readAll(body, maxBytes)).toString('utf8');
+  } catch (error) {
+    throw error instanceof BodyTooLargeError ? new RewardSourceTooLargeError(maxBytes) : error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
