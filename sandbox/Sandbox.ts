@@ -14,6 +14,8 @@ export interface SandboxOptions {
   ports?: 'ephemeral' | Partial<Record<PortName, number>>;
   /** Virtual clock speed factor; 0 pauses it. Default 1. */
   speed?: number;
+  /** Virtual epoch ms the clock starts at. Default now. Tests that count per calendar day pin it away from midnight. */
+  startAt?: number;
   /** Fault PRNG seed (a FaultConfig.seed overrides it). Default 0x5eed, so runs are reproducible. */
   seed?: number;
   faults?: FaultConfig;

@@ -49,7 +49,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const withStorage = options.storage !== false;
   const shared: Shared = {
     host,
-    clock: new VirtualClock({ speed: options.speed ?? 1 }),
+    clock: new VirtualClock({ speed: options.speed ?? 1, startAt: options.startAt }),
     faults: new FaultInjector(options.seed ?? DEFAULT_FAULT_SEED, options.faults),
     requests: new RequestLog(),
     log: options.log ?? (() => {}),

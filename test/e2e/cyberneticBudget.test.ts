@@ -10,6 +10,7 @@ import path from 'node:path';
 import { screenshot, screenshotDir } from './support/artifacts';
 import { journey } from './support/journey';
 import { webviewFrame } from './support/webviewFrame';
+import { oneAmTodayUtc } from '../support/calendar';
 
 const DEV_KEY = 'cp_live_sandbox_dev_key';
 const KEY_PATTERN = /cp_live_sbx_[0-9a-f]{32}/;
@@ -20,7 +21,7 @@ function limitInput(frame: Frame, label: string) {
 }
 
 describe('Cybernetic Physics budget and API keys in VS Code', { timeout: 900_000 }, () => {
-  const { step, control, session: current } = journey('cybernetic-budget', { storage: false, speed: 0, settings: { 'simcloud.jobs.pollIntervalSeconds': 1, 'workbench.colorTheme': 'Default Dark Modern' } });
+  const { step, control, session: current } = journey('cybernetic-budget', { storage: false, speed: 0, startAt: oneAmTodayUtc(), settings: { 'simcloud.jobs.pollIntervalSeconds': 1, 'workbench.colorTheme': 'Default Dark Modern' } });
   const api = async <T>(pathname: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> => {
     const response = await fetch(new URL(pathname, current().sandbox.urls.cybernetic), {
       method: init.method ?? 'GET',

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Sandbox } from '../../sandbox/index';
 import type { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
+import { oneAmTodayUtc } from '../support/calendar';
 import { apiFor, dev, HOUR, MINUTE, refusal, scopeRefusal, signal, startCyberneticSandbox } from './cyberneticApiSupport';
 
 let sb: Sandbox;
@@ -11,7 +12,7 @@ let api: CyberneticApi;
 
 describe('CyberneticApi: budget', () => {
   before(async () => {
-    sb = await startCyberneticSandbox(26);
+    sb = await startCyberneticSandbox(26, oneAmTodayUtc());
     api = apiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
   });
   after(() => sb.close());

@@ -13,8 +13,8 @@ export const HOUR = 60 * MINUTE;
 
 export const signal = (): AbortSignal => new AbortController().signal;
 
-export async function startCyberneticSandbox(seed: number): Promise<Sandbox> {
-  return startSandbox({ ports: 'ephemeral', speed: 0, storage: true, seed });
+export async function startCyberneticSandbox(seed: number, startAt?: number): Promise<Sandbox> {
+  return startSandbox({ ports: 'ephemeral', speed: 0, storage: true, seed, startAt });
 }
 
 /** The client exactly as the extension builds it; `key: undefined` sends no Authorization header at all. */

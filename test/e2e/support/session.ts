@@ -38,6 +38,8 @@ export interface SessionOptions {
   storage?: boolean;
   /** Sandbox clock speed; 0 freezes it so a test moves time with `sandbox.clock.advance()`. Default 1. */
   speed?: number;
+  /** Virtual epoch ms the sandbox clock starts at (see SandboxOptions.startAt). Default now. */
+  startAt?: number;
   /** Extra environment for code-server (and so the extension host): e.g. SIMULACRUM_API_KEY. */
   env?: Record<string, string>;
   workspaceFiles?: Record<string, string>;
@@ -57,7 +59,7 @@ export async function startSession(options: SessionOptions = {}): Promise<E2eSes
     if (errors.length) throw new AggregateError(errors, 'e2e session cleanup failed');
   };
   try {
-    const sandbox = await startSandbox({ ports: 'ephemeral', speed: options.speed ?? 1, storage: options.storage ?? false });
+    const sandbox = await startSandbox({ ports: 'ephemeral', speed: options.speed ?? 1, startAt: options.startAt, storage: options.storage ?? false });
     cleanups.push(() => sandbox.close());
     const codeServer = await startCodeServer({
       extensions: [vsix],
