@@ -15,7 +15,8 @@ export class Workbench {
 
   /** Opens the workbench URL and waits until the Sim Cloud container is in the activity bar. */
   async open(url: string): Promise<void> {
-    await this.page.goto(url);
+    // Under load the first load of code-server's page (a few MB of workbench JS) can pass Playwright's 30 s default.
+    await this.page.goto(url, { timeout: WORKBENCH_TIMEOUT_MS });
     await this.waitForReady();
   }
 
