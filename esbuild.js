@@ -3,6 +3,7 @@
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
+const { undiciUnusedStubs, zodEnglishOnly } = require('./scripts/bundlePlugins.cjs');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -34,6 +35,8 @@ const problemMatcherPlugin = {
   },
 };
 
+// `--production` changes only `minify`: the bundle-size test (test/unit/extensionBundle.test.ts) builds configs[0]
+// with `minify: true` and counts on that.
 const common = {
   bundle: true,
   minify: production,
@@ -41,7 +44,8 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   metafile: true,
-  plugins: watch ? [problemMatcherPlugin] : [],
+  // Code Sim Cloud never runs stays out of every bundle: zod's other languages, undici's unused features.
+  plugins: [zodEnglishOnly, undiciUnusedStubs, ...(watch ? [problemMatcherPlugin] : [])],
 };
 
 const configs = [
@@ -89,7 +93,11 @@ async function main() {
   for (const config of configs) printSizes((await esbuild.build(config)).metafile);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+module.exports = { configs };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
