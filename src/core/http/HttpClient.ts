@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../log/Logger';
 import { Redactor } from '../log/Redactor';
@@ -13,6 +13,7 @@ import type { RateLimiter } from './RateLimiter';
 import { encodeBody, isReplayable, type RequestBody } from './RequestBody';
 import { BodyTooLargeError, readAll, readPrefix, withIdleTimeout } from './responseBody';
 import { parseRetryAfter } from './retryAfter';
+import { undici } from './undiciModule';
 import { backoffDelay, DEFAULT_RETRY_OPTIONS, isRetryableStatus, retryDelay, shouldRetry, type AttemptOutcome, type RetryOptions } from './retryPolicy';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
@@ -138,8 +139,9 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly redactor: Redactor;
-  private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  /** The injected dispatcher, or an Agent of our own created on first use: clients are built at activation, requests come later (undiciModule.ts). */
+  private dispatcherInUse: Dispatcher | undefined;
   private readonly timeouts: TimeoutOptions;
 
   constructor(private readonly options: HttpClientOptions = {}) {
@@ -148,7 +150,11 @@ export class HttpClient {
     this.redactor = options.redactor ?? new Redactor();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Agent({ connect: { timeout: this.timeouts.connectMs } });
+  }
+
+  private get dispatcher(): Dispatcher {
+    this.dispatcherInUse ??= this.options.dispatcher ?? new (undici().Agent)({ connect: { timeout: this.timeouts.connectMs } });
+    return this.dispatcherInUse;
   }
 
   request<T>(options: JsonRequestOptions<T>): Promise<HttpResponse<T>>;
@@ -239,7 +245,7 @@ export class HttpClient {
         aborted ??= { reason: 'timeout', phase: 'headers' };
         attemptAbort.abort(aborted);
       }, clampTimeout(attempt.timeouts.headersMs));
-      const response = await undiciRequest(attempt.url, {
+      const response = await undici().request(attempt.url, {
         method: attempt.method as Dispatcher.HttpMethod,
         headers: requestHeaders,
         body: encoded.body,
