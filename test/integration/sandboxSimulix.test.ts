@@ -344,7 +344,7 @@ describe('sandbox Simulix API', () => {
       assert.equal(agents.length, 10_000);
       assert.ok(agents.every((a) => a.demographics.region === 'West'));
       assert.equal(agents[9_999].agent_id, 'agent_10000');
-      assert.ok(elapsed < 5_000, `took ${elapsed} ms`);
+      console.log(`# took ${Math.round(elapsed)} ms (reported, not asserted: timings belong in bench/)`);
     });
 
     it('fails a simulation through the control route: status failed, partial results, 409 once finished', async () => {

@@ -174,6 +174,6 @@ describe('SimulixApi against the sandbox', () => {
     assert.equal(table.rows.length, 10_000);
     assert.equal(csv.trimEnd().split('\r\n').length, 10_001, 'a header and 10,000 rows');
     assert.ok(table.agents.every((a) => a.demographics.region === 'West'), 'the scenario pins the region');
-    assert.ok(elapsed < 5_000, `took ${Math.round(elapsed)} ms`);
+    console.log(`# took ${Math.round(elapsed)} ms (reported, not asserted: timings belong in bench/)`);
   });
 });
