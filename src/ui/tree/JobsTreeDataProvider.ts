@@ -3,7 +3,7 @@ import type { AccountsModel, AccountStatus } from '../../core/accounts/AccountsM
 import type { JobStore, ResourceChange } from '../../core/jobs/JobStore';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import { providerContextValue } from './contextValue';
-import { resourceTreeItem } from './resourceTreeItem';
+import { resourceTooltip, resourceTreeItem } from './resourceTreeItem';
 
 export interface ProviderNode {
   readonly type: 'provider';
@@ -146,7 +146,16 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (node.type === 'more') return loadMoreTreeItem(node, this.loadMoreHandlers.get(node.provider)?.label, this.loading.has(node.provider));
     const resource = this.store.get(node.provider, node.id);
     if (!resource) return new vscode.TreeItem(node.id);
-    return resourceTreeItem(resource, this.store.children(node.provider, node.id).length > 0, this.now());
+    return resourceTreeItem(resource, this.store.hasChildren(node.provider, node.id), this.now());
+  }
+
+  /** A resource's tooltip is built when VS Code shows it (on hover), not for every row drawn. */
+  resolveTreeItem(item: vscode.TreeItem, node: JobsTreeNode): vscode.TreeItem {
+    if (node.type === 'resource' && item.tooltip === undefined) {
+      const resource = this.store.get(node.provider, node.id);
+      if (resource) item.tooltip = resourceTooltip(resource);
+    }
+    return item;
   }
 
   getParent(node: JobsTreeNode): JobsTreeNode | undefined {

@@ -59,11 +59,16 @@ export function resourceTooltip(resource: Resource): vscode.MarkdownString {
   return md;
 }
 
-export function resourceTreeItem(resource: Resource, hasChildren: boolean, now: number): vscode.TreeItem {
+/**
+ * The row for a resource. The tooltip (a markdown table of every detail) is left out: VS Code asks for it on hover
+ * through TreeDataProvider.resolveTreeItem (see JobsTreeDataProvider), so drawing 10,000 rows never builds 10,000 of
+ * them. Pass `withTooltip` where no resolveTreeItem follows.
+ */
+export function resourceTreeItem(resource: Resource, hasChildren: boolean, now: number, withTooltip = false): vscode.TreeItem {
   const item = new vscode.TreeItem(resource.displayName, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
   item.id = `resource:${resource.provider}:${resource.id}`;
   item.description = resourceDescription(resource, now);
-  item.tooltip = resourceTooltip(resource);
+  if (withTooltip) item.tooltip = resourceTooltip(resource);
   item.iconPath = resource.icon ? new vscode.ThemeIcon(resource.icon) : STATUS_ICONS[resource.status];
   item.contextValue = resourceContextValue(resource);
   item.accessibilityInformation = { label: `${resource.displayName}, ${item.description}` };
@@ -72,5 +77,9 @@ export function resourceTreeItem(resource: Resource, hasChildren: boolean, now: 
 
 /** Job names, fields and errors come from the provider: they are shown as text, never as markdown or links. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  // A replacement string, not a function: no JavaScript call per escaped character (dates and ids are full of them).
+  const escaped = text.replace(MARKDOWN_SPECIAL, '\\$&');
+  return escaped.includes('\n') ? escaped.replace(/\r?\n/g, ' ') : escaped;
 }
+
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&]/g;

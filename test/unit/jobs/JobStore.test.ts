@@ -190,3 +190,37 @@ describe('JobStore queries', () => {
     assert.equal(store.list('simulacrum').length, 2);
   });
 });
+
+describe('JobStore order and children after updates', () => {
+  it('lists the latest records in newest-first order when a poll changes statuses but no creation times', () => {
+    const store = new JobStore();
+    store.replaceAll('simulacrum', [job('old', { createdAt: '2026-04-05T10:00:00Z' }), job('new', { createdAt: '2026-04-05T11:00:00Z' })]);
+    assert.deepEqual(store.list('simulacrum').map((r) => r.id), ['new', 'old']);
+    store.replaceAll('simulacrum', [job('old', { createdAt: '2026-04-05T10:00:00Z', status: 'succeeded' }), job('new', { createdAt: '2026-04-05T11:00:00Z', status: 'failed' })]);
+    assert.deepEqual(store.list('simulacrum').map((r) => `${r.id}:${r.status}`), ['new:failed', 'old:succeeded']);
+    assert.deepEqual(store.roots('simulacrum').map((r) => `${r.id}:${r.status}`), ['new:failed', 'old:succeeded']);
+  });
+
+  it('re-sorts when a creation time changes, a resource arrives or one leaves', () => {
+    const store = new JobStore();
+    store.replaceAll('simulacrum', [job('a', { createdAt: '2026-04-05T10:00:00Z' }), job('b', { createdAt: '2026-04-05T11:00:00Z' })]);
+    assert.deepEqual(store.list('simulacrum').map((r) => r.id), ['b', 'a']);
+    store.upsert(job('a', { createdAt: '2026-04-05T12:00:00Z' }));
+    assert.deepEqual(store.list('simulacrum').map((r) => r.id), ['a', 'b']);
+    store.replaceAll('simulacrum', [job('a', { createdAt: '2026-04-05T12:00:00Z' }), job('b', { createdAt: '2026-04-05T11:00:00Z' }), job('c', { createdAt: '2026-04-05T13:00:00Z' })]);
+    assert.deepEqual(store.list('simulacrum').map((r) => r.id), ['c', 'a', 'b']);
+    const change = store.replaceAll('simulacrum', [job('b', { createdAt: '2026-04-05T11:00:00Z' })]);
+    assert.deepEqual([...change.removed].sort(), ['a', 'c']);
+    assert.deepEqual(store.list('simulacrum').map((r) => r.id), ['b']);
+  });
+
+  it('tells whether a resource has children without listing them, as parents come and go', () => {
+    const store = new JobStore();
+    store.replaceAll('simulacrum', [job('sweep', { kind: 'sweep' }), job('sweep-v0', { parentId: 'sweep' }), job('solo')]);
+    assert.equal(store.hasChildren('simulacrum', 'sweep'), true);
+    assert.equal(store.hasChildren('simulacrum', 'solo'), false);
+    assert.equal(store.hasChildren('simulacra', 'sweep'), false);
+    store.replaceAll('simulacrum', [job('sweep', { kind: 'sweep' }), job('solo')]);
+    assert.equal(store.hasChildren('simulacrum', 'sweep'), false);
+  });
+});
