@@ -53,8 +53,10 @@ export interface ZipResult {
   /** Size of the archive in bytes. */
   readonly bytes: number;
   readonly entries: number;
-  /** Entries written with method "stored": the stored extensions, plus empty files (archiver stores those). */
+  /** Entries written with method "stored": the stored extensions, plus empty files. */
   readonly storedEntries: number;
+  /** Base64 MD5 of the whole archive (as Azure's Content-MD5 wants it), computed while writing: no second read. */
+  readonly md5Base64: string;
   readonly elapsedMs: number;
 }
 
@@ -124,7 +126,7 @@ export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
     if (outcome.type === 'cancelled') throw ArchiveError.aborted(WHAT);
     if (outcome.type === 'error') throw failureToError(outcome);
     if (signal?.aborted) throw ArchiveError.aborted(WHAT); // cancelled after the last byte: the caller asked for nothing
-    return { bytes: outcome.bytes, entries: outcome.entries, storedEntries: outcome.storedEntries, elapsedMs: performance.now() - startedAt };
+    return { bytes: outcome.bytes, entries: outcome.entries, storedEntries: outcome.storedEntries, md5Base64: outcome.md5Base64, elapsedMs: performance.now() - startedAt };
   } catch (error) {
     await worker.terminate();
     await unlink(options.outFile).catch(() => undefined); // the worker deletes it too; this covers a crashed worker
