@@ -45,7 +45,7 @@ const WINDOW_PIECES = 4096;
 /** Idle chunk buffers kept for reuse. */
 const POOL_KEEP_BYTES = 8 * 1024 * 1024;
 /** Deflate tasks on the thread pool before small files are deflated on this thread instead. */
-const POOL_TASKS = Number(process.env.SIMCLOUD_ZIP_POOL_TASKS) || 3;
+const POOL_TASKS = 3;
 /**
  * At most this many deflates on the thread pool (its default size): more would only queue there, hold memory, and
  * delay a cancel, which waits for the deflates in flight.
