@@ -64,8 +64,8 @@ const configs = [
     footer: { js: 'globalThis.__simcloudLoadEnd = performance.now(); globalThis.__simcloudLoadEndCpu = process.cpuUsage();' },
   },
   {
-    // The zip worker (src/core/archive/createZip.ts starts it from `dist/zipWorker.js`): archiver lives only here, so
-    // the extension bundle neither loads nor pays for it, and zipping never runs on the extension-host thread.
+    // The zip worker (src/core/archive/createZip.ts starts it from `dist/zipWorker.js`): our zip writer runs only
+    // here, so deflate, CRC and MD5 never run on the extension-host thread and the extension bundle pays nothing for it.
     ...common,
     entryPoints: { zipWorker: 'src/core/archive/zipWorker.ts' },
     outdir: 'dist',

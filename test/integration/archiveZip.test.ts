@@ -4,7 +4,7 @@
 // A zip64 archive over 4 GiB is checked too when SIMCLOUD_ZIP64_TEST=1 (slow: about 4.3 GB written to the temp folder).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,13 @@ function zipinfo(zip: string): Map<string, ListedEntry> {
 
 function unzipTest(zip: string): string {
   return execFileSync('unzip', ['-tq', zip], { env: ENV, encoding: 'utf8' });
+}
+
+/** Python's zipfile, a second independent reader: `python3 -m zipfile -t` reads every entry and checks its CRC. */
+function pythonZipTest(zip: string): string | undefined {
+  const python = execFileSync('sh', ['-c', 'command -v python3 || true'], { encoding: 'utf8' }).trim();
+  if (!python) return undefined;
+  return execFileSync(python, ['-m', 'zipfile', '-t', zip], { encoding: 'utf8' });
 }
 
 /** Extracts with Info-ZIP and compares every extracted file with its source, byte for byte; returns the names. */
@@ -164,6 +171,9 @@ describe('zip the workspace (Info-ZIP checks, Azurite round trip)', () => {
     assert.equal(zipResult.entries, expectedNames.length);
     assert.equal(zipResult.storedEntries, stored.size);
     assert.match(unzipTest(zip), /No errors detected/);
+    const python = pythonZipTest(zip);
+    if (python !== undefined) assert.match(python, /Done testing/);
+    assert.equal(zipResult.md5Base64, createHash('md5').update(readFileSync(zip)).digest('base64'), 'md5Base64 is the MD5 of the archive on disk');
     t.diagnostic(`zip: ${zipResult.bytes} bytes, ${zipResult.entries} entries (${zipResult.storedEntries} stored) in ${Math.round(zipResult.elapsedMs)} ms`);
   });
 
@@ -196,6 +206,18 @@ describe('zip the workspace (Info-ZIP checks, Azurite round trip)', () => {
     assert.deepEqual(names, expectedNames);
     assert.equal(existsSync(kept), false);
     assert.equal(existsSync(path.dirname(kept)), false);
+  });
+
+  it('fails with file-changed when a large file is rewritten after the selection saw it, and leaves no archive', async () => {
+    const changingRoot = path.join(base, 'changing');
+    await writeTree(changingRoot, { 'a.txt': 'first\n', 'Content/big.uasset': randomBytes(9 * MIB), 'z.txt': 'last\n' });
+    const seen = await selectWorkspaceFiles({ root: changingRoot, excludes: [] });
+    await writeFile(path.join(changingRoot, 'Content/big.uasset'), randomBytes(9 * MIB + 1));
+    const outFile = path.join(base, 'changing.zip');
+    const error = await createZip({ root: changingRoot, entries: seen.files, outFile, workerScript }).catch((e: unknown) => e);
+    assert.ok(ArchiveError.is(error, 'file-changed'), String(error));
+    assert.equal(error.relPath, 'Content/big.uasset');
+    assert.equal(existsSync(outFile), false);
   });
 
   it('cancels mid-zip: rejects with an aborted ArchiveError, leaves no file at outFile, and the worker thread is gone', async () => {

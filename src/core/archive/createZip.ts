@@ -1,13 +1,13 @@
 /**
- * Zips selected workspace files in a worker thread (`dist/zipWorker.js`, the only bundle with archiver in it), so the
- * extension host never runs deflate or archiver's bookkeeping on its own thread. This module imports no archiver
- * code: loading it costs the extension nothing until a zip is made.
+ * Zips selected workspace files in a worker thread (`dist/zipWorker.js`, our own streaming zip writer: see
+ * zipWorker.ts), so the extension host never runs deflate, CRC or MD5 on its own thread. This module loads none of
+ * that code: it costs the extension nothing until a zip is made.
  *
  * Entries whose extension is in `storedExtensions` are stored, the others deflated at `level` (default 1: DESIGN
- * measured that the level barely matters, storing assets is what halves the time). zip64: archiver (compress-commons)
- * adds zip64 extra fields to any entry whose size or local-header offset passes 4 GiB and a zip64 end-of-central-
- * directory when the archive does, with no option needed; an archive over 4 GiB was checked with Info-ZIP `unzip -t`
- * (see test/integration/archiveZip.test.ts, opt-in with SIMCLOUD_ZIP64_TEST=1).
+ * measured that the level barely matters, storing assets is what halves the time). zip64 records are added where an
+ * entry's sizes or offset, or the archive's entry count or central directory, need them (zipFormat.ts); an archive
+ * over 4 GiB is checked with Info-ZIP `unzip -t` and Python's zipfile (test/integration/archiveZip.test.ts, opt-in
+ * with SIMCLOUD_ZIP64_TEST=1). The result carries the archive's MD5, computed while writing, for the upload.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat, unlink } from 'node:fs/promises';
@@ -53,8 +53,10 @@ export interface ZipResult {
   /** Size of the archive in bytes. */
   readonly bytes: number;
   readonly entries: number;
-  /** Entries written with method "stored": the stored extensions, plus empty files (archiver stores those). */
+  /** Entries written with method "stored": the stored extensions, plus empty files. */
   readonly storedEntries: number;
+  /** Base64 MD5 of the whole archive (as Azure's Content-MD5 wants it), computed while writing: no second read. */
+  readonly md5Base64: string;
   readonly elapsedMs: number;
 }
 
@@ -124,7 +126,7 @@ export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
     if (outcome.type === 'cancelled') throw ArchiveError.aborted(WHAT);
     if (outcome.type === 'error') throw failureToError(outcome);
     if (signal?.aborted) throw ArchiveError.aborted(WHAT); // cancelled after the last byte: the caller asked for nothing
-    return { bytes: outcome.bytes, entries: outcome.entries, storedEntries: outcome.storedEntries, elapsedMs: performance.now() - startedAt };
+    return { bytes: outcome.bytes, entries: outcome.entries, storedEntries: outcome.storedEntries, md5Base64: outcome.md5Base64, elapsedMs: performance.now() - startedAt };
   } catch (error) {
     await worker.terminate();
     await unlink(options.outFile).catch(() => undefined); // the worker deletes it too; this covers a crashed worker

@@ -41,7 +41,14 @@ export const WorkerMessage = z.discriminatedUnion('type', [
     totalEntries: z.number().int().nonnegative(),
     currentFile: z.string(),
   }),
-  z.object({ type: z.literal('done'), bytes: z.number().int().nonnegative(), entries: z.number().int().nonnegative(), storedEntries: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('done'),
+    bytes: z.number().int().nonnegative(),
+    entries: z.number().int().nonnegative(),
+    storedEntries: z.number().int().nonnegative(),
+    /** Base64 MD5 of the whole archive, computed while it was written. */
+    md5Base64: z.string().regex(/^[A-Za-z0-9+/]{22}==$/),
+  }),
   z.object({
     type: z.literal('error'),
     code: ZipFailureCode,

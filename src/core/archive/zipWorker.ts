@@ -1,31 +1,69 @@
 /**
- * The zip worker: runs archiver off the extension-host thread (archiver stalls its event loop for hundreds of ms, see
- * DESIGN "Performance facts"). Bundled by esbuild into `dist/zipWorker.js`, the only bundle that contains archiver.
- * Protocol in `zipProtocol.ts`; the host side is `createZip.ts`, which terminates the worker after its final message
- * (done, error or cancelled), sent only once every file is closed and a partial archive deleted.
+ * The zip worker: writes the workspace archive off the extension-host thread with our own streaming zip writer
+ * (zipFormat.ts, zipOutput.ts). Bundled by esbuild into `dist/zipWorker.js`. Protocol in `zipProtocol.ts`; the host
+ * side is `createZip.ts`, which terminates the worker after its final message (done, error or cancelled), sent only
+ * once every file is closed, no deflate is in flight, and a partial archive is deleted.
  *
- * Entries are fed to archiver a few at a time (it processes one at a time anyway), so a workspace of 50,000 files
- * never has 50,000 open read streams. Small files are read whole (faster than a stream per file); large ones are
- * streamed through a check that fails the archive when the bytes read differ from the size the selection saw, or when
- * the file's mtime changed by the time it was read to the end: a file that changes while it is zipped must not become
- * a silently truncated or mixed entry.
+ * Why our own writer (docs/design-notes.md, "Zip writer: our own, not archiver"): archiver deflates one entry at a
+ * time on one thread and cannot be handed pre-deflated data, so it cannot use the second core. Here this thread
+ * (the coordinator) walks the entries in order, reads them (small files whole with readFileSync — a worker may
+ * block, and it is far cheaper than async reads — large ones in chunks into fresh buffers), computes CRC-32 with
+ * zlib.crc32, and deflates with the async zlib.deflateRaw, which runs on libuv's thread pool; when the pool is busy,
+ * small files are deflated right here with deflateRawSync so both cores stay busy. A large compressible file is
+ * split into 1 MiB chunks deflated in parallel, pigz-style: every chunk but the last ends with Z_SYNC_FLUSH
+ * (byte-aligned, not final), the last with Z_FINISH, and each is primed with the previous chunk's last 32 KiB as its
+ * dictionary, so the concatenation is one valid raw deflate stream with almost the ratio of a single one. Results
+ * are written strictly in entry order; a window of pending input (`WINDOW_BYTES`) keeps memory flat whatever the
+ * workspace size.
+ *
+ * A file that changes while it is zipped must not become a silently truncated or mixed entry: the archive fails
+ * when the bytes read differ from the size the selection saw, or (for files read in chunks, over many turns) when
+ * the file's mtime changed by the time it was read to the end.
  */
-import archiver from 'archiver';
-import { createReadStream, createWriteStream, readFileSync, type ReadStream, type WriteStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
-import { Transform, type TransformCallback } from 'node:stream';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import zlib from 'node:zlib';
+import { centralHeader, dosDateTime, endOfCentralDirectory, localHeader, MAX32, METHOD_DEFLATED, METHOD_STORED, needsZip64Sizes, type EntryFields } from './zipFormat';
+import { ZipOutput } from './zipOutput';
 import { HostMessage, type WorkerMessage, type ZipEntry } from './zipProtocol';
 
 type StartMessage = Extract<HostMessage, { type: 'start' }>;
 type Failure = Extract<WorkerMessage, { type: 'error' }>;
 
-/** Files up to this size are read into memory whole; larger ones are streamed. */
-const SMALL_FILE_BYTES = 1024 * 1024;
-/** Entries handed to archiver ahead of the one it is writing (bounded memory and open files). */
-const WINDOW = 8;
-/** Archiver writes headers field by field (2- and 4-byte chunks); they are gathered into writes of this size. */
-const WRITE_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Deflated files are split into chunks of this size (each one thread-pool task); smaller at the slow levels, because
+ * a cancel waits for the chunks in flight (a 1 MiB chunk of incompressible data at level 9 can take a second here).
+ */
+function deflateChunkBytes(level: number): number {
+  return level <= 4 ? 1024 * 1024 : 256 * 1024;
+}
+/** Stored files are read in chunks of this size. */
+const STORE_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Input read ahead of the write position (read, being deflated, or deflated and waiting for its turn). */
+const WINDOW_BYTES = 16 * 1024 * 1024;
+const WINDOW_PIECES = 4096;
+/** Idle chunk buffers kept for reuse. */
+const POOL_KEEP_BYTES = 8 * 1024 * 1024;
+/** Deflate tasks on the thread pool before small files are deflated on this thread instead. */
+const POOL_TASKS = 3;
+/**
+ * At most this many deflates on the thread pool (its default size): more would only queue there, hold memory, and
+ * delay a cancel, which waits for the deflates in flight.
+ */
+const MAX_POOL_TASKS = 4;
+/** Files up to this size may be deflated on this thread when the pool is busy. */
+const SYNC_DEFLATE_MAX_BYTES = 256 * 1024;
+/** The coordinator yields to its event loop (deflate callbacks, cancel) at least this often. */
+const SLICE_MS = 15;
+const DICTIONARY_BYTES = 32 * 1024;
+/**
+ * A deflated entry this close to 4 GiB gets zip64 sizes in its local header from the start: its compressed size is
+ * only known after the header is written and may come out slightly larger than the input.
+ */
+const ZIP64_MARGIN_BYTES = 64 * 1024 * 1024;
+
+/** What a written piece keeps instead of its bytes. */
+const WRITTEN = Buffer.alloc(0);
 
 const port = parentPort;
 if (!port) throw new Error('zipWorker must run in a worker thread');
@@ -41,202 +79,409 @@ port.on('message', (raw: unknown) => {
   if (message.type === 'start') {
     if (job) return;
     job = new ZipJob(message, (reply) => port.postMessage(reply satisfies WorkerMessage));
-    void job.run();
+    job.begin();
   } else if (job) {
-    void job.cancel();
+    job.cancel();
   } else {
     port.postMessage({ type: 'cancelled' } satisfies WorkerMessage);
   }
 });
 
+/** One entry on its way into the archive. */
+interface EntryState {
+  readonly entry: ZipEntry;
+  readonly name: Buffer;
+  readonly method: number;
+  readonly zip64Local: boolean;
+  readonly pieces: number;
+  crc: number;
+  compressedSize: number;
+  piecesReady: number;
+  readDone: boolean;
+  /** Set when its local header is written. */
+  offset?: number;
+  /** Set while its local header is a placeholder. */
+  placeholderAt?: number;
+}
+
+/** A run of an entry's input and, once ready, the bytes that go into the archive for it. */
+interface Piece {
+  readonly state: EntryState;
+  readonly inputBytes: number;
+  readonly last: boolean;
+  output?: Buffer;
+  /** A chunk buffer to give back to `chunkBuffers` once the piece is written. */
+  recycle?: Buffer;
+}
+
+/**
+ * Chunk buffers of large files, reused: fresh multi-MiB buffers each cost page faults and linger until a GC, which
+ * showed as read time and as peak RSS.
+ */
+class BufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+  private freeBytes = 0;
+  take(size: number): Buffer {
+    const buffer = this.free.get(size)?.pop();
+    if (!buffer) return Buffer.allocUnsafeSlow(size);
+    this.freeBytes -= size;
+    return buffer;
+  }
+  give(buffer: Buffer): void {
+    if (this.freeBytes + buffer.length > POOL_KEEP_BYTES) return;
+    const list = this.free.get(buffer.length) ?? [];
+    list.push(buffer);
+    this.free.set(buffer.length, list);
+    this.freeBytes += buffer.length;
+  }
+}
+
 class ZipJob {
-  private readonly archive: archiver.Archiver;
-  private readonly output: WriteStream;
-  private readonly outputClosed: Promise<void>;
-  private readonly openStreams = new Set<ReadStream>();
+  private readonly entries: readonly ZipEntry[];
   private readonly totalBytes: number;
+  private output: ZipOutput | undefined;
+  private readonly central: Buffer[] = [];
+  private readonly queue: Piece[] = [];
+  private readonly chunkBuffers = new BufferPool();
+  private queueHead = 0;
+  private pendingBytes = 0;
+  private nextEntry = 0;
+  /** The entry being read in chunks, with its open file and how far it has been read. */
+  private chunked: { state: EntryState; fd: number; position: number; dictionary?: Buffer } | undefined;
+  private inFlight = 0;
   private bytesDone = 0;
   private entriesDone = 0;
+  private storedEntries = 0;
   private lastProgressAt = -Infinity;
+  private pumpScheduled = false;
   private settled = false;
-  private wakeFeeder: (() => void) | undefined;
+  private whenIdle: (() => void) | undefined;
 
   constructor(
     private readonly start: StartMessage,
     private readonly post: (message: WorkerMessage) => void,
   ) {
-    this.totalBytes = start.entries.reduce((sum, entry) => sum + entry.size, 0);
-    this.output = createWriteStream(start.outFile);
-    this.outputClosed = new Promise((resolve) => this.output.once('close', resolve));
-    this.output.on('error', (error) => void this.fail({ type: 'error', code: 'write-failed', message: `Could not write the archive: ${error.message}`, errno: errnoOf(error) }));
-    // archiver only adds zip64 records where an entry or offset needs them (compress-commons checks each entry's sizes
-    // and offsets, and the central directory's); forcing them everywhere would only make small archives larger.
-    this.archive = archiver('zip', { zlib: { level: start.level } });
-    this.archive.on('error', (error) => void this.fail({ type: 'error', code: 'worker-failed', message: `The zip library failed: ${error.message}` }));
-    this.archive.on('warning', (error) => void this.fail({ type: 'error', code: 'read-failed', message: `The zip library warned: ${error.message}`, errno: errnoOf(error) }));
-    this.archive.on('entry', () => {
-      const entry = this.start.entries[this.entriesDone];
-      if (entry && !isStreamed(entry)) this.bytesDone += entry.size;
-      this.entriesDone += 1;
-      this.progress(false);
-      this.wakeFeeder?.();
-    });
-    this.archive.pipe(coalescing(WRITE_CHUNK_BYTES)).pipe(this.output);
+    this.entries = start.entries;
+    this.totalBytes = this.entries.reduce((sum, entry) => sum + entry.size, 0);
   }
 
-  async run(): Promise<void> {
-    const entries = this.start.entries;
-    for (let index = 0; index < entries.length && !this.settled; index += 1) {
-      while (index - this.entriesDone >= WINDOW && !this.settled) await new Promise<void>((resolve) => (this.wakeFeeder = resolve));
-      if (this.settled) return;
-      const entry = entries[index];
-      const source = isStreamed(entry) ? this.streamOf(entry) : this.bufferOf(entry);
-      if (source === undefined || this.settled) return;
-      this.archive.append(source, { name: entry.relPath, date: new Date(entry.mtimeMs), mode: entry.mode ?? 0o644, store: entry.store });
-    }
-    if (this.settled) return;
+  begin(): void {
     try {
-      await this.archive.finalize();
-      await this.outputClosed;
-    } catch {
-      return; // the 'error' handler has already failed the job
+      this.output = new ZipOutput(this.start.outFile);
+    } catch (error) {
+      void this.stop(writeFailure(error));
+      return;
     }
+    this.schedule();
+  }
+
+  cancel(): void {
+    if (!this.settled) void this.stop({ type: 'cancelled' });
+  }
+
+  private schedule(): void {
+    if (this.pumpScheduled || this.settled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => this.pump());
+  }
+
+  /** One turn: write what is ready, read ahead while the window allows (for at most a slice), then yield. */
+  private pump(): void {
+    this.pumpScheduled = false;
     if (this.settled) return;
+    const until = performance.now() + SLICE_MS;
+    let more = true;
+    while (!this.settled) {
+      if (!this.drain()) return;
+      if (this.windowFull() || (this.inFlight >= MAX_POOL_TASKS && this.nextNeedsPool())) {
+        more = false; // a deflate callback schedules the next turn
+        break;
+      }
+      if (!this.readNext()) {
+        more = false;
+        break;
+      }
+      if (performance.now() > until) break;
+    }
+    if (this.settled || !this.drain()) return;
+    this.progress(false);
+    if (this.nextEntry >= this.entries.length && !this.chunked && this.queueHead === this.queue.length) {
+      this.finish();
+      return;
+    }
+    if (more) this.schedule();
+  }
+
+  private windowFull(): boolean {
+    return this.pendingBytes >= WINDOW_BYTES || this.queue.length - this.queueHead >= WINDOW_PIECES;
+  }
+
+  /** Whether the next read is deflated on the thread pool (a chunk, or a file too large for this thread). */
+  private nextNeedsPool(): boolean {
+    if (this.chunked) return this.chunked.state.method === METHOD_DEFLATED;
+    const entry = this.entries[this.nextEntry] as ZipEntry | undefined;
+    return entry !== undefined && this.methodOf(entry) === METHOD_DEFLATED && entry.size > SYNC_DEFLATE_MAX_BYTES;
+  }
+
+  private methodOf(entry: ZipEntry): number {
+    return entry.store || entry.size === 0 || this.start.level === 0 ? METHOD_STORED : METHOD_DEFLATED;
+  }
+
+  /** Reads the next entry or chunk and starts its deflate; false when everything has been read (or it failed). */
+  private readNext(): boolean {
+    if (!this.chunked && this.nextEntry >= this.entries.length) return false;
+    const entry = this.chunked?.state.entry ?? this.entries[this.nextEntry];
+    try {
+      if (this.chunked) this.readChunk();
+      else this.readEntry(this.entries[this.nextEntry++]);
+      return !this.settled;
+    } catch (error) {
+      void this.stop(readFailure(entry, error));
+      return false;
+    }
+  }
+
+  private readEntry(entry: ZipEntry): void {
+    const method = this.methodOf(entry);
+    const chunkBytes = method === METHOD_STORED ? STORE_CHUNK_BYTES : deflateChunkBytes(this.start.level);
+    const pieces = Math.max(1, Math.ceil(entry.size / chunkBytes));
+    const zip64Local = entry.size >= MAX32 || (method === METHOD_DEFLATED && entry.size >= MAX32 - ZIP64_MARGIN_BYTES);
+    const state: EntryState = { entry, name: Buffer.from(entry.relPath, 'utf8'), method, zip64Local, pieces, crc: 0, compressedSize: 0, piecesReady: 0, readDone: false };
+    if (pieces > 1) {
+      this.chunked = { state, fd: openSync(entry.absPath, 'r'), position: 0 };
+      this.readChunk();
+      return;
+    }
+    // Small files are read in one call: this is a worker thread, so blocking it costs the extension host nothing,
+    // and one readFileSync is far cheaper than the thread-pool round trips of an async read.
+    const data = readFileSync(entry.absPath);
+    if (data.length !== entry.size) throw changed(entry, `expected ${entry.size} bytes, read ${data.length}`);
+    state.crc = zlib.crc32(data);
+    state.readDone = true;
+    this.enqueue(state, data, true);
+  }
+
+  private readChunk(): void {
+    const chunked = this.chunked as NonNullable<ZipJob['chunked']>;
+    const { state, fd } = chunked;
+    const { entry } = state;
+    const chunkBytes = state.method === METHOD_STORED ? STORE_CHUNK_BYTES : deflateChunkBytes(this.start.level);
+    const size = Math.min(chunkBytes, entry.size - chunked.position);
+    const buffer = this.chunkBuffers.take(chunkBytes);
+    const data = buffer.subarray(0, size);
+    const read = readFully(fd, data, chunked.position);
+    if (read !== data.length) throw changed(entry, `expected ${entry.size} bytes, read ${chunked.position + read}`);
+    chunked.position += read;
+    state.crc = zlib.crc32(data, state.crc);
+    const last = chunked.position === entry.size;
+    const dictionary = chunked.dictionary;
+    if (last) {
+      // Same size but rewritten while it was read (over many turns): the entry could mix old and new bytes.
+      if (readSync(fd, Buffer.alloc(1), 0, 1, entry.size) > 0) throw changed(entry, `expected ${entry.size} bytes, the file is longer`);
+      if (fstatSync(fd).mtimeMs !== entry.mtimeMs) throw changed(entry, 'modified while it was read');
+      this.closeChunked();
+      state.readDone = true;
+    } else {
+      // A copy: this buffer goes back to the pool once the chunk is written, before the next chunk is deflated.
+      chunked.dictionary = Buffer.from(data.subarray(data.length - DICTIONARY_BYTES));
+    }
+    this.enqueue(state, data, last, dictionary, buffer);
+  }
+
+  private enqueue(state: EntryState, data: Buffer, last: boolean, dictionary?: Buffer, recycle?: Buffer): void {
+    const piece: Piece = { state, inputBytes: data.length, last, recycle };
+    this.queue.push(piece);
+    this.pendingBytes += data.length;
+    if (state.method === METHOD_STORED) {
+      this.ready(piece, data);
+      return;
+    }
+    const single = state.pieces === 1;
+    // Small inputs need no 32 KiB window; a smaller one is the same output at a fraction of deflateInit's cost.
+    const windowBits = single ? Math.max(9, Math.min(15, Math.ceil(Math.log2(data.length + 262)))) : 15;
+    // One output buffer for a small file, 64 KiB pieces for a chunk (Node's default 16 KiB pieces are then concatenated).
+    const chunkSize = single ? Math.max(1024, Math.min(64 * 1024, data.length + 1024)) : 64 * 1024;
+    const options: zlib.ZlibOptions = { level: this.start.level, windowBits, chunkSize, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) };
+    if (single && data.length <= SYNC_DEFLATE_MAX_BYTES && this.inFlight >= POOL_TASKS) {
+      this.ready(piece, zlib.deflateRawSync(data, options));
+      return;
+    }
+    this.inFlight += 1;
+    zlib.deflateRaw(data, options, (error, deflated) => {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.whenIdle?.();
+      if (this.settled) return;
+      if (error) {
+        void this.stop({ type: 'error', code: 'worker-failed', relPath: state.entry.relPath, message: `deflate failed: ${error.message}` });
+        return;
+      }
+      this.ready(piece, deflated);
+      this.schedule();
+    });
+  }
+
+  private ready(piece: Piece, output: Buffer): void {
+    piece.output = output;
+    piece.state.piecesReady += 1;
+    piece.state.compressedSize += output.length;
+  }
+
+  /** Writes the pieces at the head of the queue that are ready, in order; false when writing failed. */
+  private drain(): boolean {
+    const out = this.output as ZipOutput;
+    try {
+      while (this.queueHead < this.queue.length) {
+        const piece = this.queue[this.queueHead];
+        if (!piece.output) break;
+        this.queueHead += 1;
+        const state = piece.state;
+        if (state.offset === undefined) {
+          state.offset = out.position;
+          const known = state.readDone && state.piecesReady === state.pieces;
+          if (known) out.append(localHeader(this.fields(state), state.zip64Local));
+          else state.placeholderAt = out.reserve(localHeader(this.fields(state), state.zip64Local));
+        }
+        out.append(piece.output);
+        piece.output = WRITTEN; // let the bytes go; the queue slot lives until compaction
+        if (piece.recycle) this.chunkBuffers.give(piece.recycle);
+        piece.recycle = undefined;
+        this.pendingBytes -= piece.inputBytes;
+        this.bytesDone += piece.inputBytes;
+        if (piece.last) this.entryWritten(state);
+      }
+    } catch (error) {
+      void this.stop(isOwnError(error) ? { type: 'error', code: 'worker-failed', message: (error as Error).message } : writeFailure(error));
+      return false;
+    }
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
+    return true;
+  }
+
+  private entryWritten(state: EntryState): void {
+    const out = this.output as ZipOutput;
+    const fields = this.fields(state);
+    if (!state.zip64Local && needsZip64Sizes(fields.compressedSize, fields.uncompressedSize)) {
+      throw ownError(`${state.entry.relPath} deflated to ${fields.compressedSize} bytes, more than its local header can say`);
+    }
+    if (state.placeholderAt !== undefined) out.patch(state.placeholderAt, localHeader(fields, state.zip64Local));
+    this.central.push(centralHeader(fields, state.offset as number, state.entry.mode ?? 0o644));
+    this.entriesDone += 1;
+    if (state.method === METHOD_STORED) this.storedEntries += 1;
+  }
+
+  private fields(state: EntryState): EntryFields {
+    return {
+      name: state.name,
+      method: state.method,
+      dos: dosDateTime(state.entry.mtimeMs),
+      crc32: state.crc,
+      compressedSize: state.compressedSize,
+      uncompressedSize: state.entry.size,
+    };
+  }
+
+  private finish(): void {
+    const out = this.output as ZipOutput;
+    let result: { bytes: number; md5Base64: string };
+    try {
+      const centralOffset = out.position;
+      let centralSize = 0;
+      for (const record of this.central) {
+        out.append(record);
+        centralSize += record.length;
+      }
+      out.append(endOfCentralDirectory(this.central.length, centralSize, centralOffset));
+      result = out.finish();
+    } catch (error) {
+      void this.stop(writeFailure(error));
+      return;
+    }
     this.settled = true;
     this.progress(true);
-    this.post({ type: 'done', bytes: this.archive.pointer(), entries: entries.length, storedEntries: entries.filter((e) => e.store || e.size === 0).length });
+    this.post({ type: 'done', bytes: result.bytes, entries: this.entries.length, storedEntries: this.storedEntries, md5Base64: result.md5Base64 });
   }
 
-  async cancel(): Promise<void> {
-    if (this.settled) return;
-    await this.stop({ type: 'cancelled' });
-  }
-
-  private async fail(failure: Failure): Promise<void> {
-    if (this.settled) return;
-    await this.stop(failure);
-  }
-
-  /** Stops archiver, closes every file, deletes the partial archive, then answers. */
+  /** Stops reading, waits for deflates in flight, closes every file, deletes the partial archive, then answers. */
   private async stop(reply: WorkerMessage): Promise<void> {
+    if (this.settled) return;
     this.settled = true;
-    this.wakeFeeder?.();
-    this.archive.abort();
-    this.archive.unpipe();
-    for (const stream of this.openStreams) stream.destroy();
-    this.output.destroy();
-    await this.outputClosed;
-    await unlink(this.start.outFile).catch(() => undefined);
+    this.closeChunked();
+    try {
+      this.output?.close();
+    } catch {
+      // closing a file we are about to delete
+    }
+    if (this.output) {
+      try {
+        unlinkSync(this.start.outFile);
+      } catch {
+        // already gone
+      }
+    }
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
     this.post(reply);
   }
 
-  /**
-   * Small files are read synchronously: this is a worker thread, so blocking it costs the extension host nothing,
-   * and one readFileSync is far cheaper than the four thread-pool round trips of an async readFile (45,500 tiny files:
-   * most of the time went there). The feeder still yields between entries, so a cancel is seen promptly.
-   */
-  private bufferOf(entry: ZipEntry): Buffer | undefined {
-    let data: Buffer;
+  private closeChunked(): void {
+    if (!this.chunked) return;
     try {
-      data = readFileSync(entry.absPath);
-    } catch (error) {
-      void this.fail(readFailure(entry, error));
-      return undefined;
+      closeSync(this.chunked.fd);
+    } catch {
+      // nothing more to do with it
     }
-    if (data.length !== entry.size) {
-      void this.fail(changedFailure(entry, data.length));
-      return undefined;
-    }
-    return data;
+    this.chunked = undefined;
   }
 
-  private streamOf(entry: ZipEntry): Transform {
-    const file = createReadStream(entry.absPath, { highWaterMark: 1024 * 1024 });
-    this.openStreams.add(file);
-    file.once('close', () => this.openStreams.delete(file));
-    file.once('error', (error) => void this.fail(readFailure(entry, error)));
-    let seen = 0;
-    const check = new Transform({
-      transform: (chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) => {
-        seen += chunk.length;
-        if (seen > entry.size) {
-          void this.fail(changedFailure(entry, seen));
-          callback(new Error(`${entry.relPath} grew while it was zipped`));
-          return;
-        }
-        this.bytesDone += chunk.length;
-        this.progress(false, entry.relPath);
-        callback(null, chunk);
-      },
-      flush: (callback: TransformCallback) => {
-        if (seen !== entry.size) {
-          void this.fail(changedFailure(entry, seen));
-          callback(new Error(`${entry.relPath} shrank while it was zipped`));
-          return;
-        }
-        // Same size but rewritten while it was read (a large file is read over many turns): the entry could mix old
-        // and new bytes. Small files are read in one call and need no such check.
-        stat(entry.absPath).then(
-          (now) => {
-            if (now.mtimeMs === entry.mtimeMs) return callback();
-            void this.fail(changedFailure(entry, seen, 'modified while it was read'));
-            callback(new Error(`${entry.relPath} was modified while it was zipped`));
-          },
-          (error: unknown) => {
-            void this.fail(readFailure(entry, error));
-            callback(error instanceof Error ? error : new Error(String(error)));
-          },
-        );
-      },
-    });
-    // Failures are reported through fail(); archiver listens with once('error'), so a second error (after the abort
-    // tore the pipeline down) must not become an uncaught exception that kills the worker.
-    check.on('error', () => undefined);
-    return file.pipe(check);
-  }
-
-  private progress(force: boolean, currentFile?: string): void {
+  private progress(force: boolean): void {
     const now = performance.now();
     if (!force && now - this.lastProgressAt < this.start.progressIntervalMs) return;
     this.lastProgressAt = now;
-    const current = currentFile ?? this.start.entries[Math.min(this.entriesDone, this.start.entries.length - 1)]?.relPath ?? '';
-    this.post({ type: 'progress', bytesDone: this.bytesDone, totalBytes: this.totalBytes, entriesDone: this.entriesDone, totalEntries: this.start.entries.length, currentFile: current });
+    const current = this.queue[this.queueHead]?.state.entry.relPath ?? this.entries[Math.min(this.entriesDone, this.entries.length - 1)]?.relPath ?? '';
+    this.post({ type: 'progress', bytesDone: this.bytesDone, totalBytes: this.totalBytes, entriesDone: this.entriesDone, totalEntries: this.entries.length, currentFile: current });
   }
 }
 
-/** Gathers small chunks into writes of about `size` bytes (thousands of 2-byte writev buffers are slow). */
-function coalescing(size: number): Transform {
-  let chunks: Buffer[] = [];
-  let length = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= size) {
-        const gathered = Buffer.concat(chunks, length);
-        chunks = [];
-        length = 0;
-        callback(null, gathered);
-        return;
-      }
-      callback();
-    },
-    flush(callback: TransformCallback) {
-      callback(null, length > 0 ? Buffer.concat(chunks, length) : undefined);
-    },
-  });
+function readFully(fd: number, into: Buffer, position: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const read = readSync(fd, into, done, into.length - done, position + done);
+    if (read === 0) break;
+    done += read;
+  }
+  return done;
 }
 
-function isStreamed(entry: ZipEntry): boolean {
-  return entry.size > SMALL_FILE_BYTES;
+class ChangedError extends Error {
+  constructor(
+    readonly entry: ZipEntry,
+    readonly detail: string,
+  ) {
+    super(`${entry.relPath} changed while it was zipped (${detail})`);
+  }
+}
+
+function changed(entry: ZipEntry, detail: string): ChangedError {
+  return new ChangedError(entry, detail);
+}
+
+const OWN = Symbol('zipWorker');
+function ownError(message: string): Error {
+  return Object.assign(new Error(message), { [OWN]: true });
+}
+function isOwnError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && OWN in error;
 }
 
 function readFailure(entry: ZipEntry, error: unknown): Failure {
+  if (error instanceof ChangedError) return { type: 'error', code: 'file-changed', relPath: entry.relPath, message: error.detail };
   return { type: 'error', code: 'read-failed', relPath: entry.relPath, errno: errnoOf(error), message: error instanceof Error ? error.message : String(error) };
 }
 
-function changedFailure(entry: ZipEntry, actual: number, detail?: string): Failure {
-  return { type: 'error', code: 'file-changed', relPath: entry.relPath, message: detail ?? `expected ${entry.size} bytes, read ${actual}` };
+function writeFailure(error: unknown): Failure {
+  return { type: 'error', code: 'write-failed', errno: errnoOf(error), message: `Could not write the archive: ${error instanceof Error ? error.message : String(error)}` };
 }
 
 function errnoOf(error: unknown): string | undefined {

@@ -1,12 +1,13 @@
 // createZip and withTempZip against the real worker bundle (built by zipWorkerBundle.ts); the Info-ZIP listing, the
 // byte-for-byte comparison and the upload are in test/integration/archiveZip.test.ts.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import zlib from 'node:zlib';
 import { ArchiveError } from '../../../src/core/archive/ArchiveError';
 import { createZip, removeStaleTempZips, withTempZip, type ZipProgress } from '../../../src/core/archive/createZip';
 import { selectWorkspaceFiles } from '../../../src/core/archive/selectWorkspaceFiles';
@@ -40,6 +41,42 @@ describe('createZip', () => {
     const last = progress.at(-1);
     assert.deepEqual(last && { ...last, currentFile: undefined }, { bytesDone: 6000 + 4096 + 3 * 1024 * 1024, totalBytes: 6000 + 4096 + 3 * 1024 * 1024, entriesDone: 4, totalEntries: 4, currentFile: undefined });
     assert.ok(progress.length <= 2 + (result.elapsedMs / 1000) * 10 + 1, `${progress.length} reports in ${result.elapsedMs} ms`);
+  });
+
+  it('deflates a multi-MiB compressible file in parallel chunks into one raw deflate stream that inflates back byte-identical', async () => {
+    const textRoot = path.join(base, 'text');
+    const words = ['mesh', 'vertex', 'frame', 'light', 'camera', 'render', 'queue', 'upload'];
+    let seed = 7;
+    const lines: string[] = [];
+    for (let size = 0; size < 5.5 * 1024 * 1024; ) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const line = `${words[seed % 8]} ${words[(seed >>> 8) % 8]} ${seed}\n`;
+      lines.push(line);
+      size += line.length;
+    }
+    const text = Buffer.from(lines.join(''));
+    await writeTree(textRoot, { 'data/table.csv': text, 'small.txt': 'x'.repeat(100) });
+    const { files } = await selectWorkspaceFiles({ root: textRoot, excludes: [] });
+    const outFile = path.join(base, 'chunked.zip');
+    const result = await createZip({ root: textRoot, entries: files, outFile, workerScript });
+    const zip = readFileSync(outFile);
+    const entries = readCentralDirectory(zip);
+    const table = entries.get('data/table.csv');
+    assert.ok(table);
+    assert.equal(table.method, 8);
+    assert.ok(table.compressedSize < text.length / 2, `compressed to ${table.compressedSize}`);
+    const inflated = zlib.inflateRawSync(entryData(zip, table));
+    assert.ok(inflated.equals(text), 'the chunks inflate to the file');
+    assert.equal(table.crc32, zlib.crc32(text));
+    assert.equal(zlib.inflateRawSync(entryData(zip, entries.get('small.txt') as CentralEntry)).toString(), 'x'.repeat(100));
+    assert.equal(result.md5Base64, createHash('md5').update(zip).digest('base64'), 'md5Base64 is the MD5 of the file on disk');
+  });
+
+  it('md5Base64 is the MD5 of the archive on disk whatever mix of stored, deflated, chunked and empty entries', async () => {
+    const { files } = await selectWorkspaceFiles({ root, excludes: [] });
+    const outFile = path.join(base, 'md5.zip');
+    const result = await createZip({ root, entries: files, outFile, workerScript });
+    assert.equal(result.md5Base64, createHash('md5').update(readFileSync(outFile)).digest('base64'));
   });
 
   it('fails with file-changed, naming the file, when a small file is not the size the selection saw; no archive is left', async () => {
@@ -130,3 +167,36 @@ describe('createZip', () => {
     assert.deepEqual((await readdir(temp)).sort(), ['other-old', 'simcloud-zip-new-1']);
   });
 });
+
+interface CentralEntry {
+  readonly method: number;
+  readonly crc32: number;
+  readonly compressedSize: number;
+  readonly localHeaderOffset: number;
+}
+
+/** Entries of a small (non-zip64) archive by name, from its central directory. */
+function readCentralDirectory(zip: Buffer): Map<string, CentralEntry> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries = new Map<string, CentralEntry>();
+  for (let i = 0; i < count; i += 1) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    entries.set(name, { method: zip.readUInt16LE(at + 10), crc32: zip.readUInt32LE(at + 16), compressedSize: zip.readUInt32LE(at + 20), localHeaderOffset: zip.readUInt32LE(at + 42) });
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
+
+/** An entry's compressed bytes, found through its local header (whose CRC and sizes must match the central ones). */
+function entryData(zip: Buffer, entry: CentralEntry): Buffer {
+  const at = entry.localHeaderOffset;
+  assert.equal(zip.readUInt32LE(at), 0x04034b50);
+  assert.equal(zip.readUInt32LE(at + 14), entry.crc32, 'local CRC patched');
+  assert.equal(zip.readUInt32LE(at + 18), entry.compressedSize, 'local compressed size patched');
+  const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
+  return zip.subarray(start, start + entry.compressedSize);
+}
