@@ -71,6 +71,9 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
+  const resultsFile = path.join(__dirname, 'results.md');
+  // Written after every case too: a long run stopped half-way still leaves what it measured (marked as partial).
+  const writeResults = (outcomes: readonly Outcome[], partial: boolean) => writeFileSync(resultsFile, renderResults(outcomes, options, started, machineLine(), partial));
   const ctx: BenchContext = { workDir, repetitions: options.repetitions, quick: options.quick, log };
   const outcomes: Outcome[] = [];
   try {
@@ -90,14 +93,13 @@ async function main(): Promise<number> {
         process.stderr.write(`✖ ${name} threw: ${errorText(error)}\n`);
         outcomes.push({ name, status: 'threw', error: errorText(error), ms: performance.now() - caseStarted });
       }
+      if (outcomes.length < options.only.length) writeResults(outcomes, true);
     }
   } finally {
     removeWorkDir();
   }
 
-  const markdown = renderResults(outcomes, options, started, machineLine());
-  const resultsFile = path.join(__dirname, 'results.md');
-  writeFileSync(resultsFile, markdown);
+  writeResults(outcomes, false);
   process.stdout.write(`\n${renderChecksForTerminal(outcomes)}\nWrote ${path.relative(process.cwd(), resultsFile)}\n`);
   return outcomes.some((o) => o.status === 'threw') ? 1 : 0;
 }
@@ -131,12 +133,14 @@ export function machineLine(): string {
 const mark = (pass: boolean) => (pass ? '✅' : '❌');
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderResults(outcomes: readonly Outcome[], options: Options, started: Date, machine: string): string {
+export function renderResults(outcomes: readonly Outcome[], options: Options, started: Date, machine: string, partial = false): string {
   const out: string[] = [];
   out.push('# Sim Cloud benchmark results', '');
-  out.push(`Produced by \`npm run bench${options.quick ? ' -- --quick' : ''}\` (do not edit by hand) on ${started.toISOString().replace(/\.\d+Z$/, 'Z')}.`, '');
+  const args = process.argv.slice(2).join(' ');
+  out.push(`Produced by \`npm run bench${args ? ` -- ${args}` : ''}\` (do not edit by hand) on ${started.toISOString().replace(/\.\d+Z$/, 'Z')}.`, '');
   out.push(`**Machine:** ${machine}`, '');
   out.push(`**Run:** cases ${options.only.join(', ')}; ${options.repetitions} repetitions per subject, subjects alternating.`);
+  if (partial) out.push('', `> **Partial**: the run is still going or was stopped after ${outcomes.length} of ${options.only.length} cases.`);
   if (options.quick) out.push('', '> **Quick run** (`--quick`): inputs about 1/16 of the issue\'s sizes, fewer repetitions. The figures are for trying the bench, not for the acceptance checks.');
   out.push('', '## Acceptance checks', '', '| case | check | measured | target | result |', '| --- | --- | --- | --- | --- |');
   for (const outcome of outcomes) {
