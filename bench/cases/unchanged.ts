@@ -10,6 +10,7 @@ import { forgetListings } from '../../src/core/archive/scanListingCache';
 import { InMemoryKeyValueStore } from '../../src/core/jobs/KeyValueStore';
 import { createWorkspacePackager } from '../../src/core/submit/createWorkspacePackager';
 import { UploadRecords } from '../../src/core/submit/UploadRecords';
+import { childArgs } from '../childScript';
 import { measureChild } from '../measureChild';
 import { alternate, formatBytes, formatMs, formatSpread, summarize, type Summary } from '../stats';
 import { generateScanTree } from '../support/scanTree';
@@ -30,7 +31,6 @@ export const run: BenchCase = async (ctx) => {
   } else {
     tree = JSON.parse(await readFile(marker, 'utf8')) as typeof tree;
   }
-  const zipScript = path.join(__dirname, '../children/zipWorkspace.ts');
   if (!existsSync(path.join(__dirname, '../../dist/zipWorker.js'))) throw new Error('dist/zipWorker.js is missing: run `node esbuild.js --production` first (npm run bench does)');
   const zipDir = path.join(ctx.workDir, 'unchanged-zip');
   await mkdir(zipDir, { recursive: true });
@@ -65,7 +65,7 @@ export const run: BenchCase = async (ctx) => {
 
   ctx.log(`unchanged: ${ctx.repetitions} rounds of zip / scan (same session) / scan (first after start)`);
   const results = await alternate(ctx.repetitions, {
-    zip: async () => ({ ms: (await measureChild(process.execPath, ['--import', 'tsx', zipScript, root, zipFile], { cwd: path.join(__dirname, '../..') })).ms, gapMs: 0 }),
+    zip: async () => ({ ms: (await measureChild(process.execPath, [...(await childArgs('zipWorkspace')), root, zipFile], { cwd: path.join(__dirname, '../..') })).ms, gapMs: 0 }),
     warm: () => decide(false),
     cold: () => decide(true),
   });

@@ -4,7 +4,6 @@
 // and its Azurite run in this runner process and Azurite's own; the subjects are child processes under GNU time.
 // After every upload the blob is checked (size, and Content-MD5 where the service stored one), so a fast failure
 // cannot pass as a fast upload.
-import path from 'node:path';
 import { z } from 'zod';
 import { startSandbox } from '../../sandbox/index';
 import { HttpClient } from '../../src/core/http/HttpClient';
@@ -12,6 +11,7 @@ import { Redactor } from '../../src/core/log/Redactor';
 import { fileMd5Base64 } from '../../src/core/transfer/fileMd5';
 import { apiKeyCredential } from '../../src/providers/apiKeyCredential';
 import { SimulacrumApi } from '../../src/providers/simulacrum/SimulacrumApi';
+import { childArgs } from '../childScript';
 import { sharedArchive } from '../generate/sharedInputs';
 import { parseLastJsonLine, REPO_ROOT } from '../generate/zipChild';
 import { measureChild } from '../measureChild';
@@ -72,7 +72,7 @@ export const run: BenchCase = async (ctx) => {
   const subjects: Record<Subject, () => Promise<Sample>> = {
     simcloud: async () => {
       const target = await freshTarget();
-      const child = await measureChild(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/children/uploadFile.ts'), archive.path, target.sasUrl, md5Base64], { cwd: REPO_ROOT });
+      const child = await measureChild(process.execPath, [...(await childArgs('uploadFile')), archive.path, target.sasUrl, md5Base64], { cwd: REPO_ROOT });
       const result = parseLastJsonLine(child.stdout, UploadChildResult, 'bench/children/uploadFile.ts');
       if (result.bytes !== archive.bytes) throw new Error(`Sim Cloud reported ${result.bytes} bytes uploaded, the archive has ${archive.bytes}`);
       if (await verifyAndDelete('simcloud', target)) md5Checks += 1;

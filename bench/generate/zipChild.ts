@@ -2,6 +2,7 @@
 // measureChild), so its peak RSS and its process start-up are counted like Info-ZIP's. The script prints one JSON line.
 import path from 'node:path';
 import { z } from 'zod';
+import { childArgs } from '../childScript';
 import { measureChild, type ChildRun } from '../measureChild';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -10,7 +11,7 @@ const ZipChildResult = z.object({ bytes: z.number().int().nonnegative(), entries
 export type ZipChildResult = z.infer<typeof ZipChildResult>;
 
 export async function runZipChild(root: string, outFile: string): Promise<ChildRun & { result: ZipChildResult }> {
-  const run = await measureChild(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/children/zipWorkspace.ts'), root, outFile], { cwd: REPO_ROOT });
+  const run = await measureChild(process.execPath, [...(await childArgs('zipWorkspace')), root, outFile], { cwd: REPO_ROOT });
   return { ...run, result: parseLastJsonLine(run.stdout, ZipChildResult, 'bench/children/zipWorkspace.ts') };
 }
 
