@@ -6,6 +6,7 @@ import { open, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { Transform, type Readable } from 'node:stream';
 import { startSandbox, type RecordedRequest, type Sandbox, type StorageHelpers } from '../../sandbox/index';
 import { CapturingSink } from '../support/CapturingSink';
 import { ApiError } from '../../src/core/http/ApiError';
@@ -197,6 +198,31 @@ describe('BlockBlobUploader against Azurite', () => {
     }
   });
 
+  it('stores the MD5 the zip stage computed as the blob Content-MD5, without a hashing pass of its own', async () => {
+    const blob = 'runs/given-md5.zip';
+    let hashed = 0;
+    const result = await uploader({ hashFile: () => (hashed += 1, Promise.reject(new Error('must not hash'))) }).upload({ filePath: bigFile, sasUrl: sas(blob), contentMd5: bigMd5, signal: new AbortController().signal });
+    assert.equal(hashed, 0);
+    assert.equal(result.contentMd5, bigMd5);
+    assert.equal(await storedContentMd5(blob), bigMd5);
+    assert.equal(await md5Of(blob), bigMd5);
+  });
+
+  it('holds at most concurrency × block size of the file in request bodies, whatever the file size', async () => {
+    const blockSize = 2 * MIB;
+    const concurrency = 3;
+    const largerFile = path.join(dir, 'larger.zip');
+    await writeRandomFile(largerFile, 2 * (40 * MIB + 12_345));
+    for (const [file, blob] of [[bigFile, 'runs/held-small.zip'], [largerFile, 'runs/held-large.zip']] as const) {
+      const held = new HeldBytes();
+      const result = await new BlockBlobUploader({ http: held.wrap(http), blockSizeBytes: blockSize, concurrency }).upload({ filePath: file, sasUrl: sas(blob), signal: new AbortController().signal });
+      assert.ok(result.blocks > concurrency * 5, `${file}: enough blocks to overlap (${result.blocks})`);
+      assert.equal(held.total, result.bytes, 'every byte went through a request body once');
+      assert.ok(held.peakRequests <= concurrency, `${held.peakRequests} block requests at once`);
+      assert.ok(held.peakBytes <= concurrency * blockSize, `${held.peakBytes} bytes read into unfinished requests`);
+    }
+  });
+
   it('fails a tampered link with 403 after exactly one request', async () => {
     const small = path.join(dir, 'tampered.txt');
     await writeFile(small, 'x');
@@ -214,6 +240,56 @@ describe('BlockBlobUploader against Azurite', () => {
     assert.equal(await storage.azure.getBlobProperties(CONTAINER, 'runs/tampered.txt'), undefined);
   });
 });
+
+/**
+ * An HttpClient wrapper that counts the bytes each Put Block body has produced until its request settles: what the
+ * uploader holds of the file at any moment (read from disk, not yet acknowledged by the service).
+ */
+class HeldBytes {
+  bytes = 0;
+  total = 0;
+  peakBytes = 0;
+  requests = 0;
+  peakRequests = 0;
+
+  wrap(http: HttpClient): HttpClient {
+    return new Proxy(http, {
+      get: (target, property, receiver) => {
+        if (property !== 'request') return Reflect.get(target, property, receiver) as unknown;
+        return async (options: Parameters<HttpClient['request']>[0]) => {
+          const body = options.body;
+          if (options.query?.comp !== 'block' || body?.kind !== 'stream' || typeof body.source !== 'function') return target.request(options);
+          const factory = body.source;
+          let counted = 0;
+          const source = () => {
+            this.bytes -= counted;
+            this.total -= counted;
+            counted = 0;
+            return (factory() as Readable).pipe(
+              new Transform({
+                transform: (chunk: Buffer, _encoding, callback) => {
+                  counted += chunk.length;
+                  this.total += chunk.length;
+                  this.bytes += chunk.length;
+                  this.peakBytes = Math.max(this.peakBytes, this.bytes);
+                  callback(null, chunk);
+                },
+              }),
+            );
+          };
+          this.requests += 1;
+          this.peakRequests = Math.max(this.peakRequests, this.requests);
+          try {
+            return await target.request({ ...options, body: { ...body, source } });
+          } finally {
+            this.requests -= 1;
+            this.bytes -= counted;
+          }
+        };
+      },
+    });
+  }
+}
 
 /** Writes `size` random bytes in 1 MiB chunks and returns their base64 MD5. */
 async function writeRandomFile(file: string, size: number): Promise<string> {
