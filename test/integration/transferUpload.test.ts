@@ -14,7 +14,7 @@ import { HttpClient } from '../../src/core/http/HttpClient';
 import { RedactingLogger } from '../../src/core/log/RedactingLogger';
 import { Redactor } from '../../src/core/log/Redactor';
 import { MIB } from '../../src/core/transfer/blockPlan';
-import { BlockBlobUploader, type BlockBlobUploaderOptions } from '../../src/core/transfer/BlockBlobUploader';
+import { BlockBlobUploader, DEFAULT_UPLOAD_CONCURRENCY, type BlockBlobUploaderOptions } from '../../src/core/transfer/BlockBlobUploader';
 
 const CONTAINER = 'simcloud-sandbox';
 const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 200 };
@@ -61,7 +61,7 @@ describe('BlockBlobUploader against Azurite', () => {
     assert.equal((await storage.azure.getBlobProperties(CONTAINER, 'runs/clean.zip'))?.contentType, 'application/zip');
     assert.equal(blockPuts().length, 6);
     assert.ok(sb.requests.all().every((r) => r.headers.authorization === undefined && r.headers['x-ms-version'] === '2025-01-05'));
-    t.diagnostic(`40 MiB to Azurite through the front: ${(result.bytesPerSecond / MIB).toFixed(1)} MiB/s (${Math.round(result.elapsedMs)} ms, 8 MiB blocks, 4 in flight)`);
+    t.diagnostic(`40 MiB to Azurite through the front: ${(result.bytesPerSecond / MIB).toFixed(1)} MiB/s (${Math.round(result.elapsedMs)} ms, 8 MiB blocks, ${DEFAULT_UPLOAD_CONCURRENCY} in flight)`);
   });
 
   it('survives 20 % of its requests failing (seeded resets and 5xx): same MD5, and each block sent once more per failure only', async (t) => {
@@ -163,7 +163,7 @@ describe('BlockBlobUploader against Azurite', () => {
   it('fails an expired upload link at once, not retried, with a message that says to submit again and no signature', async () => {
     const url = sas('runs/late.zip', 'rcw', 60);
     sb.clock.advance(61_000);
-    const error = await uploader().upload({ filePath: bigFile, sasUrl: url, signal: new AbortController().signal }).then(
+    const error = await uploader({ concurrency: 4 }).upload({ filePath: bigFile, sasUrl: url, signal: new AbortController().signal }).then(
       () => assert.fail('expected a failure'),
       (e: unknown) => e,
     );

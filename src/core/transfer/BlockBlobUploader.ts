@@ -19,7 +19,7 @@ import { ProgressMeter, type ProgressCallback } from './TransferProgress';
 
 /** Blob service version sent as x-ms-version; Azurite 3.35 serves it (the sandbox also runs --skipApiVersionCheck). */
 export const AZURE_STORAGE_API_VERSION = '2025-01-05';
-export const DEFAULT_UPLOAD_CONCURRENCY = 4;
+export const DEFAULT_UPLOAD_CONCURRENCY = 8;
 export const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 const BLOCK_LIST_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -30,7 +30,7 @@ export interface BlockBlobUploaderOptions {
   singlePutThresholdBytes?: number;
   /** Default 8 MiB; raised automatically so a file never needs more than 50,000 blocks. */
   blockSizeBytes?: number;
-  /** Blocks in flight at once. Default 4. */
+  /** Blocks in flight at once. Default 8. */
   concurrency?: number;
   /**
    * Bytes read from disk per chunk of a request body (the read stream's highWaterMark). Default 1 MiB: the 64 KiB
