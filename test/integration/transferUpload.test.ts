@@ -6,6 +6,7 @@ import { open, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { Transform, type Readable } from 'node:stream';
 import { startSandbox, type RecordedRequest, type Sandbox, type StorageHelpers } from '../../sandbox/index';
 import { CapturingSink } from '../support/CapturingSink';
 import { ApiError } from '../../src/core/http/ApiError';
@@ -13,7 +14,7 @@ import { HttpClient } from '../../src/core/http/HttpClient';
 import { RedactingLogger } from '../../src/core/log/RedactingLogger';
 import { Redactor } from '../../src/core/log/Redactor';
 import { MIB } from '../../src/core/transfer/blockPlan';
-import { BlockBlobUploader, type BlockBlobUploaderOptions } from '../../src/core/transfer/BlockBlobUploader';
+import { BlockBlobUploader, DEFAULT_UPLOAD_CONCURRENCY, type BlockBlobUploaderOptions } from '../../src/core/transfer/BlockBlobUploader';
 
 const CONTAINER = 'simcloud-sandbox';
 const FAST_RETRY = { baseDelayMs: 20, maxDelayMs: 200 };
@@ -60,7 +61,7 @@ describe('BlockBlobUploader against Azurite', () => {
     assert.equal((await storage.azure.getBlobProperties(CONTAINER, 'runs/clean.zip'))?.contentType, 'application/zip');
     assert.equal(blockPuts().length, 6);
     assert.ok(sb.requests.all().every((r) => r.headers.authorization === undefined && r.headers['x-ms-version'] === '2025-01-05'));
-    t.diagnostic(`40 MiB to Azurite through the front: ${(result.bytesPerSecond / MIB).toFixed(1)} MiB/s (${Math.round(result.elapsedMs)} ms, 8 MiB blocks, 4 in flight)`);
+    t.diagnostic(`40 MiB to Azurite through the front: ${(result.bytesPerSecond / MIB).toFixed(1)} MiB/s (${Math.round(result.elapsedMs)} ms, 8 MiB blocks, ${DEFAULT_UPLOAD_CONCURRENCY} in flight)`);
   });
 
   it('survives 20 % of its requests failing (seeded resets and 5xx): same MD5, and each block sent once more per failure only', async (t) => {
@@ -162,7 +163,7 @@ describe('BlockBlobUploader against Azurite', () => {
   it('fails an expired upload link at once, not retried, with a message that says to submit again and no signature', async () => {
     const url = sas('runs/late.zip', 'rcw', 60);
     sb.clock.advance(61_000);
-    const error = await uploader().upload({ filePath: bigFile, sasUrl: url, signal: new AbortController().signal }).then(
+    const error = await uploader({ concurrency: 4 }).upload({ filePath: bigFile, sasUrl: url, signal: new AbortController().signal }).then(
       () => assert.fail('expected a failure'),
       (e: unknown) => e,
     );
@@ -197,6 +198,31 @@ describe('BlockBlobUploader against Azurite', () => {
     }
   });
 
+  it('stores the MD5 the zip stage computed as the blob Content-MD5, without a hashing pass of its own', async () => {
+    const blob = 'runs/given-md5.zip';
+    let hashed = 0;
+    const result = await uploader({ hashFile: () => (hashed += 1, Promise.reject(new Error('must not hash'))) }).upload({ filePath: bigFile, sasUrl: sas(blob), contentMd5: bigMd5, signal: new AbortController().signal });
+    assert.equal(hashed, 0);
+    assert.equal(result.contentMd5, bigMd5);
+    assert.equal(await storedContentMd5(blob), bigMd5);
+    assert.equal(await md5Of(blob), bigMd5);
+  });
+
+  it('holds at most concurrency × block size of the file in request bodies, whatever the file size', async () => {
+    const blockSize = 2 * MIB;
+    const concurrency = 3;
+    const largerFile = path.join(dir, 'larger.zip');
+    await writeRandomFile(largerFile, 2 * (40 * MIB + 12_345));
+    for (const [file, blob] of [[bigFile, 'runs/held-small.zip'], [largerFile, 'runs/held-large.zip']] as const) {
+      const held = new HeldBytes();
+      const result = await new BlockBlobUploader({ http: held.wrap(http), blockSizeBytes: blockSize, concurrency }).upload({ filePath: file, sasUrl: sas(blob), signal: new AbortController().signal });
+      assert.ok(result.blocks > concurrency * 5, `${file}: enough blocks to overlap (${result.blocks})`);
+      assert.equal(held.total, result.bytes, 'every byte went through a request body once');
+      assert.ok(held.peakRequests <= concurrency, `${held.peakRequests} block requests at once`);
+      assert.ok(held.peakBytes <= concurrency * blockSize, `${held.peakBytes} bytes read into unfinished requests`);
+    }
+  });
+
   it('fails a tampered link with 403 after exactly one request', async () => {
     const small = path.join(dir, 'tampered.txt');
     await writeFile(small, 'x');
@@ -214,6 +240,56 @@ describe('BlockBlobUploader against Azurite', () => {
     assert.equal(await storage.azure.getBlobProperties(CONTAINER, 'runs/tampered.txt'), undefined);
   });
 });
+
+/**
+ * An HttpClient wrapper that counts the bytes each Put Block body has produced until its request settles: what the
+ * uploader holds of the file at any moment (read from disk, not yet acknowledged by the service).
+ */
+class HeldBytes {
+  bytes = 0;
+  total = 0;
+  peakBytes = 0;
+  requests = 0;
+  peakRequests = 0;
+
+  wrap(http: HttpClient): HttpClient {
+    return new Proxy(http, {
+      get: (target, property, receiver) => {
+        if (property !== 'request') return Reflect.get(target, property, receiver) as unknown;
+        return async (options: Parameters<HttpClient['request']>[0]) => {
+          const body = options.body;
+          if (options.query?.comp !== 'block' || body?.kind !== 'stream' || typeof body.source !== 'function') return target.request(options);
+          const factory = body.source;
+          let counted = 0;
+          const source = () => {
+            this.bytes -= counted;
+            this.total -= counted;
+            counted = 0;
+            return (factory() as Readable).pipe(
+              new Transform({
+                transform: (chunk: Buffer, _encoding, callback) => {
+                  counted += chunk.length;
+                  this.total += chunk.length;
+                  this.bytes += chunk.length;
+                  this.peakBytes = Math.max(this.peakBytes, this.bytes);
+                  callback(null, chunk);
+                },
+              }),
+            );
+          };
+          this.requests += 1;
+          this.peakRequests = Math.max(this.peakRequests, this.requests);
+          try {
+            return await target.request({ ...options, body: { ...body, source } });
+          } finally {
+            this.requests -= 1;
+            this.bytes -= counted;
+          }
+        };
+      },
+    });
+  }
+}
 
 /** Writes `size` random bytes in 1 MiB chunks and returns their base64 MD5. */
 async function writeRandomFile(file: string, size: number): Promise<string> {

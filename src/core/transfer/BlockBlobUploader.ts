@@ -19,7 +19,8 @@ import { ProgressMeter, type ProgressCallback } from './TransferProgress';
 
 /** Blob service version sent as x-ms-version; Azurite 3.35 serves it (the sandbox also runs --skipApiVersionCheck). */
 export const AZURE_STORAGE_API_VERSION = '2025-01-05';
-export const DEFAULT_UPLOAD_CONCURRENCY = 4;
+export const DEFAULT_UPLOAD_CONCURRENCY = 8;
+export const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 const BLOCK_LIST_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface BlockBlobUploaderOptions {
@@ -29,8 +30,15 @@ export interface BlockBlobUploaderOptions {
   singlePutThresholdBytes?: number;
   /** Default 8 MiB; raised automatically so a file never needs more than 50,000 blocks. */
   blockSizeBytes?: number;
-  /** Blocks in flight at once. Default 4. */
+  /** Blocks in flight at once. Default 8. */
   concurrency?: number;
+  /**
+   * Bytes read from disk per chunk of a request body (the read stream's highWaterMark). Default 1 MiB: the 64 KiB
+   * stream default costs measurably more CPU per byte, which on a busy machine is taken from the storage side.
+   */
+  readChunkBytes?: number;
+  /** Whole-file MD5 when the caller gives none; a seam for tests. Default fileMd5Base64 (one sequential read). */
+  hashFile?: (filePath: string, signal: AbortSignal) => Promise<string>;
   /** Per-request retry settings (each block is retried on its own). */
   retry?: Partial<RetryOptions>;
   logger?: Logger;
@@ -51,6 +59,11 @@ export interface UploadRequest {
    * send only what is missing.
    */
   storedBlocks?: Map<string, number>;
+  /**
+   * Base64 MD5 of the whole file when the caller already has it (the zip stage computes it while writing): stored
+   * as the blob's Content-MD5 without reading the file a second time. It must be the MD5 of exactly these bytes.
+   */
+  contentMd5?: string;
 }
 
 export interface UploadResult {
@@ -78,17 +91,20 @@ export class BlockBlobUploader {
   private readonly threshold: number;
   private readonly blockSize: number;
   private readonly concurrency: number;
+  private readonly readChunkBytes: number;
   private readonly redactor: Redactor;
 
   constructor(private readonly options: BlockBlobUploaderOptions) {
     this.threshold = options.singlePutThresholdBytes ?? DEFAULT_SINGLE_PUT_THRESHOLD;
     this.blockSize = options.blockSizeBytes ?? DEFAULT_BLOCK_SIZE;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY));
+    this.readChunkBytes = Math.max(1, Math.floor(options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES));
     this.redactor = options.redactor ?? new Redactor();
   }
 
   async upload(request: UploadRequest): Promise<UploadResult> {
     if (!(request.signal instanceof AbortSignal)) throw new TypeError('BlockBlobUploader.upload needs an AbortSignal');
+    if (request.contentMd5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(request.contentMd5)) throw new TypeError('contentMd5 must be a base64 MD5 (24 characters)');
     const started = performance.now();
     const before = await this.statFile(request);
     const meter = new ProgressMeter(before.size, request.onProgress);
@@ -113,7 +129,7 @@ export class BlockBlobUploader {
     const counter = new AttemptCounter(meter);
     await this.send(request, 'Put Blob', {
       headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': request.contentType ?? 'application/octet-stream', 'content-md5': contentMd5 },
-      body: streamBody(() => counter.wrap(readRange(request.filePath, 0, size)), { contentLength: size }),
+      body: streamBody(() => counter.wrap(readRange(request.filePath, 0, size, this.readChunkBytes)), { contentLength: size }),
     });
     counter.finish();
     return { method: 'put-blob', blocks: 0, blocksReused: 0, contentMd5 };
@@ -155,7 +171,7 @@ export class BlockBlobUploader {
     const counter = new AttemptCounter(meter);
     await this.send({ ...request, signal }, 'Put Block', {
       query: { comp: 'block', blockid: block.id },
-      body: streamBody(() => counter.wrap(readRange(request.filePath, block.offset, block.size)), { contentLength: block.size }),
+      body: streamBody(() => counter.wrap(readRange(request.filePath, block.offset, block.size, this.readChunkBytes)), { contentLength: block.size }),
     });
     counter.finish();
     request.storedBlocks?.set(block.id, block.size);
@@ -204,8 +220,9 @@ export class BlockBlobUploader {
   }
 
   private async md5(request: UploadRequest): Promise<string> {
+    if (request.contentMd5 !== undefined) return request.contentMd5;
     try {
-      return await fileMd5Base64(request.filePath, request.signal);
+      return await (this.options.hashFile ?? fileMd5Base64)(request.filePath, request.signal);
     } catch (error) {
       if (request.signal.aborted) throw abortedError(request, this.redactor, error);
       throw this.localFileError(request, error);
@@ -256,11 +273,12 @@ function reusableBlocks(blocks: readonly PlannedBlock[], listing: BlockListing):
   return new Set(blocks.filter((block) => sizes.get(block.id) === block.size).map((block) => block.id));
 }
 
-function readRange(filePath: string, offset: number, size: number): Readable {
+function readRange(filePath: string, offset: number, size: number, highWaterMark: number): Readable {
   // `end` is inclusive; an empty range must not read the whole file.
   if (size === 0) return Readable.from([]);
-  return createReadStream(filePath, { start: offset, end: offset + size - 1 });
+  return createReadStream(filePath, { start: offset, end: offset + size - 1, highWaterMark });
 }
+
 
 /** Counts the bytes each try reads; a retried try first takes back what the failed one had counted. */
 class AttemptCounter {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { MockAgent } from 'undici';
 import { ApiError } from '../../../src/core/http/ApiError';
 import { HttpClient } from '../../../src/core/http/HttpClient';
-import { BlockBlobUploader } from '../../../src/core/transfer/BlockBlobUploader';
+import { BlockBlobUploader, type BlockBlobUploaderOptions } from '../../../src/core/transfer/BlockBlobUploader';
 
 const ORIGIN = 'https://acct.blob.example.test';
 const BLOB = '/c/run.zip';
@@ -18,7 +18,7 @@ let agent: MockAgent;
 let http: HttpClient;
 let dir: string;
 let file: string;
-let sent: { method: string; query: URLSearchParams; body: string }[];
+let sent: { method: string; query: URLSearchParams; headers: Record<string, string>; body: string }[];
 
 beforeEach(async () => {
   agent = new MockAgent();
@@ -42,7 +42,7 @@ function server(listing: (ids: string[]) => string, listStatus = 200): void {
     .intercept({ path: (p) => p.startsWith(BLOB), method: /.*/ })
     .reply((options) => {
       const url = new URL(options.path, ORIGIN);
-      sent.push({ method: options.method, query: url.searchParams, body: typeof options.body === 'string' ? options.body : '' });
+      sent.push({ method: options.method, query: url.searchParams, headers: lowerCaseHeaders(options.headers), body: typeof options.body === 'string' ? options.body : '' });
       if (options.method === 'GET') return { statusCode: listStatus, data: listStatus === 200 ? listing(knownIds) : '' };
       return { statusCode: 201, data: '' };
     })
@@ -50,7 +50,7 @@ function server(listing: (ids: string[]) => string, listStatus = 200): void {
 }
 
 let knownIds: string[] = [];
-const uploader = () => new BlockBlobUploader({ http, singlePutThresholdBytes: 10, blockSizeBytes: 10, concurrency: 2 });
+const uploader = (options: Partial<BlockBlobUploaderOptions> = {}) => new BlockBlobUploader({ http, singlePutThresholdBytes: 10, blockSizeBytes: 10, concurrency: 2, ...options });
 
 /** Learns the ids the uploader uses by running it once against an empty server. */
 async function learnIds(): Promise<string[]> {
@@ -102,4 +102,62 @@ describe('BlockBlobUploader', () => {
     assert.doesNotMatch(`${error.message} ${error.url}`, /unit-test-signature/);
     assert.deepEqual(sent, []);
   });
+
+  describe('with the MD5 the zip stage computed (contentMd5)', () => {
+    // Deliberately not the file's own MD5: if the uploader hashed the file anyway, the commit would carry that one.
+    const given = Buffer.alloc(16, 7).toString('base64');
+
+    /** Counts whole-file hashing passes; the real one would read all 25 bytes a second time. */
+    function countingHash() {
+      const calls: string[] = [];
+      return { calls, hashFile: (filePath: string) => (calls.push(filePath), Promise.resolve(Buffer.alloc(16, 1).toString('base64'))) };
+    }
+
+    it('commits the block list with the given MD5 and never hashes the file', async () => {
+      server(() => '<BlockList />');
+      const hash = countingHash();
+      const result = await uploader({ hashFile: hash.hashFile }).upload({ filePath: file, sasUrl: SAS, contentMd5: given, signal: new AbortController().signal });
+      assert.deepEqual(hash.calls, []);
+      assert.equal(result.contentMd5, given);
+      assert.equal(committedMd5(), given);
+    });
+
+    it('sends a small file as Put Blob with the given MD5 as Content-MD5, without hashing it', async () => {
+      server(() => '<BlockList />');
+      const hash = countingHash();
+      await uploader({ hashFile: hash.hashFile, singlePutThresholdBytes: 100 }).upload({ filePath: file, sasUrl: SAS, contentMd5: given, signal: new AbortController().signal });
+      assert.deepEqual(hash.calls, []);
+      const put = sent.find((r) => r.method === 'PUT');
+      assert.equal(put?.headers['content-md5'], given);
+    });
+
+    it('hashes the file exactly once when no MD5 is given', async () => {
+      server(() => '<BlockList />');
+      const hash = countingHash();
+      await uploader({ hashFile: hash.hashFile }).upload({ filePath: file, sasUrl: SAS, signal: new AbortController().signal });
+      assert.deepEqual(hash.calls, [file]);
+      assert.equal(committedMd5(), Buffer.alloc(16, 1).toString('base64'));
+    });
+
+    it('refuses a contentMd5 that is not a base64 MD5, before any request', async () => {
+      server(() => '<BlockList />');
+      await assert.rejects(uploader().upload({ filePath: file, sasUrl: SAS, contentMd5: 'd41d8cd98f00b204e9800998ecf8427e', signal: new AbortController().signal }), /contentMd5 must be a base64 MD5/);
+      assert.deepEqual(sent, []);
+    });
+  });
 });
+
+function committedMd5(): string | undefined {
+  return sent.find((r) => r.method === 'PUT' && r.query.get('comp') === 'blocklist')?.headers['x-ms-blob-content-md5'];
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+  const entries: [string, unknown][] = Array.isArray(headers) ? pairs(headers as unknown[]) : Object.entries((headers ?? {}) as Record<string, unknown>);
+  return Object.fromEntries(entries.map(([name, value]) => [name.toLowerCase(), String(value)]));
+}
+
+function pairs(flat: unknown[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]]);
+  return out;
+}
