@@ -4,8 +4,11 @@ import type { TransferProgress } from '../transfer/TransferProgress';
 export interface WorkspacePackager {
   /** Lists what would go into the zip and fingerprints it (paths, sizes, mtimes), without reading file contents. */
   scan(root: string, signal: AbortSignal): Promise<WorkspaceScan>;
-  /** Zips the scanned files to a temp file, hands its path to `use`, and removes it afterwards whatever happens. */
-  withZip<T>(scan: WorkspaceScan, signal: AbortSignal, onProgress: (progress: ZipProgress) => void, use: (zipPath: string, sizeBytes: number) => Promise<T>): Promise<T>;
+  /**
+   * Zips the scanned files to a temp file, hands its path to `use`, and removes it afterwards whatever happens. The
+   * archive's base64 MD5 comes from the zip stage (hashed while written), so the upload need not read the zip to hash it.
+   */
+  withZip<T>(scan: WorkspaceScan, signal: AbortSignal, onProgress: (progress: ZipProgress) => void, use: (zipPath: string, sizeBytes: number, md5Base64?: string) => Promise<T>): Promise<T>;
 }
 
 export interface WorkspaceScan {

@@ -47,7 +47,7 @@ export function createWorkspacePackager(options: WorkspacePackagerOptions): Work
             onProgress({ bytesDone: p.bytesDone, totalBytes: p.totalBytes, bytesPerSecond: seconds > 0 ? p.bytesDone / seconds : 0, filesDone: p.entriesDone, fileCount: p.totalEntries });
           },
         },
-        (zipPath, result) => use(zipPath, result.bytes),
+        (zipPath, result) => use(zipPath, result.bytes, result.md5Base64),
       );
     },
   };

@@ -79,7 +79,7 @@ export class WorkspaceJobSubmitter {
       scan,
       signal,
       (progress) => report({ stage: 'zipping', transfer: progress }),
-      (zipPath, sizeBytes) => this.uploadZip(target, scan, zipPath, sizeBytes, signal, report),
+      (zipPath, sizeBytes, md5Base64) => this.uploadZip(target, scan, { path: zipPath, sizeBytes, md5Base64 }, signal, report),
     );
   }
 
@@ -87,11 +87,11 @@ export class WorkspaceJobSubmitter {
    * Each block is already retried on its own; when one still fails (a long outage), the whole upload is tried again a
    * few times, sending only the blocks the service has not acknowledged yet, while the link is valid.
    */
-  private async uploadResuming(zipPath: string, sasUrl: string, signal: AbortSignal, report: (progress: SubmissionProgress) => void) {
+  private async uploadResuming(zip: ZipFile, sasUrl: string, signal: AbortSignal, report: (progress: SubmissionProgress) => void) {
     const storedBlocks = new Map<string, number>();
     for (let round = 1; ; round += 1) {
       try {
-        return await this.uploader.upload({ filePath: zipPath, sasUrl, contentType: 'application/zip', signal, storedBlocks, onProgress: (transfer) => report({ stage: 'uploading', transfer }) });
+        return await this.uploader.upload({ filePath: zip.path, sasUrl, contentType: 'application/zip', contentMd5: zip.md5Base64, signal, storedBlocks, onProgress: (transfer) => report({ stage: 'uploading', transfer }) });
       } catch (error) {
         const resumable = ApiError.is(error) && error.retryable && error.kind !== 'aborted';
         if (!resumable || round >= this.uploadRounds || signal.aborted) throw error;
@@ -101,13 +101,21 @@ export class WorkspaceJobSubmitter {
     }
   }
 
-  private async uploadZip(target: WorkspaceTarget, scan: WorkspaceScan, zipPath: string, sizeBytes: number, signal: AbortSignal, report: (progress: SubmissionProgress) => void): Promise<ProjectUpload> {
+  private async uploadZip(target: WorkspaceTarget, scan: WorkspaceScan, zip: ZipFile, signal: AbortSignal, report: (progress: SubmissionProgress) => void): Promise<ProjectUpload> {
+    const { sizeBytes } = zip;
     report({ stage: 'requesting-upload' });
     const slot = await this.api.requestUpload({ name: target.projectName, filename: 'project.zip', sizeBytes }, signal);
     report({ stage: 'uploading', transfer: { bytesDone: 0, totalBytes: sizeBytes, bytesPerSecond: 0 } });
-    const uploaded = await this.uploadResuming(zipPath, slot.sas_url, signal, report);
+    const uploaded = await this.uploadResuming(zip, slot.sas_url, signal, report);
     this.logger.info(`Uploaded ${scan.fileCount} files as a ${sizeBytes}-byte zip to project ${slot.project_id} in ${Math.round(uploaded.elapsedMs)} ms.`);
     await this.records.set(target.accountId, target.root, { fingerprint: scan.fingerprint, projectId: slot.project_id, uploadedAt: new Date().toISOString(), bytes: sizeBytes });
     return { projectId: slot.project_id, reused: false, fileCount: scan.fileCount, zipBytes: sizeBytes };
   }
+}
+
+/** The archive the zip stage wrote; its MD5 (when the stage gives one) spares the uploader a hashing read. */
+interface ZipFile {
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly md5Base64?: string;
 }
