@@ -24,6 +24,13 @@ describe('workspaceFingerprint', () => {
     assert.equal(await fingerprint(), first);
   });
 
+  it('keeps its value across versions (a changed formula would re-upload every unchanged workspace once)', () => {
+    const entries = Array.from({ length: 30_000 }, (_, i) => ({ relPath: `d${i % 97}/é${i}.txt`, size: i * 7, mtimeMs: 1_700_000_000_000 + i * 0.5, mode: i % 3 ? 0o644 : undefined }));
+    // Pinned from the version that hashed each field in its own update; long enough to span several gathered updates.
+    assert.equal(workspaceFingerprint(entries, {}), '92de17bb1373975862d9ca03443f0f71c45b7371211e732e5de843bf19bd0070');
+    assert.equal(workspaceFingerprint([...entries].sort((a, b) => (a.relPath < b.relPath ? -1 : 1)), { excludes: ['x'] }), '906566a5aab4cc7a5b886040808bda90d3c7f09f9dbc7eee6cbc151fbf397e91');
+  });
+
   it('does not depend on the order of the entries', async () => {
     const { files } = await selectWorkspaceFiles({ root, excludes });
     assert.equal(workspaceFingerprint([...files].reverse(), { excludes }), workspaceFingerprint(files, { excludes }));
