@@ -100,6 +100,7 @@ async function main(): Promise<number> {
   }
 
   writeResults(outcomes, false);
+  if (!options.quick && CASE_NAMES.every((name) => options.only.includes(name))) updateReadmeSummary(outcomes, started);
   process.stdout.write(`\n${renderChecksForTerminal(outcomes)}\nWrote ${path.relative(process.cwd(), resultsFile)}\n`);
   return outcomes.some((o) => o.status === 'threw') ? 1 : 0;
 }
@@ -132,6 +133,27 @@ export function machineLine(): string {
 
 const mark = (pass: boolean) => (pass ? '✅' : '❌');
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+const README = path.join(__dirname, '..', 'README.md');
+const SUMMARY_START = '<!-- bench:summary:start -->';
+const SUMMARY_END = '<!-- bench:summary:end -->';
+
+/**
+ * The README's short performance table comes from a full run of every case, like results.md: it is rewritten between
+ * its markers, never typed in by hand. Quick or partial runs leave it alone.
+ */
+function updateReadmeSummary(outcomes: readonly Outcome[], started: Date): void {
+  const text = readFileSync(README, 'utf8');
+  const from = text.indexOf(SUMMARY_START);
+  const to = text.indexOf(SUMMARY_END);
+  if (from < 0 || to < from) return;
+  const lines = [SUMMARY_START, `From the full run of ${started.toISOString().slice(0, 10)} ([bench/results.md](bench/results.md); ${machineLine()}):`, '', '| check | measured | target | |', '| --- | --- | --- | --- |'];
+  for (const outcome of outcomes) {
+    if (outcome.status === 'ran') for (const check of outcome.report.checks) lines.push(`| ${cell(check.name)} | ${cell(check.measured)} | ${cell(check.target)} | ${mark(check.pass)} |`);
+    else lines.push(`| ${outcome.name} | ${outcome.status} | | ❌ |`);
+  }
+  writeFileSync(README, text.slice(0, from) + lines.join('\n') + '\n' + text.slice(to));
+}
 
 export function renderResults(outcomes: readonly Outcome[], options: Options, started: Date, machine: string, partial = false): string {
   const out: string[] = [];
