@@ -172,7 +172,7 @@ export const run: BenchCase = async (context): Promise<CaseReport> => {
     notes: [
       `Samples (total ms): ${samples.map((sample) => sample.totalMs.toFixed(1)).join(', ')}.`,
       `Features loaded (ms, same reloads): ${featureSamples.map((sample) => sample.wallMs.toFixed(1)).join(', ') || 'none logged'}.`,
-      'Activation covers the bundle load and activate(): the Jobs view, the accounts and a stand-in for every command. The providers (zod schemas, undici, the four UIs) are evaluated right after, in the "features loaded" row; a command run before that waits for them.',
+      'Activation covers the bundle load and activate(): the Jobs view and a stand-in for every command. The first accounts read and the providers (zod schemas, undici, the four UIs) run right after, in the "features loaded" row; a command run before that waits for them.',
       'The check is on wall time, as the extension logs it; on a machine shared with other work the CPU time row shows how much of it is ours.',
     ],
   };
