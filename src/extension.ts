@@ -1,29 +1,21 @@
-// Composition root: build the objects, wire them together, register them. No logic lives here.
+// Composition root: build what the first paint needs (the Jobs view with its signed-in / signed-out provider rows,
+// the log), register a stand-in for every other command and restorable webview, and load the rest — the providers,
+// src/features.ts — right after activate() has returned. No logic lives here.
+// Only import() reaches src/features.ts, zod and undici: esbuild evaluates them on the first call, not with the
+// bundle (test/unit/extensionBundle.test.ts keeps this honest).
 
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AccountsModel } from './core/accounts/AccountsModel';
-import { CredentialRepository } from './core/accounts/CredentialRepository';
+import { JobStore } from './core/jobs/JobStore';
 import { Redactor } from './core/log/Redactor';
-import { PROVIDER_IDS } from './core/providers/providerCatalog';
-import { createCredentialVerifiers } from './providers/credentialVerifiers';
-import { ProviderClientFactory } from './providers/ProviderClientFactory';
-import { AccountCommands } from './ui/accounts/AccountCommands';
-import { registerCommand } from './ui/commands/registerCommand';
+import { lazyCredentialRepository } from './ui/activation/lazyCredentialRepository';
+import { registerSerializerProxy, restorableViewTypes } from './ui/activation/lazySerializers';
+import { registerCommand, registerLazyCommand } from './ui/commands/registerCommand';
 import { ContextKeys } from './ui/ContextKeys';
+import { showOperationError } from './ui/errors/showOperationError';
 import { OutputLog } from './ui/logging/OutputLog';
 import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
-import { JobsTreeDataProvider, LOAD_MORE_COMMAND, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
-import { JobStore } from './core/jobs/JobStore';
-import { createWorkspacePackager } from './core/submit/createWorkspacePackager';
-import { JobCommands, DETAILS_SCHEME } from './ui/jobs/JobCommands';
-import { JobLogChannels } from './ui/jobs/JobLogChannels';
-import { JobNotifier } from './ui/jobs/JobNotifier';
-import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
-import { registerSimulacra } from './ui/simulacra/registerSimulacra';
-import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
-import { registerSimulix } from './ui/simulix/registerSimulix';
-import { uploadSettings } from './ui/settings/uploadSettings';
+import { JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 
 /** Set by the esbuild banner and footer around the bundle; absent when running from sources in tests. */
 declare global {
@@ -33,6 +25,9 @@ declare global {
   var __simcloudLoadEndCpu: NodeJS.CpuUsage | undefined;
 }
 
+/** The commands the root implements itself; every other contributed command is a stand-in until the features load. */
+const ROOT_COMMANDS = new Set(['simcloud.showLog', 'simcloud.openSettings']);
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activateStartedAt = performance.now();
   const activateStartedCpu = process.cpuUsage();
@@ -40,61 +35,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = new OutputLog(vscode.window.createOutputChannel('Sim Cloud', { log: true }), redactor);
   context.subscriptions.push(log);
 
-  const accounts = new AccountsModel(new CredentialRepository(context.secrets, process.env), new VscodeUserSettings(), process.env);
+  const accounts = new AccountsModel(lazyCredentialRepository(context.secrets, process.env), new VscodeUserSettings(), process.env);
   context.subscriptions.push(accounts);
-  const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
-  context.subscriptions.push(clients);
-  const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
-
   const store = new JobStore();
   const tree = new JobsTreeDataProvider(accounts, store);
   const view = vscode.window.createTreeView<JobsTreeNode>('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: true });
-  const logChannels = new JobLogChannels(store, redactor);
-  const jobCommands = new JobCommands(store, logChannels);
-  const notifier = new JobNotifier(store, context.globalState, {
-    download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
-    showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
-  });
-  context.subscriptions.push(store, tree, view, logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
-  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, log });
-  const simulacrum = registerSimulacrum({
-    context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log,
-    packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
-  });
+  context.subscriptions.push(store, tree, view);
 
-  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, logChannels, notifier, redactor, log });
-  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: view as vscode.TreeView<unknown>, jobCommands, redactor, log });
+  const loadFeatures = featureLoader(async () => {
+    const { registerFeatures } = await import('./features.js');
+    registerFeatures({ context, log, redactor, accounts, store, tree, view });
+  }, log);
+  const packageJSON = context.extension.packageJSON as { contributes?: { commands?: { command: string }[] }; activationEvents?: string[] };
+  for (const { command } of packageJSON.contributes?.commands ?? []) {
+    if (!ROOT_COMMANDS.has(command)) context.subscriptions.push(registerLazyCommand(command, log, loadFeatures.load));
+  }
+  for (const viewType of restorableViewTypes(packageJSON)) {
+    context.subscriptions.push(registerSerializerProxy(viewType, loadFeatures.load, (error) => showOperationError(error, log)));
+  }
 
   const contextKeys = new ContextKeys();
   const syncContextKeys = () => {
     void contextKeys.setAnySignedIn(accounts.anySignedIn);
     for (const status of accounts.all()) void contextKeys.setSignedIn(status.provider, status.state === 'signedIn');
   };
-  context.subscriptions.push(accounts.onDidChangeAccounts(syncContextKeys));
-
-  for (const provider of PROVIDER_IDS) {
-    context.subscriptions.push(
-      registerCommand(`simcloud.${provider}.signIn`, log, () => accountCommands.signIn(provider)),
-      registerCommand(`simcloud.${provider}.signOut`, log, () => accountCommands.signOut(provider)),
-    );
-  }
   context.subscriptions.push(
-    registerCommand('simcloud.account.signIn', log, (node) => withProvider(node, (p) => accountCommands.signIn(p))),
-    registerCommand('simcloud.account.signOut', log, (node) => withProvider(node, (p) => accountCommands.signOut(p))),
-    registerCommand('simcloud.jobs.refresh', log, async () => {
-      await accounts.refresh();
-      simulacrum.refresh();
-      simulacra.refresh();
-      cybernetic.refresh();
-      simulix.refresh();
-    }),
-    registerCommand(LOAD_MORE_COMMAND, log, (node) => tree.loadMore(node)),
-    registerCommand('simcloud.job.cancel', log, (node) => jobCommands.cancel(node)),
-    registerCommand('simcloud.job.complete', log, (node) => jobCommands.complete(node)),
-    registerCommand('simcloud.job.downloadResults', log, (node) => jobCommands.download(node)),
-    registerCommand('simcloud.job.showDetails', log, (node) => jobCommands.showDetails(node)),
-    registerCommand('simcloud.job.showLog', log, (node) => jobCommands.showLog(node)),
-    registerCommand('simcloud.job.copyId', log, (node) => jobCommands.copyId(node)),
+    accounts.onDidChangeAccounts(syncContextKeys),
     registerCommand('simcloud.showLog', log, () => log.show()),
     registerCommand('simcloud.openSettings', log, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:simcloud.sim-cloud')),
     // Another window (or the OS keychain) may change a secret; settings changes may move a provider to another host.
@@ -104,21 +70,46 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
-  void accounts.ready().then(syncContextKeys, (error: unknown) => log.error('Could not read stored credentials', error));
   const loadMs = (globalThis.__simcloudLoadEnd ?? 0) - (globalThis.__simcloudLoadStart ?? 0);
   const activateMs = performance.now() - activateStartedAt;
   // The extension host's CPU time over the same spans: what the wall times would be on an idle machine, about.
   const cpuMs = cpuMsBetween(globalThis.__simcloudLoadStartCpu, globalThis.__simcloudLoadEndCpu) + cpuMsBetween(activateStartedCpu, process.cpuUsage());
   log.info(`Sim Cloud activated in ${(loadMs + activateMs).toFixed(1)} ms (bundle load ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms; CPU ${cpuMs.toFixed(1)} ms)`);
+  // Right after activation, without waiting for a command: the first read of the accounts (the first settings read
+  // builds VS Code's configuration model, 10-90 ms on a busy machine; the Jobs view asks for it too when it is
+  // visible), then the features, so polling, status-bar items and the signed-in providers' jobs come up by themselves.
+  setTimeout(() => {
+    const since = { wall: performance.now(), cpu: process.cpuUsage() };
+    void accounts.ready().then(syncContextKeys, (error: unknown) => log.error('Could not read stored credentials', error));
+    void loadFeatures.load(since).catch(() => undefined);
+  }, 0);
+}
+
+/**
+ * Loads the features once, whoever asks first (the timer above, a command, a restored panel), and logs how long that
+ * took — counted from `since` when given, so the timer's first accounts read is in the figure too; a failure is
+ * logged and shown once, and every later caller gets the same rejection.
+ */
+function featureLoader(register: () => Promise<void>, log: OutputLog): { load: (since?: { wall: number; cpu: NodeJS.CpuUsage }) => Promise<void> } {
+  let loading: Promise<void> | undefined;
+  const load = (since?: { wall: number; cpu: NodeJS.CpuUsage }) =>
+    (loading ??= (async () => {
+      const startedAt = since?.wall ?? performance.now();
+      const startedCpu = since?.cpu ?? process.cpuUsage();
+      try {
+        await register();
+      } catch (error) {
+        log.error('Sim Cloud could not load its provider features; reload the window to try again', error);
+        void vscode.window.showErrorMessage(`Sim Cloud could not load its provider features: ${error instanceof Error ? error.message : String(error)}. Reload the window to try again; details are in the Sim Cloud log.`);
+        throw error;
+      }
+      log.info(`Sim Cloud features loaded in ${(performance.now() - startedAt).toFixed(1)} ms (CPU ${cpuMsBetween(startedCpu, process.cpuUsage()).toFixed(1)} ms)`);
+    })());
+  return { load };
 }
 
 function cpuMsBetween(from: NodeJS.CpuUsage | undefined, to: NodeJS.CpuUsage | undefined): number {
   return from && to ? (to.user - from.user + to.system - from.system) / 1000 : 0;
-}
-
-function withProvider(arg: unknown, run: (provider: (typeof PROVIDER_IDS)[number]) => Promise<void>): Promise<void> | undefined {
-  const provider = AccountCommands.providerFrom(arg);
-  return provider ? run(provider) : undefined;
 }
 
 export function deactivate(): void {

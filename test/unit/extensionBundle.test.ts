@@ -2,7 +2,7 @@
 // that stops matching shows up here, not in a user's activation time. The trimmed libraries are run from a bundle
 // built with the same plugins, to show that what Sim Cloud uses still behaves exactly as from sources.
 import assert from 'node:assert/strict';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,18 @@ const EXTENSION_BUNDLE_LIMIT = 1_000_000;
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'simcloud-bundle-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** The inputs esbuild evaluates with the bundle: reachable from `entry` without crossing an import() (a lazy initializer). */
+function staticallyReachable(metafile: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  for (let input = pending.pop(); input !== undefined; input = pending.pop()) {
+    if (seen.has(input)) continue;
+    seen.add(input);
+    for (const edge of metafile.inputs[input]?.imports ?? []) if (edge.kind !== 'dynamic-import' && !edge.external) pending.push(edge.path);
+  }
+  return seen;
+}
 
 /** Bundles `source` (a TypeScript module in the repo root's resolution) with the production plugins and loads it. */
 async function loadTrimmed<T>(name: string, source: string): Promise<T> {
@@ -59,6 +71,17 @@ describe('extension bundle (production options from esbuild.js)', () => {
     const files = inputs.filter((input) => !input.includes(':')).map((input) => input.replace(/^.*node_modules\//, ''));
     assert.deepEqual(files.filter((input) => input.startsWith('zod/v4/locales/')), ['zod/v4/locales/en.js']);
     assert.deepEqual(files.filter((input) => /^undici\/lib\/(mock|web\/websocket|web\/eventsource|web\/cache|web\/cookies|interceptor)\//.test(input)), []);
+  });
+
+  it('the composition root reaches the providers, zod and undici only through import() (evaluated after activate())', async () => {
+    const result = await build({ ...extensionConfig, absWorkingDir: repoRoot, minify: true, sourcemap: false, write: false, metafile: true, logLevel: 'silent' });
+    const eager = staticallyReachable(result.metafile, 'src/extension.ts');
+    const forbidden = [...eager].filter((input) => /^src\/providers\/|^src\/features|\/node_modules\/(zod|undici)\/|^node_modules\/(zod|undici)\//.test(input));
+    assert.deepEqual(forbidden, [], `evaluated with the bundle, though activation must not wait for them:\n${forbidden.join('\n')}`);
+    // What the first paint needs is there, and the features are in the bundle (lazily), not missing from it.
+    for (const needed of ['src/ui/tree/JobsTreeDataProvider.ts', 'src/core/accounts/AccountsModel.ts', 'src/ui/activation/lazyCommandTable.ts']) assert.ok(eager.has(needed), `${needed} is not loaded with the root`);
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.includes('src/features.ts') && inputs.some((input) => input.startsWith('src/providers/')), 'the features are bundled');
   });
 
   it('zod error messages read as from sources (English)', async () => {

@@ -10,6 +10,7 @@ import {
   type ArtifactHostMessage,
 } from '../../shared/artifactPreviewProtocol';
 import { WebviewPanelHost } from '../webview/WebviewPanelHost';
+import { registerWebviewPanelSerializer } from '../activation/lazySerializers';
 
 /**
  * Shows the first rows of a generated artifact and achieved vs target per condition (see `compareArtifact`).
@@ -33,7 +34,7 @@ export class ArtifactPreviewPanel implements vscode.Disposable {
 
   /** `restore` reads the artifact again (it may be gone: return undefined and the panel closes). */
   static registerSerializer(extensionUri: vscode.Uri, log: Logger, restore: (artifactKey: string) => Promise<ArtifactPreviewData | undefined>): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(ARTIFACT_PREVIEW_VIEW_TYPE, {
+    return registerWebviewPanelSerializer(ARTIFACT_PREVIEW_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const parsed = ArtifactPageState.safeParse(state);
         const data = parsed.success && !ArtifactPreviewPanel.panels.has(parsed.data.artifactKey) ? await restore(parsed.data.artifactKey).catch(() => undefined) : undefined;

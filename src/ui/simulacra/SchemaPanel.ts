@@ -13,6 +13,7 @@ import {
 } from '../../shared/simulacraPanelProtocol';
 import { toPanelError } from '../webview/panelError';
 import { WebviewPanelHost } from '../webview/WebviewPanelHost';
+import { registerWebviewPanelSerializer } from '../activation/lazySerializers';
 
 /** What the panel asks of its owner. Each may throw: the error is shown in the page (and logged). */
 export interface SchemaPanelCallbacks {
@@ -74,7 +75,7 @@ export class SchemaPanel implements vscode.Disposable {
    * dataset up again (signed in? still retained?) and returns undefined to close the panel instead.
    */
   static registerSerializer(extensionUri: vscode.Uri, log: Logger, restore: (datasetKey: string) => Promise<SchemaPanelRestore | undefined>): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(SCHEMA_PANEL_VIEW_TYPE, {
+    return registerWebviewPanelSerializer(SCHEMA_PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const parsed = SchemaPageState.safeParse(state);
         const restored = parsed.success && !SchemaPanel.panels.has(parsed.data.datasetKey) ? await restore(parsed.data.datasetKey).catch(() => undefined) : undefined;

@@ -41,6 +41,7 @@ import {
   type ResultsPanelError,
 } from '../../shared/simulixResultsProtocol';
 import { WebviewPanelHost } from '../webview/WebviewPanelHost';
+import { registerWebviewPanelSerializer } from '../activation/lazySerializers';
 
 export interface ResultsPanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -80,7 +81,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   /** After a window reload the page's state names the simulation; its results are fetched again. */
   static registerSerializer(deps: ResultsPanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(SIMULIX_RESULTS_VIEW_TYPE, {
+    return registerWebviewPanelSerializer(SIMULIX_RESULTS_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const parsed = ResultsPageState.safeParse(state);
         if (!parsed.success || ResultsPanel.panels.has(parsed.data.simulationId)) {

@@ -15,6 +15,7 @@ import { NotSignedInError } from '../../errors/showOperationError';
 import { WebviewPanelHost } from '../../webview/WebviewPanelHost';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import { toFigures, type BudgetTracker } from './BudgetTracker';
+import { registerWebviewPanelSerializer } from '../../activation/lazySerializers';
 
 /**
  * The budget page: current spend against the limits, the daily history as a chart (7, 30 or 90 days), and a form to
@@ -43,7 +44,7 @@ export class BudgetPanel implements vscode.Disposable {
 
   /** After a window reload the page's saved state gives the range; the figures are read again. */
   static registerSerializer(feature: CyberneticFeatureContext, tracker: BudgetTracker): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(BUDGET_PANEL_VIEW_TYPE, {
+    return registerWebviewPanelSerializer(BUDGET_PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         if (BudgetPanel.current) {
           panel.dispose();

@@ -4,6 +4,7 @@ import type { Logger } from '../../../core/log/Logger';
 import { EUREKA_RUN_VIEW_TYPE, EurekaRunPageMessage, EurekaRunPageState, EurekaRunView, type EurekaRunHostMessage } from '../../../shared/eurekaRunProtocol';
 import { WebviewPanelHost } from '../../webview/WebviewPanelHost';
 import { runView, type RewardHistory } from './eurekaRunView';
+import { registerWebviewPanelSerializer } from '../../activation/lazySerializers';
 
 export interface EurekaRunPanelDeps {
   readonly extensionUri: vscode.Uri;
@@ -37,7 +38,7 @@ export class EurekaRunPanel implements vscode.Disposable {
 
   /** After a reload the panel comes back for its run (from the page's state); without one it closes. */
   static registerSerializer(deps: EurekaRunPanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(EUREKA_RUN_VIEW_TYPE, {
+    return registerWebviewPanelSerializer(EUREKA_RUN_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const parsed = EurekaRunPageState.safeParse(state);
         if (!parsed.success || EurekaRunPanel.panels.has(parsed.data.runId)) {

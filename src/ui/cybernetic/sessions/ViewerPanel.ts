@@ -6,6 +6,7 @@ import { checkViewerUrl, VIEWER_VIEW_TYPE, ViewerPageMessage, ViewerPageState, t
 import { toPanelError } from '../../webview/panelError';
 import { WebviewPanelHost } from '../../webview/WebviewPanelHost';
 import { sessionFromRaw, toViewerSession } from './viewerSession';
+import { registerWebviewPanelSerializer } from '../../activation/lazySerializers';
 
 /** What the viewer needs from the rest of the sessions feature. Each may throw; the panel shows the error. */
 export interface ViewerPanelDeps {
@@ -58,7 +59,7 @@ export class ViewerPanel implements vscode.Disposable {
 
   /** After a window reload the page's state names only the session; its viewer URL is fetched again. */
   static registerSerializer(deps: ViewerPanelDeps): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, {
+    return registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const parsed = ViewerPageState.safeParse(state);
         if (!parsed.success || ViewerPanel.panels.has(parsed.data.sessionId)) {

@@ -1,0 +1,87 @@
+// The providers' half of activation, loaded after activate() has returned (src/extension.ts imports this module only
+// through import(), which esbuild turns into a lazy initializer: nothing here, zod and undici included, is evaluated
+// with the bundle). Registers the four providers' UI, the account and job commands, and the job details documents.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AccountsModel } from './core/accounts/AccountsModel';
+import type { JobStore } from './core/jobs/JobStore';
+import type { Redactor } from './core/log/Redactor';
+import { PROVIDER_IDS } from './core/providers/providerCatalog';
+import { createWorkspacePackager } from './core/submit/createWorkspacePackager';
+import { createCredentialVerifiers } from './providers/credentialVerifiers';
+import { ProviderClientFactory } from './providers/ProviderClientFactory';
+import { AccountCommands } from './ui/accounts/AccountCommands';
+import { registerCommand } from './ui/commands/registerCommand';
+import { DETAILS_SCHEME, JobCommands } from './ui/jobs/JobCommands';
+import { JobLogChannels } from './ui/jobs/JobLogChannels';
+import { JobNotifier } from './ui/jobs/JobNotifier';
+import type { OutputLog } from './ui/logging/OutputLog';
+import { uploadSettings } from './ui/settings/uploadSettings';
+import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
+import { registerSimulacra } from './ui/simulacra/registerSimulacra';
+import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
+import { registerSimulix } from './ui/simulix/registerSimulix';
+import { LOAD_MORE_COMMAND, type JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
+
+/** What the composition root built before the features: the first paint's objects. */
+export interface FeatureHost {
+  readonly context: vscode.ExtensionContext;
+  readonly log: OutputLog;
+  readonly redactor: Redactor;
+  readonly accounts: AccountsModel;
+  readonly store: JobStore;
+  readonly tree: JobsTreeDataProvider;
+  readonly view: vscode.TreeView<JobsTreeNode>;
+}
+
+export function registerFeatures({ context, log, redactor, accounts, store, tree, view }: FeatureHost): void {
+  const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
+  context.subscriptions.push(clients);
+  const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
+
+  const logChannels = new JobLogChannels(store, redactor);
+  const jobCommands = new JobCommands(store, logChannels);
+  const notifier = new JobNotifier(store, context.globalState, {
+    download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
+    showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
+  });
+  context.subscriptions.push(logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
+  const treeView = view as vscode.TreeView<unknown>;
+  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log });
+  const simulacrum = registerSimulacrum({
+    context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log,
+    packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
+  });
+  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
+  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log });
+
+  for (const provider of PROVIDER_IDS) {
+    context.subscriptions.push(
+      registerCommand(`simcloud.${provider}.signIn`, log, () => accountCommands.signIn(provider)),
+      registerCommand(`simcloud.${provider}.signOut`, log, () => accountCommands.signOut(provider)),
+    );
+  }
+  context.subscriptions.push(
+    registerCommand('simcloud.account.signIn', log, (node) => withProvider(node, (p) => accountCommands.signIn(p))),
+    registerCommand('simcloud.account.signOut', log, (node) => withProvider(node, (p) => accountCommands.signOut(p))),
+    registerCommand('simcloud.jobs.refresh', log, async () => {
+      await accounts.refresh();
+      simulacrum.refresh();
+      simulacra.refresh();
+      cybernetic.refresh();
+      simulix.refresh();
+    }),
+    registerCommand(LOAD_MORE_COMMAND, log, (node) => tree.loadMore(node)),
+    registerCommand('simcloud.job.cancel', log, (node) => jobCommands.cancel(node)),
+    registerCommand('simcloud.job.complete', log, (node) => jobCommands.complete(node)),
+    registerCommand('simcloud.job.downloadResults', log, (node) => jobCommands.download(node)),
+    registerCommand('simcloud.job.showDetails', log, (node) => jobCommands.showDetails(node)),
+    registerCommand('simcloud.job.showLog', log, (node) => jobCommands.showLog(node)),
+    registerCommand('simcloud.job.copyId', log, (node) => jobCommands.copyId(node)),
+  );
+}
+
+function withProvider(arg: unknown, run: (provider: (typeof PROVIDER_IDS)[number]) => Promise<void>): Promise<void> | undefined {
+  const provider = AccountCommands.providerFrom(arg);
+  return provider ? run(provider) : undefined;
+}

@@ -1,0 +1,21 @@
+// CredentialRepository validates stored secrets with zod, and evaluating zod alone costs more than the whole
+// activation budget on this kind of machine. AccountsModel only calls it asynchronously, so the root hands it this
+// stand-in, which loads the real repository (and zod) on the first call, after activate() has returned.
+import type * as vscode from 'vscode';
+import type { CredentialRepository, LoadedCredential, StoredCredential } from '../../core/accounts/CredentialRepository';
+import type { Environment } from '../../core/providers/endpoints';
+import type { ProviderId } from '../../core/providers/providerCatalog';
+
+type Repository = Pick<CredentialRepository, 'load' | 'save' | 'remove'>;
+
+export function lazyCredentialRepository(secrets: vscode.SecretStorage, env: Environment): CredentialRepository {
+  let real: Promise<CredentialRepository> | undefined;
+  const repository = () => (real ??= import('../../core/accounts/CredentialRepository.js').then((module) => new module.CredentialRepository(secrets, env)));
+  const lazy: Repository = {
+    load: async (provider: ProviderId, origin: string): Promise<LoadedCredential | undefined> => (await repository()).load(provider, origin),
+    save: async (provider: ProviderId, origin: string, credential: StoredCredential): Promise<void> => (await repository()).save(provider, origin, credential),
+    remove: async (provider: ProviderId, origin: string): Promise<void> => (await repository()).remove(provider, origin),
+  };
+  // AccountsModel takes the class (its private fields make it nominal); it uses only the methods above.
+  return lazy as CredentialRepository;
+}
