@@ -9,6 +9,9 @@ import {
 } from '../providers/endpoints';
 import type { CredentialLocation, CredentialRepository, LoadedCredential, StoredCredential } from './CredentialRepository';
 
+/** What the model needs of the credential store (the extension hands it one that loads the real one lazily). */
+export type CredentialStore = Pick<CredentialRepository, 'load' | 'save' | 'remove'>;
+
 export type AccountState = 'signedIn' | 'signedOut' | 'misconfigured';
 
 export interface AccountStatus {
@@ -28,7 +31,7 @@ export class AccountsModel {
   readonly onDidChangeAccounts: Event<readonly ProviderId[]> = this.changed.event;
 
   constructor(
-    private readonly repository: CredentialRepository,
+    private readonly repository: CredentialStore,
     private readonly settings: UserSettingsSource,
     private readonly env: Environment,
   ) {

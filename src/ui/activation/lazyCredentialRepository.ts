@@ -2,20 +2,17 @@
 // activation budget on this kind of machine. AccountsModel only calls it asynchronously, so the root hands it this
 // stand-in, which loads the real repository (and zod) on the first call, after activate() has returned.
 import type * as vscode from 'vscode';
+import type { CredentialStore } from '../../core/accounts/AccountsModel';
 import type { CredentialRepository, LoadedCredential, StoredCredential } from '../../core/accounts/CredentialRepository';
 import type { Environment } from '../../core/providers/endpoints';
 import type { ProviderId } from '../../core/providers/providerCatalog';
 
-type Repository = Pick<CredentialRepository, 'load' | 'save' | 'remove'>;
-
-export function lazyCredentialRepository(secrets: vscode.SecretStorage, env: Environment): CredentialRepository {
+export function lazyCredentialRepository(secrets: vscode.SecretStorage, env: Environment): CredentialStore {
   let real: Promise<CredentialRepository> | undefined;
   const repository = () => (real ??= import('../../core/accounts/CredentialRepository.js').then((module) => new module.CredentialRepository(secrets, env)));
-  const lazy: Repository = {
+  return {
     load: async (provider: ProviderId, origin: string): Promise<LoadedCredential | undefined> => (await repository()).load(provider, origin),
     save: async (provider: ProviderId, origin: string, credential: StoredCredential): Promise<void> => (await repository()).save(provider, origin, credential),
     remove: async (provider: ProviderId, origin: string): Promise<void> => (await repository()).remove(provider, origin),
   };
-  // AccountsModel takes the class (its private fields make it nominal); it uses only the methods above.
-  return lazy as CredentialRepository;
 }
