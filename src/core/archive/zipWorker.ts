@@ -187,6 +187,8 @@ class ZipJob {
   private whenIdle: (() => void) | undefined;
   /** This thread's engine for small files when every deflate thread is busy. */
   private engine: ReusableDeflate | undefined;
+  /** Where this thread reads the small files it deflates itself. */
+  private scratch: Buffer | undefined;
   private lanes: Lane[] | undefined;
   private batch: OpenBatch | undefined;
   private readonly batchesInFlight = new Map<number, Piece[]>();
@@ -295,6 +297,18 @@ class ZipJob {
         this.readIntoBatch(state, batch);
         return;
       }
+      // Read into one reused buffer and deflate at once: no per-file buffer for the allocator to churn.
+      this.scratch ??= Buffer.allocUnsafeSlow(SYNC_DEFLATE_MAX_BYTES);
+      const data = this.scratch.subarray(0, entry.size);
+      readSmallFile(entry, data);
+      state.crc = zlib.crc32(data);
+      state.readDone = true;
+      this.engine ??= new ReusableDeflate(this.start.level);
+      const piece: Piece = { state, inputBytes: entry.size, last: true };
+      this.queue.push(piece);
+      this.pendingBytes += entry.size;
+      this.ready(piece, this.engine.deflate(data));
+      return;
     }
     // Small files are read in one call: this is a worker thread, so blocking it costs the extension host nothing,
     // and one readFileSync is far cheaper than the thread-pool round trips of an async read.
@@ -382,14 +396,7 @@ class ZipJob {
   private readIntoBatch(state: EntryState, batch: OpenBatch): void {
     const { entry } = state;
     const data = batch.input.subarray(batch.used, batch.used + entry.size);
-    const fd = openSync(entry.absPath, 'r');
-    let read: number;
-    try {
-      read = readFully(fd, data, 0);
-    } finally {
-      closeSync(fd);
-    }
-    if (read !== entry.size) throw changed(entry, `expected ${entry.size} bytes, read ${read}`);
+    readSmallFile(entry, data);
     state.crc = zlib.crc32(data);
     state.readDone = true;
     const piece: Piece = { state, inputBytes: entry.size, last: true };
@@ -586,6 +593,18 @@ class ZipJob {
     const current = this.queue[this.queueHead]?.state.entry.relPath ?? this.entries[Math.min(this.entriesDone, this.entries.length - 1)]?.relPath ?? '';
     this.post({ type: 'progress', bytesDone: this.bytesDone, totalBytes: this.totalBytes, entriesDone: this.entriesDone, totalEntries: this.entries.length, currentFile: current });
   }
+}
+
+/** Reads a whole small file into `into` (exactly its size as the selection saw it). */
+function readSmallFile(entry: ZipEntry, into: Buffer): void {
+  const fd = openSync(entry.absPath, 'r');
+  let read: number;
+  try {
+    read = readFully(fd, into, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read !== entry.size) throw changed(entry, `expected ${entry.size} bytes, read ${read}`);
 }
 
 function readFully(fd: number, into: Buffer, position: number): number {
