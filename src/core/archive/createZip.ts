@@ -45,6 +45,11 @@ export interface CreateZipOptions {
   readonly onProgress?: (progress: ZipProgress) => void;
   /** The worker script; `zipWorker.js` beside this bundle by default (right for `dist/extension.js`). */
   readonly workerScript?: string;
+  /**
+   * Extra threads that deflate small files in batches (0: none). By default cores − 2: each costs memory (~50 MB
+   * of peak RSS measured on 2 cores), so a 2-core machine keeps within its budget without them.
+   */
+  readonly deflateThreads?: number;
   /** How long a cancelled worker gets to close its files before it is terminated (default 5 s). */
   readonly cancelGraceMs?: number;
 }
@@ -78,7 +83,7 @@ export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
       store: stored.has(extensionOf(entry.relPath)),
     };
   });
-  const start: HostMessage = { type: 'start', outFile: options.outFile, entries, level: options.level ?? 1, progressIntervalMs: 100 };
+  const start: HostMessage = { type: 'start', outFile: options.outFile, entries, level: options.level ?? 1, progressIntervalMs: 100, deflateThreads: options.deflateThreads };
   const worker = new Worker(options.workerScript ?? path.join(__dirname, 'zipWorker.js'));
 
   try {

@@ -23,6 +23,8 @@ export const HostMessage = z.discriminatedUnion('type', [
     entries: z.array(ZipEntry),
     level: z.number().int().min(0).max(9),
     progressIntervalMs: z.number().nonnegative(),
+    /** Threads deflating small files in batches, besides the worker itself; absent: the worker decides from the cores. */
+    deflateThreads: z.number().int().min(0).max(64).optional(),
   }),
   /** The worker stops, closes its files, deletes the partial archive and answers 'cancelled'. */
   z.object({ type: z.literal('cancel') }),

@@ -6,10 +6,12 @@
  *
  * Why our own writer (docs/design-notes.md, "Zip writer: our own, not archiver"): archiver deflates one entry at a
  * time on one thread and cannot be handed pre-deflated data, so it cannot use the second core. Here this thread
- * (the coordinator) walks the entries in order, reads them (small files whole with readFileSync — a worker may
- * block, and it is far cheaper than async reads — large ones in chunks into fresh buffers), computes CRC-32 with
- * zlib.crc32, and deflates with the async zlib.deflateRaw, which runs on libuv's thread pool; when the pool is busy,
- * small files are deflated right here with deflateRawSync so both cores stay busy. A large compressible file is
+ * (the coordinator) walks the entries in order, reads them (small files whole with synchronous reads — a worker may
+ * block, and it is far cheaper than async reads — large ones in chunks into pooled buffers) and computes CRC-32 with
+ * zlib.crc32. Small files (≤ 256 KiB) are deflated by long-lived, reset-per-entry engines (deflateEngine.ts), never
+ * one zlib handle per file (that fragmented the heap: docs/design-notes.md): in ~1 MiB batches on optional deflate
+ * threads (this same script, started with a role in workerData), or right here when there are none or they are busy.
+ * Larger files go to the async zlib.deflateRaw on libuv's thread pool. A large compressible file is
  * split into 1 MiB chunks deflated in parallel, pigz-style: every chunk but the last ends with Z_SYNC_FLUSH
  * (byte-aligned, not final), the last with Z_FINISH, and each is primed with the previous chunk's last 32 KiB as its
  * dictionary, so the concatenation is one valid raw deflate stream with almost the ratio of a single one. Results
@@ -21,8 +23,10 @@
  * the file's mtime changed by the time it was read to the end.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
+import os from 'node:os';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import zlib from 'node:zlib';
+import { ReusableDeflate, serveDeflateBatches, type DeflateBatch, type DeflatedBatch } from './deflateEngine';
 import { centralHeader, dosDateTime, endOfCentralDirectory, localHeader, MAX32, METHOD_DEFLATED, METHOD_STORED, needsZip64Sizes, type EntryFields } from './zipFormat';
 import { ZipOutput } from './zipOutput';
 import { HostMessage, type WorkerMessage, type ZipEntry } from './zipProtocol';
@@ -44,15 +48,20 @@ const WINDOW_BYTES = 16 * 1024 * 1024;
 const WINDOW_PIECES = 4096;
 /** Idle chunk buffers kept for reuse. */
 const POOL_KEEP_BYTES = 8 * 1024 * 1024;
-/** Deflate tasks on the thread pool before small files are deflated on this thread instead. */
-const POOL_TASKS = 3;
 /**
  * At most this many deflates on the thread pool (its default size): more would only queue there, hold memory, and
  * delay a cancel, which waits for the deflates in flight.
  */
 const MAX_POOL_TASKS = 4;
-/** Files up to this size may be deflated on this thread when the pool is busy. */
+/** Files up to this size are deflated by reused engines: in batches on the deflate threads, or on this thread. */
 const SYNC_DEFLATE_MAX_BYTES = 256 * 1024;
+/** Small files' input per batch sent to a deflate thread (one message, one round trip). */
+const BATCH_BYTES = 1024 * 1024;
+const BATCH_CAPACITY = BATCH_BYTES + SYNC_DEFLATE_MAX_BYTES;
+/** Batches queued per deflate thread; when all are busy, this thread deflates the next small files itself. */
+const LANE_BATCHES = 2;
+/** Marks the deflate threads this script starts of itself (same bundle, so no second script to ship). */
+const DEFLATE_ROLE = 'simcloud-deflate';
 /** The coordinator yields to its event loop (deflate callbacks, cancel) at least this often. */
 const SLICE_MS = 15;
 const DICTIONARY_BYTES = 32 * 1024;
@@ -65,11 +74,17 @@ const ZIP64_MARGIN_BYTES = 64 * 1024 * 1024;
 /** What a written piece keeps instead of its bytes. */
 const WRITTEN = Buffer.alloc(0);
 
-const port = parentPort;
-if (!port) throw new Error('zipWorker must run in a worker thread');
+const port = parentPort ?? notInWorker();
+function notInWorker(): never {
+  throw new Error('zipWorker must run in a worker thread');
+}
+
+const role = workerData as { role?: string; level?: number } | null | undefined;
+if (role?.role === DEFLATE_ROLE) serveDeflateBatches(port, role.level ?? 1);
+else port.on('message', onHostMessage);
 
 let job: ZipJob | undefined;
-port.on('message', (raw: unknown) => {
+function onHostMessage(raw: unknown): void {
   const parsed = HostMessage.safeParse(raw);
   if (!parsed.success) {
     port.postMessage({ type: 'error', code: 'worker-failed', message: `The zip worker received a message it does not understand: ${parsed.error.message}` } satisfies WorkerMessage);
@@ -85,7 +100,21 @@ port.on('message', (raw: unknown) => {
   } else {
     port.postMessage({ type: 'cancelled' } satisfies WorkerMessage);
   }
-});
+}
+
+/** A deflate thread with its own reused engine, fed batches of small files. */
+interface Lane {
+  readonly worker: Worker;
+  inFlight: number;
+}
+
+/** Small files read one after another into `input`, to be deflated together on `lane`. */
+interface OpenBatch {
+  readonly lane: Lane;
+  readonly input: Buffer;
+  used: number;
+  readonly pieces: Piece[];
+}
 
 /** One entry on its way into the archive. */
 interface EntryState {
@@ -156,6 +185,15 @@ class ZipJob {
   private pumpScheduled = false;
   private settled = false;
   private whenIdle: (() => void) | undefined;
+  /** This thread's engine for small files when every deflate thread is busy. */
+  private engine: ReusableDeflate | undefined;
+  /** Where this thread reads the small files it deflates itself. */
+  private scratch: Buffer | undefined;
+  private lanes: Lane[] | undefined;
+  private batch: OpenBatch | undefined;
+  private readonly batchesInFlight = new Map<number, Piece[]>();
+  private nextBatchId = 0;
+  private readonly freeBatchInputs: ArrayBuffer[] = [];
 
   constructor(
     private readonly start: StartMessage,
@@ -203,6 +241,7 @@ class ZipJob {
       }
       if (performance.now() > until) break;
     }
+    this.sendBatch(); // whatever is batched goes now: the writes may be waiting for it
     if (this.settled || !this.drain()) return;
     this.progress(false);
     if (this.nextEntry >= this.entries.length && !this.chunked && this.queueHead === this.queue.length) {
@@ -250,6 +289,25 @@ class ZipJob {
     if (pieces > 1) {
       this.chunked = { state, fd: openSync(entry.absPath, 'r'), position: 0 };
       this.readChunk();
+      return;
+    }
+    if (method === METHOD_DEFLATED && entry.size <= SYNC_DEFLATE_MAX_BYTES) {
+      const batch = this.openBatch(entry.size);
+      if (batch) {
+        this.readIntoBatch(state, batch);
+        return;
+      }
+      // Read into one reused buffer and deflate at once: no per-file buffer for the allocator to churn.
+      this.scratch ??= Buffer.allocUnsafeSlow(SYNC_DEFLATE_MAX_BYTES);
+      const data = this.scratch.subarray(0, entry.size);
+      readSmallFile(entry, data);
+      state.crc = zlib.crc32(data);
+      state.readDone = true;
+      this.engine ??= new ReusableDeflate(this.start.level);
+      const piece: Piece = { state, inputBytes: entry.size, last: true };
+      this.queue.push(piece);
+      this.pendingBytes += entry.size;
+      this.ready(piece, this.engine.deflate(data));
       return;
     }
     // Small files are read in one call: this is a worker thread, so blocking it costs the extension host nothing,
@@ -302,8 +360,9 @@ class ZipJob {
     // One output buffer for a small file, 64 KiB pieces for a chunk (Node's default 16 KiB pieces are then concatenated).
     const chunkSize = single ? Math.max(1024, Math.min(64 * 1024, data.length + 1024)) : 64 * 1024;
     const options: zlib.ZlibOptions = { level: this.start.level, windowBits, chunkSize, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) };
-    if (single && data.length <= SYNC_DEFLATE_MAX_BYTES && this.inFlight >= POOL_TASKS) {
-      this.ready(piece, zlib.deflateRawSync(data, options));
+    if (single && data.length <= SYNC_DEFLATE_MAX_BYTES) {
+      this.engine ??= new ReusableDeflate(this.start.level);
+      this.ready(piece, this.engine.deflate(data));
       return;
     }
     this.inFlight += 1;
@@ -318,6 +377,96 @@ class ZipJob {
       this.ready(piece, deflated);
       this.schedule();
     });
+  }
+
+  /** The batch a small file of `size` bytes goes into, opened on a deflate thread with room; none when all are busy. */
+  private openBatch(size: number): OpenBatch | undefined {
+    if (this.batch && this.batch.used + size > BATCH_CAPACITY) this.sendBatch();
+    if (this.batch) return this.batch;
+    this.lanes ??= this.startLanes();
+    let lane: Lane | undefined;
+    for (const candidate of this.lanes) if (candidate.inFlight < LANE_BATCHES && (!lane || candidate.inFlight < lane.inFlight)) lane = candidate;
+    if (!lane) return undefined;
+    lane.inFlight += 1;
+    this.batch = { lane, input: Buffer.from(this.freeBatchInputs.pop() ?? new ArrayBuffer(BATCH_CAPACITY)), used: 0, pieces: [] };
+    return this.batch;
+  }
+
+  /** Reads a small file straight into the batch's buffer (no per-file allocation); its deflate comes with the batch. */
+  private readIntoBatch(state: EntryState, batch: OpenBatch): void {
+    const { entry } = state;
+    const data = batch.input.subarray(batch.used, batch.used + entry.size);
+    readSmallFile(entry, data);
+    state.crc = zlib.crc32(data);
+    state.readDone = true;
+    const piece: Piece = { state, inputBytes: entry.size, last: true };
+    this.queue.push(piece);
+    this.pendingBytes += entry.size;
+    batch.pieces.push(piece);
+    batch.used += entry.size;
+    if (batch.used >= BATCH_BYTES) this.sendBatch();
+  }
+
+  private sendBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    const id = this.nextBatchId++;
+    this.batchesInFlight.set(id, batch.pieces);
+    const message: DeflateBatch = { id, input: batch.input.buffer as ArrayBuffer, lengths: batch.pieces.map((piece) => piece.inputBytes) };
+    batch.lane.worker.postMessage(message, [message.input]);
+  }
+
+  /**
+   * Deflate threads for small files: `deflateThreads` from the host, else cores − 2 (none on 2 cores). Each costs
+   * ~20 MB of isolate plus its buffers and heap: on this 2-core machine one thread made the zip ~18 % faster but
+   * added ~50 MB of peak RSS (250 vs 199 MB, docs/design-notes.md "Zip writer"), over the 200 MB budget. Without
+   * threads, large files still deflate on libuv's pool while this thread deflates the small ones.
+   */
+  private startLanes(): Lane[] {
+    const count = this.start.deflateThreads ?? Math.max(0, os.availableParallelism() - 2);
+    return Array.from({ length: count }, () => {
+      const lane: Lane = { worker: new Worker(__filename, { workerData: { role: DEFLATE_ROLE, level: this.start.level } }), inFlight: 0 };
+      lane.worker.on('message', (reply: DeflatedBatch) => this.onBatchDeflated(lane, reply));
+      lane.worker.on('error', (error) => void this.stop({ type: 'error', code: 'worker-failed', message: `a deflate thread failed: ${error.message}` }));
+      lane.worker.on('exit', () => void this.stop({ type: 'error', code: 'worker-failed', message: 'a deflate thread stopped unexpectedly' }));
+      return lane;
+    });
+  }
+
+  private onBatchDeflated(lane: Lane, reply: DeflatedBatch): void {
+    lane.inFlight -= 1;
+    const pieces = this.batchesInFlight.get(reply.id);
+    this.batchesInFlight.delete(reply.id);
+    if (this.settled || !pieces) return;
+    if ('error' in reply) {
+      void this.stop({ type: 'error', code: 'worker-failed', relPath: pieces[0]?.state.entry.relPath, message: `deflate failed: ${reply.error}` });
+      return;
+    }
+    // Every input buffer is kept (at most one per batch slot, plus the one being filled): a freed MiB-sized buffer
+    // would raise glibc's dynamic mmap threshold and the next ones would fragment the heap.
+    if (this.freeBatchInputs.length <= LANE_BATCHES * (this.lanes?.length ?? 1)) this.freeBatchInputs.push(reply.input);
+    const output = Buffer.from(reply.output);
+    let at = 0;
+    pieces.forEach((piece, index) => {
+      const length = reply.lengths[index];
+      this.ready(piece, output.subarray(at, at + length));
+      at += length;
+    });
+    this.schedule();
+  }
+
+  /** Stops the deflate threads (they hold no files); their 'exit' no longer means a failure. */
+  private async stopLanes(): Promise<void> {
+    const lanes = this.lanes ?? [];
+    this.lanes = [];
+    await Promise.all(
+      lanes.map((lane) => {
+        lane.worker.removeAllListeners('exit');
+        lane.worker.removeAllListeners('error');
+        return lane.worker.terminate();
+      }),
+    );
   }
 
   private ready(piece: Piece, output: Buffer): void {
@@ -400,6 +549,7 @@ class ZipJob {
       return;
     }
     this.settled = true;
+    void this.stopLanes();
     this.progress(true);
     this.post({ type: 'done', bytes: result.bytes, entries: this.entries.length, storedEntries: this.storedEntries, md5Base64: result.md5Base64 });
   }
@@ -421,6 +571,7 @@ class ZipJob {
         // already gone
       }
     }
+    await this.stopLanes();
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
     this.post(reply);
   }
@@ -442,6 +593,18 @@ class ZipJob {
     const current = this.queue[this.queueHead]?.state.entry.relPath ?? this.entries[Math.min(this.entriesDone, this.entries.length - 1)]?.relPath ?? '';
     this.post({ type: 'progress', bytesDone: this.bytesDone, totalBytes: this.totalBytes, entriesDone: this.entriesDone, totalEntries: this.entries.length, currentFile: current });
   }
+}
+
+/** Reads a whole small file into `into` (exactly its size as the selection saw it). */
+function readSmallFile(entry: ZipEntry, into: Buffer): void {
+  const fd = openSync(entry.absPath, 'r');
+  let read: number;
+  try {
+    read = readFully(fd, into, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read !== entry.size) throw changed(entry, `expected ${entry.size} bytes, read ${read}`);
 }
 
 function readFully(fd: number, into: Buffer, position: number): number {

@@ -72,6 +72,58 @@ describe('createZip', () => {
     assert.equal(result.md5Base64, createHash('md5').update(zip).digest('base64'), 'md5Base64 is the MD5 of the file on disk');
   });
 
+  it('with deflate threads, thousands of small files go through reused engines in batches and come out in order, byte-identical', async () => {
+    const manyRoot = path.join(base, 'many');
+    const tree: Record<string, string | Buffer> = {};
+    for (let i = 0; i < 1500; i++) tree[`src/d${i % 13}/f${i}.ts`] = i % 97 === 5 ? randomBytes(200 + i) : `export const v${i} = ${i};\n`.repeat(5 + (i % 300));
+    tree['big/c.txt'] = 'chunked '.repeat(400_000);
+    await writeTree(manyRoot, tree);
+    const { files } = await selectWorkspaceFiles({ root: manyRoot, excludes: [] });
+    for (const deflateThreads of [0, 2]) {
+      const outFile = path.join(base, `many-${deflateThreads}.zip`);
+      const result = await createZip({ root: manyRoot, entries: files, outFile, workerScript, deflateThreads });
+      const zip = readFileSync(outFile);
+      const entries = readCentralDirectory(zip);
+      assert.equal(entries.size, 1501);
+      assert.deepEqual([...entries.keys()], files.map((file) => file.relPath), 'entries in selection order');
+      for (const [name, entry] of entries) {
+        const data = zlib.inflateRawSync(entryData(zip, entry));
+        assert.ok(data.equals(Buffer.from(tree[name])), `${name} with ${deflateThreads} deflate threads`);
+        assert.equal(entry.crc32, zlib.crc32(data));
+      }
+      assert.equal(result.md5Base64, createHash('md5').update(zip).digest('base64'));
+    }
+  });
+
+  it('cancels while small files are out on a deflate thread: aborted, no archive left', async () => {
+    const noisyRoot = path.join(base, 'noisy');
+    const tree: Record<string, Buffer> = {};
+    for (let i = 0; i < 3000; i++) tree[`n/f${i}.txt`] = randomBytes(8 * 1024); // 24 MiB deflated at level 9: long enough to cancel mid-way
+    await writeTree(noisyRoot, tree);
+    const { files } = await selectWorkspaceFiles({ root: noisyRoot, excludes: [] });
+    const outFile = path.join(base, 'noisy.zip');
+    const stop = new AbortController();
+    let cancelledAt = -1;
+    const zipping = createZip({
+      root: noisyRoot,
+      entries: files,
+      outFile,
+      workerScript,
+      level: 9,
+      deflateThreads: 1,
+      signal: stop.signal,
+      onProgress: (p) => {
+        if (p.bytesDone > 0 && cancelledAt < 0) {
+          cancelledAt = p.bytesDone / p.totalBytes;
+          stop.abort();
+        }
+      },
+    });
+    await assert.rejects(zipping, (error: unknown) => ArchiveError.is(error, 'aborted'));
+    assert.ok(cancelledAt > 0 && cancelledAt < 1, `cancelled at ${cancelledAt}`);
+    assert.equal(existsSync(outFile), false, 'no partial archive');
+  });
+
   it('md5Base64 is the MD5 of the archive on disk whatever mix of stored, deflated, chunked and empty entries', async () => {
     const { files } = await selectWorkspaceFiles({ root, excludes: [] });
     const outFile = path.join(base, 'md5.zip');
