@@ -5,6 +5,8 @@ import { describeMessage, filterPageMessage } from './filterPageMessage';
 import { createNonce, renderWebviewHtml } from './webviewHtml';
 /** Messages held while the page is not ready; the oldest go first (panels re-send their state on `ready` anyway). */
 const MAX_QUEUED_MESSAGES = 200;
+/** How long a page shown again gets to say `ready` before it is taken as ready (see onDidChangeViewState). */
+const READY_FALLBACK_MS = 1500;
 
 export interface WebviewPanelHostOptions<PageMessage extends { type: string }> {
   extensionUri: vscode.Uri;
@@ -64,7 +66,14 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
       webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       // Without retainContextWhenHidden a hidden page is torn down; it says `ready` again when shown.
       panel.onDidChangeViewState(() => {
-        if (!panel.visible) this.ready = false;
+        if (!panel.visible) {
+          this.ready = false;
+          return;
+        }
+        // Shown again. A page that was torn down says `ready` when it reloads; but a hide that did not tear it down
+        // (seen while a window restores its layout) sends no `ready` at all, and every post would wait in the queue
+        // for ever. So if none comes soon, the page is taken as ready and sent its state (onReady is idempotent).
+        if (!this.ready) this.armReadyFallback();
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -102,6 +111,24 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
     this.render();
   }
 
+  private readyFallback: NodeJS.Timeout | undefined;
+
+  private armReadyFallback(): void {
+    clearTimeout(this.readyFallback);
+    this.readyFallback = setTimeout(() => {
+      if (this.disposed || this.ready || !this.panel.visible) return;
+      this.options.log.debug(`webview ${this.options.bundle}: shown again without a ready; sending its state`);
+      this.markReady();
+    }, READY_FALLBACK_MS);
+  }
+
+  private markReady(): void {
+    clearTimeout(this.readyFallback);
+    this.ready = true;
+    this.options.onReady();
+    for (const message of this.queue.splice(0)) this.post(message);
+  }
+
   /** Reloads the page with a fresh nonce; it will say `ready` again. */
   render(): void {
     const webview = this.panel.webview;
@@ -125,9 +152,7 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
         this.options.log.warn(`webview ${this.options.bundle}: dropped an ${result.reason}`);
         return;
       case 'ready':
-        this.ready = true;
-        this.options.onReady();
-        for (const message of this.queue.splice(0)) this.post(message);
+        this.markReady();
         return;
       case 'message':
         void Promise.resolve()
@@ -139,6 +164,7 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.readyFallback);
     this.queue.length = 0;
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.panel.dispose();
