@@ -9,7 +9,7 @@ import type { SimulacrumSweepRecord } from '../../src/providers/simulacrum/Simul
 import { toResources } from '../../src/providers/simulacrum/simulacrumResources';
 import { alternate, formatMs, formatSpread, summarize } from '../stats';
 import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
-import { mulberry32 } from '../support/scanTree';
+import { mulberry32 } from '../generate/prng';
 import type { BenchCase } from '../types';
 
 const TARGET_MS = 50;

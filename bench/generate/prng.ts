@@ -1,17 +1,10 @@
 // Seeded pseudo-random numbers for the bench inputs: the same seed gives the same workspace, byte for byte, on every
 // machine, so two runs (or two machines) zip and upload the same thing. Not for anything secret.
 
-/** mulberry32: a tiny 32-bit generator, good enough to pick sizes, names and words. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the sandbox's fault generator's, shared): floats in [0, 1), good enough to pick sizes, names and words. */
+import { mulberry32 } from '../../sandbox/faults/mulberry32';
+
+export { mulberry32 };
 
 /** An integer in [min, max], inclusive. */
 export function intBetween(random: () => number, min: number, max: number): number {

@@ -1,6 +1,7 @@
 // The unchanged-workspace case's input: a deterministic tree of small text files in nested folders, a few ignore
 // files (nested, with a negation) and a few big incompressible assets. Same seed → same names, sizes and bytes.
 // The text bytes are slices of one seeded buffer, so 50,000 files cost one PRNG pass, not 50,000.
+import { mulberry32 } from '../generate/prng';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -22,16 +23,6 @@ export interface GeneratedTree {
 const FILES_PER_FOLDER = 40;
 const TEXT_EXTENSIONS = ['py', 'ts', 'json', 'cfg', 'txt', 'md', 'cpp', 'h'];
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function generateScanTree(root: string, shape: ScanTreeShape, seed = 7): Promise<GeneratedTree> {
   const random = mulberry32(seed);
