@@ -95,19 +95,26 @@ export class Workbench {
 
   /** F1, type the command's palette label, pick it. */
   async runCommand(label: string): Promise<void> {
-    // Focus inside a webview (an iframe) keeps F1 from the workbench: move it to the side bar's title first.
-    if (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) {
-      await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } });
-    }
-    await this.page.keyboard.press('F1');
     const input = this.quickInputBox();
-    if (!(await input.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
-      // Focus inside a webview keeps F1 from the workbench: move it to the side bar's title, then try again.
-      await this.page.locator('.part.sidebar .composite.title').first().click();
+    // The palette can open and close again before the text lands (a webview taking focus as its frame loads): open it
+    // again, from the side bar's title, a few times before giving up.
+    for (let attempt = 1; ; attempt += 1) {
+      // Focus inside a webview (an iframe) keeps F1 from the workbench: move it to the side bar's title first.
+      if (attempt > 1 || (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME'))) {
+        await this.page.locator('.part.sidebar .composite.title').first().click({ position: { x: 10, y: 10 } });
+      }
       await this.page.keyboard.press('F1');
-      await input.waitFor();
+      const typed = await input
+        .waitFor({ timeout: 3_000 })
+        .then(() => input.fill(`>${label}`, { timeout: 5_000 }))
+        .then(() => true, () => false);
+      if (typed) break;
+      if (attempt >= 4) {
+        await input.fill(`>${label}`); // fails with Playwright's own account of what it waited for
+        break;
+      }
+      await this.page.keyboard.press('Escape');
     }
-    await input.fill(`>${label}`);
     // The row's aria-label is the command's label, followed by ", <keybinding>" when it has one.
     const quoted = JSON.stringify(label);
     const row = this.page.locator(
