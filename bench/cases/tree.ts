@@ -1,6 +1,6 @@
 // Tree: a poll cycle's update of 10,000 Simulacrum jobs applied to the JobStore, then what VS Code asks the Jobs tree
 // for to draw it: getChildren(the provider node) and getTreeItem for every child. In-process, with a minimal `vscode`
-// stand-in (bench/support/vscodeStandIn.ts) so src/ui/tree runs as it is shipped.
+// stand-in (test/support/vscodeStandIn.ts) so src/ui/tree runs as it is shipped.
 import type { AccountsModel, AccountStatus } from '../../src/core/accounts/AccountsModel';
 import { JobStore } from '../../src/core/jobs/JobStore';
 import type { Resource } from '../../src/core/jobs/Resource';
@@ -8,7 +8,7 @@ import type { SimulacrumJob } from '../../src/providers/simulacrum/SimulacrumApi
 import type { SimulacrumSweepRecord } from '../../src/providers/simulacrum/SimulacrumSweepRecords';
 import { toResources } from '../../src/providers/simulacrum/simulacrumResources';
 import { alternate, formatMs, formatSpread, summarize } from '../stats';
-import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
+import { registerVscodeStandIn } from '../../test/support/registerVscodeStandIn';
 import { mulberry32 } from '../generate/prng';
 import type { BenchCase } from '../types';
 

@@ -16,6 +16,9 @@ let collator: Intl.Collator | undefined;
 
 class ProviderResources {
   readonly byId = new Map<string, Resource>();
+  /** id → the replaceAll generation that last listed it (see JobStore.replaceAll). */
+  readonly seen = new Map<string, number>();
+  generation = 0;
   /** parentId → ids of the resources naming it, whether or not the parent itself is in the store. */
   readonly childIds = new Map<string, Set<string>>();
   /**
@@ -42,6 +45,7 @@ class ProviderResources {
     if (!previous) return false;
     if (previous.parentId !== undefined) this.unlinkChild(previous.parentId, id);
     this.byId.delete(id);
+    this.seen.delete(id);
     this.order = undefined;
     this.sorted = undefined;
     return true;
@@ -85,29 +89,30 @@ export class JobStore implements Disposable {
   /** A full listing from the provider: adds, updates, removes; fires once, only when something visibly changed. */
   replaceAll(provider: ProviderId, resources: readonly Resource[]): ResourceChange {
     const state = this.state(provider);
-    const incoming = new Map<string, Resource>();
+    const changed: Resource[] = [];
+    // No map of the incoming listing (10,000 entries of garbage per poll): each id is stamped with this listing's
+    // generation as it is stored, and only when the store ends up larger than the listing are the unstamped removed.
+    const generation = (state.generation += 1);
+    let distinct = 0;
     for (const resource of resources) {
       assertProvider(provider, resource);
-      incoming.set(resource.id, resource);
-    }
-    const changed: Resource[] = [];
-    for (const resource of incoming.values()) {
+      if (state.seen.get(resource.id) !== generation) distinct += 1;
+      state.seen.set(resource.id, generation);
       const previous = state.byId.get(resource.id);
       if (!previous || !sameResource(previous, resource)) changed.push(resource);
       // Stored even when it looks the same, so `raw` (Show Details) is always the latest record.
       state.set(resource);
     }
     const removed: string[] = [];
-    // Every incoming id is stored now, so the store holds exactly the listing unless it has more ids than that.
-    if (state.byId.size > incoming.size) {
+    if (state.byId.size > distinct) {
       for (const id of [...state.byId.keys()]) {
-        if (!incoming.has(id)) {
+        if (state.seen.get(id) !== generation) {
           state.delete(id);
           removed.push(id);
         }
       }
     }
-    const change: ResourceChange = { provider, changed, removed };
+    const change: ResourceChange = { provider, changed: dedupeById(changed), removed };
     if (changed.length > 0 || removed.length > 0) this.changeEmitter.fire(change);
     return change;
   }
@@ -177,6 +182,14 @@ export class JobStore implements Disposable {
     if (!state) this.providers.set(provider, (state = new ProviderResources()));
     return state;
   }
+}
+
+/** A listing naming one id twice reports it once, as its last (stored) version. */
+function dedupeById(changed: Resource[]): Resource[] {
+  if (changed.length < 2) return changed;
+  const last = new Map<string, Resource>();
+  for (const resource of changed) last.set(resource.id, resource);
+  return last.size === changed.length ? changed : [...last.values()];
 }
 
 function assertProvider(provider: ProviderId, resource: Resource): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AccountsModel, AccountStatus } from '../../core/accounts/AccountsModel';
 import type { JobStore, ResourceChange } from '../../core/jobs/JobStore';
+import type { Resource } from '../../core/jobs/Resource';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import { providerContextValue } from './contextValue';
 import { resourceTooltip, resourceTreeItem } from './resourceTreeItem';
@@ -53,7 +54,13 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private readonly changed = new vscode.EventEmitter<JobsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly providerNodes = new Map<ProviderId, ProviderNode>();
-  private readonly resourceNodes = new Map<string, ResourceNode>();
+  /** Per provider, id → node: VS Code keys rows by node identity, so a resource keeps its node while it exists. */
+  private readonly resourceNodes = new Map<ProviderId, Map<string, ResourceNode>>();
+  /**
+   * Rows already built, kept until the store reports the resource changed (or it shows a running clock): a poll of
+   * 10,000 jobs usually changes a few, and building every row again was most of a redraw's time and garbage.
+   */
+  private readonly rows = new WeakMap<ResourceNode, { readonly item: vscode.TreeItem; readonly hasChildren: boolean }>();
   private readonly problems = new Map<ProviderId, { text: string; detail?: string; signIn?: boolean }>();
   private readonly subscriptions: { dispose(): void }[] = [];
   private readonly activeShown = new Map<ProviderId, number>();
@@ -120,7 +127,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   /** Redraws running resources so their elapsed time moves (called after a poll that changed nothing). */
   refreshActive(provider: ProviderId): void {
     for (const resource of this.store.list(provider)) {
-      if (resource.status === 'running' && !resource.progress?.text) this.changed.fire(this.resourceNode(provider, resource.id));
+      if (showsClock(resource)) this.changed.fire(this.resourceNode(provider, resource.id));
     }
   }
 
@@ -146,7 +153,13 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (node.type === 'more') return loadMoreTreeItem(node, this.loadMoreHandlers.get(node.provider)?.label, this.loading.has(node.provider));
     const resource = this.store.get(node.provider, node.id);
     if (!resource) return new vscode.TreeItem(node.id);
-    return resourceTreeItem(resource, this.store.hasChildren(node.provider, node.id), this.now());
+    const hasChildren = this.store.hasChildren(node.provider, node.id);
+    const row = this.rows.get(node);
+    if (row && row.hasChildren === hasChildren) return row.item;
+    const item = resourceTreeItem(resource, hasChildren, this.now());
+    // A running resource without progress text shows its elapsed time: that row is built afresh every time.
+    if (!showsClock(resource)) this.rows.set(node, { item, hasChildren });
+    return item;
   }
 
   /** A resource's tooltip is built when VS Code shows it (on hover), not for every row drawn. */
@@ -168,20 +181,27 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   }
 
   resourceNode(provider: ProviderId, id: string): ResourceNode {
-    const key = `${provider}\u0000${id}`;
-    let node = this.resourceNodes.get(key);
+    let nodes = this.resourceNodes.get(provider);
+    if (!nodes) this.resourceNodes.set(provider, (nodes = new Map()));
+    let node = nodes.get(id);
     if (!node) {
       node = { type: 'resource', provider, id };
-      this.resourceNodes.set(key, node);
+      nodes.set(id, node);
     }
     return node;
   }
 
   private onStoreChange(change: ResourceChange): void {
     const { provider } = change;
+    const nodes = this.resourceNodes.get(provider);
+    let structural = change.removed.length > 0;
+    for (const resource of change.changed) {
+      const node = nodes?.get(resource.id);
+      if (node) this.rows.delete(node);
+      else structural = true;
+    }
+    for (const id of change.removed) nodes?.delete(id);
     // A removed or new resource changes its parent's children: redraw the provider (cheap: one listing).
-    const structural = change.removed.length > 0 || change.changed.some((r) => !this.resourceNodes.has(`${provider}\u0000${r.id}`));
-    for (const id of change.removed) this.resourceNodes.delete(`${provider}\u0000${id}`);
     if (structural) {
       this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome ? this.providerNode(provider) : undefined);
       return;
@@ -226,6 +246,10 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
   }
+}
+
+function showsClock(resource: Resource): boolean {
+  return resource.status === 'running' && !resource.progress?.text;
 }
 
 function loadMoreTreeItem(node: LoadMoreNode, label: string | undefined, loading: boolean): vscode.TreeItem {

@@ -224,3 +224,17 @@ describe('JobStore order and children after updates', () => {
     assert.equal(store.hasChildren('simulacrum', 'sweep'), false);
   });
 });
+
+describe('JobStore.replaceAll with a listing that names an id twice', () => {
+  it('stores the last version, reports it once, and still removes what the listing left out', () => {
+    const store = new JobStore();
+    store.replaceAll('simulacrum', [job('a'), job('b')]);
+    const events = recording(store);
+    const change = store.replaceAll('simulacrum', [job('a', { status: 'failed' }), job('a', { status: 'succeeded' })]);
+    assert.deepEqual(change.removed, ['b']);
+    assert.deepEqual(change.changed.map((r) => [r.id, r.status]), [['a', 'succeeded']]);
+    assert.deepEqual(store.list('simulacrum').map((r) => r.id), ['a']);
+    assert.equal(store.get('simulacrum', 'a')?.status, 'succeeded');
+    assert.equal(events.length, 1);
+  });
+});

@@ -1,4 +1,4 @@
-// The few `vscode` APIs the Jobs tree uses (src/ui/tree), for measuring the tree outside VS Code. Bench-only: never
+// The few `vscode` APIs the Jobs tree uses (src/ui/tree), for running the tree outside VS Code (the tree bench and its unit tests). Never
 // bundled or shipped. Each does as little as VS Code's own classes do when constructed (they store fields; the
 // rendering happens in the workbench, not in the extension host), so the bench counts the extension's work.
 import { Emitter } from '../../src/core/events/Emitter';

@@ -1,5 +1,5 @@
-// Makes `import 'vscode'` resolve to bench/support/vscodeStandIn.ts in this process (tsx compiles the sources to
-// CommonJS, so the request goes through Module._resolveFilename). Call before importing anything under src/ui.
+// Makes `import 'vscode'` resolve to test/support/vscodeStandIn.ts in this process (tsx compiles the sources to
+// CommonJS, so the request goes through Module._resolveFilename). Call before importing anything under src/ui (the tree bench and the tree's unit tests).
 import Module from 'node:module';
 import path from 'node:path';
 

@@ -1,0 +1,82 @@
+// The Jobs tree as VS Code drives it: getChildren, then getTreeItem per row, after store changes. Rows are reused
+// while their resource is unchanged; these tests pin that a reused row never shows stale facts.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { AccountsModel, AccountStatus } from '../../../src/core/accounts/AccountsModel';
+import { JobStore } from '../../../src/core/jobs/JobStore';
+import type { Resource } from '../../../src/core/jobs/Resource';
+import { registerVscodeStandIn } from '../../support/registerVscodeStandIn';
+
+type TreeModule = typeof import('../../../src/ui/tree/JobsTreeDataProvider');
+let JobsTreeDataProvider: TreeModule['JobsTreeDataProvider'];
+
+before(async () => {
+  registerVscodeStandIn();
+  ({ JobsTreeDataProvider } = await import('../../../src/ui/tree/JobsTreeDataProvider.js'));
+});
+
+function job(id: string, overrides: Partial<Resource> = {}): Resource {
+  return {
+    provider: 'simulacrum',
+    id,
+    kind: 'job',
+    displayName: id,
+    status: 'succeeded',
+    rawStatus: 'completed',
+    facts: ['annotations'],
+    createdAt: '2026-04-05T12:00:00Z',
+    actions: ['download', 'details'],
+    details: [['Job id', id]],
+    raw: { job_id: id },
+    ...overrides,
+  };
+}
+
+function setup(now: { value: number }) {
+  const status: AccountStatus = { provider: 'simulacrum', state: 'signedIn', location: 'secretStorage', endpoints: { baseUrl: 'https://api.example', origin: 'https://api.example', requestsPerMinute: 60 } };
+  const accounts = { ready: async () => undefined, anySignedIn: true, all: () => [status], status: () => status, onDidChangeAccounts: () => ({ dispose() {} }) } as unknown as AccountsModel;
+  const store = new JobStore();
+  const tree = new JobsTreeDataProvider(accounts, store, () => now.value);
+  /** What the view shows under the provider: label → description. */
+  const rows = async () => {
+    const [provider] = await tree.getChildren();
+    const children = await tree.getChildren(provider);
+    return new Map(children.map((child) => {
+      const item = tree.getTreeItem(child);
+      return [String(item.label), { description: String(item.description), collapsible: item.collapsibleState }];
+    }));
+  };
+  return { store, tree, rows };
+}
+
+describe('JobsTreeDataProvider rows', () => {
+  it('shows a changed resource as it is now, and an unchanged one as before', async () => {
+    const { store, rows } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
+    store.replaceAll('simulacrum', [job('a'), job('b')]);
+    assert.equal((await rows()).get('a')?.description, 'completed · annotations');
+    store.replaceAll('simulacrum', [job('a', { status: 'failed', rawStatus: 'failed', facts: ['annotations', 'exit 3'] }), job('b')]);
+    const after = await rows();
+    assert.equal(after.get('a')?.description, 'failed · annotations · exit 3');
+    assert.equal(after.get('b')?.description, 'completed · annotations');
+  });
+
+  it('moves the elapsed time of a running job on every draw, even when the store did not change', async () => {
+    const now = { value: Date.parse('2026-04-05T12:01:05Z') };
+    const { store, rows } = setup(now);
+    store.replaceAll('simulacrum', [job('r', { status: 'running', rawStatus: 'running', startedAt: '2026-04-05T12:00:00Z' })]);
+    assert.equal((await rows()).get('r')?.description, 'running · 1m 05s · annotations');
+    now.value += 10_000;
+    assert.equal((await rows()).get('r')?.description, 'running · 1m 15s · annotations');
+  });
+
+  it('makes a row expandable when a child arrives, and a removed and re-added id shows its new state', async () => {
+    const { store, rows } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
+    store.replaceAll('simulacrum', [job('sweep')]);
+    assert.equal((await rows()).get('sweep')?.collapsible, 0);
+    store.replaceAll('simulacrum', [job('sweep'), job('sweep-v0', { parentId: 'sweep' })]);
+    assert.equal((await rows()).get('sweep')?.collapsible, 2);
+    store.replaceAll('simulacrum', []);
+    store.replaceAll('simulacrum', [job('sweep', { status: 'cancelled', rawStatus: 'cancelled' })]);
+    assert.equal((await rows()).get('sweep')?.description, 'cancelled · annotations');
+  });
+});
