@@ -4,6 +4,7 @@ const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
 const { undiciUnusedStubs, zodEnglishOnly } = require('./scripts/bundlePlugins.cjs');
+const { featuresUseRootModules, rootExportsShared } = require('./scripts/splitBundle.cjs');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -62,6 +63,20 @@ const configs = [
     // CPU time too: on a busy machine wall time mostly measures the neighbours.
     banner: { js: 'globalThis.__simcloudLoadStart = performance.now(); globalThis.__simcloudLoadStartCpu = process.cpuUsage();' },
     footer: { js: 'globalThis.__simcloudLoadEnd = performance.now(); globalThis.__simcloudLoadEndCpu = process.cpuUsage();' },
+    // Only what activate() runs: src/features.ts goes to its own file (next config), required right after activation.
+    plugins: [...common.plugins, rootExportsShared],
+  },
+  {
+    // The providers, zod and undici (src/features.ts), sharing the root's modules instead of bundling them again
+    // (scripts/splitBundle.cjs explains why both matter).
+    ...common,
+    entryPoints: { features: 'src/features.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [...common.plugins, featuresUseRootModules],
   },
   {
     // The zip worker (src/core/archive/createZip.ts starts it from `dist/zipWorker.js`): our zip writer runs only

@@ -23,6 +23,8 @@ import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulix } from './ui/simulix/registerSimulix';
 import { LOAD_MORE_COMMAND, type JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 
+export { CredentialRepository } from './core/accounts/CredentialRepository';
+
 /** What the composition root built before the features: the first paint's objects. */
 export interface FeatureHost {
   readonly context: vscode.ExtensionContext;

@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { z } from 'zod';
+import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
 
 const repoRoot = path.resolve(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { configs } = require(path.join(repoRoot, 'esbuild.js')) as { configs: BuildOptions[] };
 const extensionConfig = configs[0];
+const featuresConfig = configs[1];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { undiciUnusedStubs, zodEnglishOnly } = require(path.join(repoRoot, 'scripts/bundlePlugins.cjs')) as { undiciUnusedStubs: Plugin; zodEnglishOnly: Plugin };
 
@@ -55,35 +57,74 @@ async function loadTrimmed<T>(name: string, source: string): Promise<T> {
   return require(file) as T;
 }
 
-describe('extension bundle (production options from esbuild.js)', () => {
-  it(`dist/extension.js stays within ${EXTENSION_BUNDLE_LIMIT.toLocaleString('en')} bytes`, async () => {
+/** Builds one of esbuild.js's configs as it ships (minified), in memory. */
+async function buildShipped(config: BuildOptions) {
+  return build({ ...config, absWorkingDir: repoRoot, minify: true, sourcemap: false, write: false, metafile: true, logLevel: 'silent' });
+}
+
+/** Bundled source files (no plugin namespaces), as metafile keys. */
+function bundledFiles(metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs).filter((input) => !input.includes(':'));
+}
+
+describe('extension bundles (production options from esbuild.js)', () => {
+  it(`dist/extension.js and dist/features.js together stay within ${EXTENSION_BUNDLE_LIMIT.toLocaleString('en')} bytes`, async () => {
     assert.equal(extensionConfig.entryPoints && (extensionConfig.entryPoints as Record<string, string>).extension, 'src/extension.ts');
-    const result = await build({ ...extensionConfig, absWorkingDir: repoRoot, minify: true, sourcemap: false, write: false, metafile: true, logLevel: 'silent' });
-    const bundle = result.outputFiles.find((file) => file.path.endsWith('extension.js'));
-    assert.ok(bundle, 'esbuild produced extension.js');
-    const inputs = Object.keys(result.metafile.inputs);
-    const biggest = Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs).find((key) => key.endsWith('extension.js'))!].inputs)
+    assert.equal(featuresConfig.entryPoints && (featuresConfig.entryPoints as Record<string, string>).features, 'src/features.ts');
+    const [root, features] = await Promise.all([buildShipped(extensionConfig), buildShipped(featuresConfig)]);
+    const bytes = (result: typeof root, name: string) => result.outputFiles.find((file) => file.path.endsWith(name))?.contents.byteLength ?? Number.NaN;
+    const total = bytes(root, 'extension.js') + bytes(features, 'features.js');
+    const biggest = Object.entries(Object.values(features.metafile.outputs).find((output) => output.entryPoint)!.inputs)
       .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
       .slice(0, 8)
       .map(([input, info]) => `${input} ${(info.bytesInOutput / 1024).toFixed(0)} KiB`);
-    assert.ok(bundle.contents.byteLength <= EXTENSION_BUNDLE_LIMIT, `dist/extension.js would be ${bundle.contents.byteLength} bytes; largest inputs:\n${biggest.join('\n')}`);
+    assert.ok(total <= EXTENSION_BUNDLE_LIMIT, `the extension's two files would be ${total} bytes; largest inputs of features.js:\n${biggest.join('\n')}`);
     // The plugins matched: no other zod language, no undici feature Sim Cloud does not use.
-    const files = inputs.filter((input) => !input.includes(':')).map((input) => input.replace(/^.*node_modules\//, ''));
+    const files = bundledFiles(features.metafile).map((input) => input.replace(/^.*node_modules\//, ''));
     assert.deepEqual(files.filter((input) => input.startsWith('zod/v4/locales/')), ['zod/v4/locales/en.js']);
     assert.deepEqual(files.filter((input) => /^undici\/lib\/(mock|web\/websocket|web\/eventsource|web\/cache|web\/cookies|interceptor)\//.test(input)), []);
   });
 
-  it('the composition root reaches the providers, zod and undici only through import() (evaluated after activate())', async () => {
-    const result = await build({ ...extensionConfig, absWorkingDir: repoRoot, minify: true, sourcemap: false, write: false, metafile: true, logLevel: 'silent' });
-    const eager = staticallyReachable(result.metafile, 'src/extension.ts');
-    const forbidden = [...eager].filter((input) => /^src\/providers\/|^src\/features|\/node_modules\/(zod|undici)\/|^node_modules\/(zod|undici)\//.test(input));
-    assert.deepEqual(forbidden, [], `evaluated with the bundle, though activation must not wait for them:\n${forbidden.join('\n')}`);
-    // What the first paint needs is there, and the features are in the bundle (lazily), not missing from it.
-    for (const needed of ['src/ui/tree/JobsTreeDataProvider.ts', 'src/core/accounts/AccountsModel.ts', 'src/ui/activation/lazyCommandTable.ts']) assert.ok(eager.has(needed), `${needed} is not loaded with the root`);
-    const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.includes('src/features.ts') && inputs.some((input) => input.startsWith('src/providers/')), 'the features are bundled');
+  it('dist/extension.js holds only what activate() runs; the providers, zod and undici are in dist/features.js', async () => {
+    const root = await buildShipped(extensionConfig);
+    const inRoot = bundledFiles(root.metafile);
+    const forbidden = inRoot.filter((input) => /^src\/providers\/|^src\/features|(^|\/)node_modules\//.test(input));
+    assert.deepEqual(forbidden, [], `compiled with dist/extension.js, though activation must not pay for them:\n${forbidden.join('\n')}`);
+    for (const needed of ['src/ui/tree/JobsTreeDataProvider.ts', 'src/core/accounts/AccountsModel.ts', 'src/ui/activation/lazyCommandTable.ts']) assert.ok(inRoot.includes(needed), `${needed} is not loaded with the root`);
+    // Everything the root bundles is evaluated with it, except the loader of the features file: its only lazy edge.
+    const lazy = Object.values(root.metafile.inputs).flatMap((input) => input.imports.filter((edge) => edge.kind === 'dynamic-import'));
+    assert.deepEqual([...new Set(lazy.map((edge) => edge.path))], ['simcloud-features-loader:features.js']);
+    const lazilyBundled = inRoot.filter((input) => !staticallyReachable(root.metafile, 'src/extension.ts').has(input));
+    assert.deepEqual(lazilyBundled, ['scripts/loadSiblingBundle.cjs'], 'a module in the root is only reachable lazily, so features.js would bundle it again');
   });
 
+  it('dist/features.js takes every module the root has from the root instead of bundling a second copy', async () => {
+    const [root, features] = await Promise.all([buildShipped(extensionConfig), buildShipped(featuresConfig)]);
+    const inRoot = new Set(bundledFiles(root.metafile));
+    const twice = bundledFiles(features.metafile).filter((input) => inRoot.has(input));
+    assert.deepEqual(twice, [], `bundled into both files (two copies of their classes and state):\n${twice.join('\n')}`);
+    const borrowed = Object.keys(features.metafile.inputs).filter((input) => input.startsWith('simcloud-shared:'));
+    assert.ok(borrowed.includes('simcloud-shared:src/ui/commands/registerCommand.ts') && borrowed.includes('simcloud-shared:src/ui/tree/JobsTreeDataProvider.ts'), borrowed.join('\n'));
+    assert.ok(inRoot.has('src/ui/activation/lazyCommandTable.ts') && !bundledFiles(features.metafile).includes('src/ui/activation/lazyCommandTable.ts'));
+  });
+
+  it('at run time, dist/features.js uses the loaded root\'s module instances, and refuses to run without the root', async () => {
+    const [root, features] = await Promise.all([buildShipped(extensionConfig), buildShipped(featuresConfig)]);
+    const dir = mkdtempSync(path.join(scratch, 'dist-'));
+    for (const file of [...root.outputFiles, ...features.outputFiles]) writeFileSync(path.join(dir, path.basename(file.path)), file.contents);
+    registerVscodeStandIn();
+    // Without the root in the module cache, the features say so instead of loading a second copy of it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    assert.throws(() => require(path.join(dir, 'features.js')), /dist\/features\.js was loaded without dist\/extension\.js/);
+    delete require.cache[path.join(dir, 'features.js')];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loadedRoot = require(path.join(dir, 'extension.js')) as { __simcloudShared: Record<string, Record<string, unknown>> };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loadedFeatures = require(path.join(dir, 'features.js')) as { registerFeatures: unknown; CredentialRepository: unknown };
+    assert.equal(typeof loadedFeatures.registerFeatures, 'function');
+    assert.equal(typeof loadedFeatures.CredentialRepository, 'function');
+    assert.equal(typeof loadedRoot.__simcloudShared['src/core/jobs/JobStore.ts'].JobStore, 'function');
+  });
   it('zod error messages read as from sources (English)', async () => {
     const schema = z.object({ id: z.string(), count: z.number().int().min(1), kind: z.enum(['a', 'b']) }).strict();
     const input = { id: 7, count: 0.5, kind: 'c', extra: true };
@@ -91,6 +132,7 @@ describe('extension bundle (production options from esbuild.js)', () => {
     const trimmed = await loadTrimmed<{ messages: (input: unknown) => string[] }>(
       'zodMessages',
       `import { z } from 'zod';
+import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
        const schema = z.object({ id: z.string(), count: z.number().int().min(1), kind: z.enum(['a', 'b']) }).strict();
        export const messages = (input: unknown) => schema.safeParse(input).error?.issues.map((issue) => issue.message) ?? [];`,
     );
