@@ -258,6 +258,20 @@ class HeldBytes {
         if (property !== 'request') return Reflect.get(target, property, receiver) as unknown;
         return async (options: Parameters<HttpClient['request']>[0]) => {
           const body = options.body;
+          if (options.query?.comp === 'block' && body?.kind === 'bytes') {
+            // A block read into memory is held from the request's start until it settles, retries included.
+            this.requests += 1;
+            this.peakRequests = Math.max(this.peakRequests, this.requests);
+            this.bytes += body.data.length;
+            this.total += body.data.length;
+            this.peakBytes = Math.max(this.peakBytes, this.bytes);
+            try {
+              return await target.request(options);
+            } finally {
+              this.requests -= 1;
+              this.bytes -= body.data.length;
+            }
+          }
           if (options.query?.comp !== 'block' || body?.kind !== 'stream' || typeof body.source !== 'function') return target.request(options);
           const factory = body.source;
           let counted = 0;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { LinkedAbortController } from '../util/abort';
 
 /**
@@ -7,6 +8,9 @@ import { LinkedAbortController } from '../util/abort';
  */
 export async function runPool<T>(items: readonly T[], concurrency: number, signal: AbortSignal, task: (item: T, signal: AbortSignal) => Promise<void>): Promise<void> {
   const pool = new LinkedAbortController([signal]);
+  // Every task's requests listen on this signal (the HTTP core links one controller per try): eight blocks in flight
+  // passed Node's default of 10 and printed a "possible memory leak" warning for listeners that are all removed.
+  setMaxListeners(Math.max(10, concurrency * 4), pool.signal);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
