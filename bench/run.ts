@@ -71,7 +71,10 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
-  const resultsFile = path.join(__dirname, 'results.md');
+  // Only a full-size run of every case writes results.md (the committed record); --only and --quick runs go to
+  // results.partial.md (not committed), so trying one case never overwrites the record.
+  const fullRun = !options.quick && CASE_NAMES.every((name) => options.only.includes(name));
+  const resultsFile = path.join(__dirname, fullRun ? 'results.md' : 'results.partial.md');
   // Written after every case too: a long run stopped half-way still leaves what it measured (marked as partial).
   const writeResults = (outcomes: readonly Outcome[], partial: boolean) => writeFileSync(resultsFile, renderResults(outcomes, options, started, machineLine(), partial));
   const ctx: BenchContext = { workDir, repetitions: options.repetitions, quick: options.quick, log };
@@ -100,7 +103,7 @@ async function main(): Promise<number> {
   }
 
   writeResults(outcomes, false);
-  if (!options.quick && CASE_NAMES.every((name) => options.only.includes(name))) updateReadmeSummary(outcomes, started);
+  if (fullRun) updateReadmeSummary(outcomes, started);
   process.stdout.write(`\n${renderChecksForTerminal(outcomes)}\nWrote ${path.relative(process.cwd(), resultsFile)}\n`);
   return outcomes.some((o) => o.status === 'threw') ? 1 : 0;
 }
