@@ -1,7 +1,8 @@
 // The extension ships as two files so activation compiles only what it runs (docs/design-notes.md "Lazy activation"):
 //
-// - dist/extension.js: src/extension.ts and what it imports statically (~35 KiB): the Jobs view, the log, the command
-//   and serializer stand-ins. V8 parses a whole script before running any of it (~50 ms for the 960 KB single bundle
+// - dist/root.js: src/extension.ts and what it imports statically (~37 KB): the Jobs view, the log, the command
+//   and serializer stand-ins (dist/extension.js, scripts/extensionLoader.cjs, loads it). V8 parses a whole script
+//   before running any of it (~50 ms for the 960 KB single bundle
 //   on our 2-core machine, before the first line of ours runs), so everything else must not be in this file.
 // - dist/features.js: src/features.ts (the providers, zod, undici), required by the root right after activate().
 //
@@ -114,13 +115,13 @@ const featuresUseRootModules = {
     build.onLoad({ filter: /.*/, namespace: SHARED_NAMESPACE }, (args) => ({
       // The root is in Node's module cache (VS Code required it to call activate()); loading it again here would
       // make a second copy of every shared module, so a root that is not loaded is an error, not a fallback.
-      contents: `const root = require.cache[require.resolve('./extension.js')];
-if (!root || !root.exports.${SHARED_EXPORT}) throw new Error('Sim Cloud: dist/features.js was loaded without dist/extension.js; reload the window.');
+      contents: `const root = require.cache[require.resolve('./root.js')];
+if (!root || !root.exports.${SHARED_EXPORT}) throw new Error('Sim Cloud: dist/features.js was loaded without dist/root.js; reload the window.');
 module.exports = root.exports.${SHARED_EXPORT}[${JSON.stringify(args.path)}];
 `,
       loader: 'js',
     }));
-    build.onResolve({ filter: /^\.\/extension\.js$/, namespace: SHARED_NAMESPACE }, () => ({ path: './extension.js', external: true }));
+    build.onResolve({ filter: /^\.\/root\.js$/, namespace: SHARED_NAMESPACE }, () => ({ path: './root.js', external: true }));
   },
 };
 

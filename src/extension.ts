@@ -17,7 +17,7 @@ import { OutputLog } from './ui/logging/OutputLog';
 import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
 import { JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 
-/** Set by the esbuild banner and footer around the bundle; absent when running from sources in tests. */
+/** Set by dist/extension.js (scripts/extensionLoader.cjs) around loading this bundle; absent when running from sources. */
 declare global {
   var __simcloudLoadStart: number | undefined;
   var __simcloudLoadEnd: number | undefined;

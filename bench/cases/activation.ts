@@ -98,7 +98,7 @@ function shippedSizes(): { file: string; bytes: number }[] {
     .filter((name) => name.endsWith('.js'))
     .sort()
     .map((name) => file(`dist/webview/${name}`));
-  return [file('dist/extension.js'), file('dist/features.js'), file('dist/zipWorker.js'), ...webviews, file('sim-cloud.vsix')];
+  return [file('dist/extension.js'), file('dist/root.js'), file('dist/features.js'), file('dist/zipWorker.js'), ...webviews, file('sim-cloud.vsix')];
 }
 
 async function measureActivations(context: BenchContext, reloads: number): Promise<{ activations: Activation[]; featureLoads: FeaturesLoad[] }> {
@@ -147,12 +147,12 @@ export const run: BenchCase = async (context): Promise<CaseReport> => {
   const cpu = cpuSamples.length > 0 ? summarize(cpuSamples) : undefined;
   const bytesOf = (file: string) => sizes.find((size) => size.file === file)?.bytes ?? Number.NaN;
   const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
-  const extensionBytes = bytesOf('dist/extension.js') + bytesOf('dist/features.js');
+  const extensionBytes = bytesOf('dist/extension.js') + bytesOf('dist/root.js') + bytesOf('dist/features.js');
   const checks: Check[] = [
     { name: 'activation: `activate()` ≤ 50 ms median in code-server', measured: formatMs(total.median), target: `≤ ${ACTIVATION_TARGET_MS} ms`, pass: total.median <= ACTIVATION_TARGET_MS },
-    // The extension host's code is two files (dist/extension.js at activation, dist/features.js right after): the
-    // budget holds for both together.
-    { name: 'size: extension bundle ≤ 1 MB', measured: `${kb(extensionBytes)} (extension.js ${kb(bytesOf('dist/extension.js'))} + features.js ${kb(bytesOf('dist/features.js'))})`, target: '≤ 1,000 kB', pass: extensionBytes <= BUNDLE_LIMIT_BYTES },
+    // The extension host's code is three files (dist/extension.js loads dist/root.js at activation, dist/features.js
+    // right after): the budget holds for all of them together.
+    { name: 'size: extension bundle ≤ 1 MB', measured: `${kb(extensionBytes)} (extension.js + root.js ${kb(bytesOf('dist/extension.js') + bytesOf('dist/root.js'))}, features.js ${kb(bytesOf('dist/features.js'))})`, target: '≤ 1,000 kB', pass: extensionBytes <= BUNDLE_LIMIT_BYTES },
     { name: 'size: vsix ≤ 2 MB', measured: kb(bytesOf('sim-cloud.vsix')), target: '≤ 2,000 kB', pass: bytesOf('sim-cloud.vsix') <= VSIX_LIMIT_BYTES },
   ];
   const timing = (what: string, summary: ReturnType<typeof summarize>) => [what, formatMs(summary.median), formatSpread(summary), `${formatMs(summary.min)} – ${formatMs(summary.max)}`];
@@ -162,7 +162,7 @@ export const run: BenchCase = async (context): Promise<CaseReport> => {
     columns: ['measure', 'median', 'spread', 'range / size'],
     rows: [
       timing('activation (bundle load + activate())', total),
-      timing('  bundle load (evaluating dist/extension.js)', load),
+      timing('  bundle load (reading, compiling and evaluating dist/root.js)', load),
       timing('  activate()', activate),
       ...(cpu ? [timing('  CPU time of the extension host over both (≈ wall time on an idle machine)', cpu)] : []),
       // Not part of the check, but the user waits for it: the providers' rows, polling and status-bar items.
