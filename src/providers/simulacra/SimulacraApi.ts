@@ -261,7 +261,20 @@ export class SimulacraApi {
         signal,
       }),
     );
-    assertRequestId(response.body.request_id);
+    if (!REQUEST_ID_PATTERN.test(response.body.request_id)) {
+      // The server's answer, not the caller's argument: a typed error with the request id, like any unreadable answer.
+      throw new ApiError({
+        kind: 'invalid-response',
+        method: 'POST',
+        url: new URL('/v1/signup', this.baseUrl).href,
+        code: 'invalid_request_id',
+        requestId: response.requestId,
+        retryable: false,
+        provider: 'simulacra',
+        serviceName: SIMULACRA_SERVICE_NAME,
+        detail: 'The access request id is not of the documented form (req_ followed by letters and digits); it was not used',
+      });
+    }
     return { ...response.body, created: response.status === 202 };
   }
 
