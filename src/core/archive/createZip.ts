@@ -34,6 +34,10 @@ export type ZipInput = Pick<WorkspaceFile, 'relPath' | 'size' | 'mtimeMs'> & { r
 export interface CreateZipOptions {
   /** The workspace folder; an entry without `absPath` is read from `root/relPath`. */
   readonly root: string;
+  /**
+   * In archive order. Read in batches while the zip runs (sent to the worker as it asks for them), not copied up
+   * front: leave the array as it is until the promise settles.
+   */
   readonly entries: readonly ZipInput[];
   readonly outFile: string;
   /** Extensions (no dot, any case) stored instead of deflated; `DEFAULT_STORED_EXTENSIONS` when absent. */
