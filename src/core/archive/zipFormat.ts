@@ -97,38 +97,57 @@ export function localHeader(fields: EntryFields, zip64: boolean): Buffer {
  * says 0xFFFFFFFF (uncompressed size, compressed size, local header offset).
  */
 export function centralHeader(fields: EntryFields, localHeaderOffset: number, mode: number): Buffer {
-  const big = [fields.uncompressedSize, fields.compressedSize, localHeaderOffset].map((value) => value >= MAX32);
-  const zip64Values = [fields.uncompressedSize, fields.compressedSize, localHeaderOffset].filter((_, i) => big[i]);
-  const extraLength = zip64Values.length > 0 ? 4 + 8 * zip64Values.length : 0;
+  const header = Buffer.alloc(centralHeaderLength(fields, localHeaderOffset));
+  writeCentralHeader(header, 0, fields, localHeaderOffset, mode);
+  return header;
+}
+
+/** Length of `centralHeader(fields, localHeaderOffset, …)`. */
+export function centralHeaderLength(fields: EntryFields, localHeaderOffset: number): number {
+  const big = Number(fields.uncompressedSize >= MAX32) + Number(fields.compressedSize >= MAX32) + Number(localHeaderOffset >= MAX32);
+  return 46 + fields.name.length + (big > 0 ? 4 + 8 * big : 0);
+}
+
+/**
+ * Writes the central directory header into `target` at `at` (which must have `centralHeaderLength` bytes there) and
+ * returns its length: the zip writer packs every record into a few large buffers instead of one Buffer per entry.
+ */
+export function writeCentralHeader(target: Buffer, at: number, fields: EntryFields, localHeaderOffset: number, mode: number): number {
+  const bigUncompressed = fields.uncompressedSize >= MAX32;
+  const bigCompressed = fields.compressedSize >= MAX32;
+  const bigOffset = localHeaderOffset >= MAX32;
+  const length = centralHeaderLength(fields, localHeaderOffset);
+  const extraLength = length - 46 - fields.name.length;
   const version = extraLength > 0 ? VERSION_ZIP64 : VERSION_DEFAULT;
-  const header = Buffer.alloc(46 + fields.name.length + extraLength);
-  header.writeUInt32LE(0x02014b50, 0);
-  header.writeUInt16LE(UNIX | version, 4);
-  header.writeUInt16LE(version, 6);
-  header.writeUInt16LE(FLAG_UTF8, 8);
-  header.writeUInt16LE(fields.method, 10);
-  header.writeUInt16LE(fields.dos.time, 12);
-  header.writeUInt16LE(fields.dos.date, 14);
-  header.writeUInt32LE(fields.crc32 >>> 0, 16);
-  header.writeUInt32LE(big[1] ? MAX32 : fields.compressedSize, 20);
-  header.writeUInt32LE(big[0] ? MAX32 : fields.uncompressedSize, 24);
-  header.writeUInt16LE(fields.name.length, 28);
-  header.writeUInt16LE(extraLength, 30);
-  // comment length, disk number start, internal attributes: 0
-  header.writeUInt32LE((((S_IFREG | (mode & 0o7777)) << 16) >>> 0), 38);
-  header.writeUInt32LE(big[2] ? MAX32 : localHeaderOffset, 42);
-  fields.name.copy(header, 46);
+  target.writeUInt32LE(0x02014b50, at);
+  target.writeUInt16LE(UNIX | version, at + 4);
+  target.writeUInt16LE(version, at + 6);
+  target.writeUInt16LE(FLAG_UTF8, at + 8);
+  target.writeUInt16LE(fields.method, at + 10);
+  target.writeUInt16LE(fields.dos.time, at + 12);
+  target.writeUInt16LE(fields.dos.date, at + 14);
+  target.writeUInt32LE(fields.crc32 >>> 0, at + 16);
+  target.writeUInt32LE(bigCompressed ? MAX32 : fields.compressedSize, at + 20);
+  target.writeUInt32LE(bigUncompressed ? MAX32 : fields.uncompressedSize, at + 24);
+  target.writeUInt16LE(fields.name.length, at + 28);
+  target.writeUInt16LE(extraLength, at + 30);
+  // comment length, disk number start, internal attributes: 0 (written: `target` may hold old bytes)
+  target.fill(0, at + 32, at + 38);
+  target.writeUInt32LE((((S_IFREG | (mode & 0o7777)) << 16) >>> 0), at + 38);
+  target.writeUInt32LE(bigOffset ? MAX32 : localHeaderOffset, at + 42);
+  fields.name.copy(target, at + 46);
   if (extraLength > 0) {
-    let at = 46 + fields.name.length;
-    header.writeUInt16LE(ZIP64_EXTRA_ID, at);
-    header.writeUInt16LE(extraLength - 4, at + 2);
-    at += 4;
-    for (const value of zip64Values) {
-      header.writeBigUInt64LE(BigInt(value), at);
-      at += 8;
+    let extra = at + 46 + fields.name.length;
+    target.writeUInt16LE(ZIP64_EXTRA_ID, extra);
+    target.writeUInt16LE(extraLength - 4, extra + 2);
+    extra += 4;
+    for (const [big, value] of [[bigUncompressed, fields.uncompressedSize], [bigCompressed, fields.compressedSize], [bigOffset, localHeaderOffset]] as const) {
+      if (!big) continue;
+      target.writeBigUInt64LE(BigInt(value), extra);
+      extra += 8;
     }
   }
-  return header;
+  return length;
 }
 
 /**

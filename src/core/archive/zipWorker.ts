@@ -24,15 +24,35 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { ReusableDeflate, serveDeflateBatches, type DeflateBatch, type DeflatedBatch } from './deflateEngine';
-import { centralHeader, dosDateTime, endOfCentralDirectory, localHeader, MAX32, METHOD_DEFLATED, METHOD_STORED, needsZip64Sizes, type EntryFields } from './zipFormat';
+import { CentralDirectory } from './zipCentralDirectory';
+import { dosDateTime, endOfCentralDirectory, localHeader, MAX32, METHOD_DEFLATED, METHOD_STORED, needsZip64Sizes, type EntryFields } from './zipFormat';
 import { ZipOutput } from './zipOutput';
-import { HostMessage, type WorkerMessage, type ZipEntry } from './zipProtocol';
+import { ENTRY_BATCH_SIZE, HostMessage, NAME_SEPARATOR, NO_MODE, type EntryBatch, type WorkerMessage } from './zipProtocol';
 
 type StartMessage = Extract<HostMessage, { type: 'start' }>;
 type Failure = Extract<WorkerMessage, { type: 'error' }>;
+
+/** One file to zip, made from its batch only when it is read (so only the entries in the window exist as objects). */
+interface ZipEntry {
+  readonly relPath: string;
+  readonly absPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly mode: number | undefined;
+  readonly store: boolean;
+}
+
+/** A batch of entries as received, its names split (slices of the message's strings), with how far it is read. */
+interface ReceivedBatch {
+  readonly batch: EntryBatch;
+  readonly relPaths: readonly string[];
+  readonly absPaths: readonly string[] | undefined;
+  next: number;
+}
 
 /**
  * Deflated files are split into chunks of this size (each one thread-pool task); smaller at the slow levels, because
@@ -95,6 +115,8 @@ function onHostMessage(raw: unknown): void {
     if (job) return;
     job = new ZipJob(message, (reply) => port.postMessage(reply satisfies WorkerMessage));
     job.begin();
+  } else if (message.type === 'entries') {
+    job?.receive(message);
   } else if (job) {
     job.cancel();
   } else {
@@ -166,15 +188,25 @@ class BufferPool {
 }
 
 class ZipJob {
-  private readonly entries: readonly ZipEntry[];
+  private readonly totalEntries: number;
   private readonly totalBytes: number;
+  /** Where `root/relPath` starts: the root with one trailing separator. */
+  private readonly rootPrefix: string;
   private output: ZipOutput | undefined;
-  private readonly central: Buffer[] = [];
+  private readonly central = new CentralDirectory();
+  /** Entry batches received and not read to the end yet, oldest first. */
+  private readonly batches: ReceivedBatch[] = [];
+  private entriesReceived = 0;
+  private moreAsked = false;
+  /** The next entry, made by `peekEntry` and not taken yet. */
+  private peeked: ZipEntry | undefined;
+  private lastRelPath = '';
   private readonly queue: Piece[] = [];
   private readonly chunkBuffers = new BufferPool();
   private queueHead = 0;
   private pendingBytes = 0;
-  private nextEntry = 0;
+  /** Entries read (or being read in chunks) so far. */
+  private entriesRead = 0;
   /** The entry being read in chunks, with its open file and how far it has been read. */
   private chunked: { state: EntryState; fd: number; position: number; dictionary?: Buffer } | undefined;
   private inFlight = 0;
@@ -199,8 +231,68 @@ class ZipJob {
     private readonly start: StartMessage,
     private readonly post: (message: WorkerMessage) => void,
   ) {
-    this.entries = start.entries;
-    this.totalBytes = this.entries.reduce((sum, entry) => sum + entry.size, 0);
+    this.totalEntries = start.totalEntries;
+    this.totalBytes = start.totalBytes;
+    const root = path.join(start.root);
+    this.rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+  }
+
+  /** An entry batch from the host, in archive order. */
+  receive(batch: EntryBatch): void {
+    if (this.settled) return;
+    this.moreAsked = false;
+    const relPaths = batch.relPaths.split(NAME_SEPARATOR);
+    const absPaths = batch.absPaths?.split(NAME_SEPARATOR);
+    const count = batch.sizes.length;
+    if (relPaths.length !== count || (absPaths && absPaths.length !== count) || this.entriesReceived + count > this.totalEntries) {
+      void this.stop({ type: 'error', code: 'worker-failed', message: `The zip worker received an entry batch that does not match its announcement (${count} sizes, ${relPaths.length} names, ${this.entriesReceived} of ${this.totalEntries} entries received before)` });
+      return;
+    }
+    this.batches.push({ batch, relPaths, absPaths, next: 0 });
+    this.entriesReceived += count;
+    this.schedule();
+  }
+
+  /** Asks the host for the next batch once fewer than half a batch of entries is left unread here. */
+  private askForMore(): void {
+    if (this.moreAsked || this.entriesReceived >= this.totalEntries || this.entriesReceived - this.entriesRead > ENTRY_BATCH_SIZE / 2) return;
+    this.moreAsked = true;
+    this.post({ type: 'more' });
+  }
+
+  /** The next entry in archive order; undefined when none has been received yet (or none is left). */
+  private peekEntry(): ZipEntry | undefined {
+    if (this.peeked) return this.peeked;
+    let received = this.batches[0];
+    while (received && received.next >= received.relPaths.length) {
+      this.batches.shift(); // read to the end: its arrays and strings can go
+      received = this.batches[0];
+    }
+    if (!received) return undefined;
+    const { batch, relPaths, absPaths } = received;
+    const i = received.next;
+    const relPath = relPaths[i];
+    const mode = batch.modes[i];
+    this.peeked = {
+      relPath,
+      absPath: absPaths?.[i] || this.rootPrefix + (path.sep === '/' ? relPath : relPath.replaceAll('/', path.sep)),
+      size: batch.sizes[i],
+      mtimeMs: batch.mtimes[i],
+      mode: mode === NO_MODE ? undefined : mode,
+      store: batch.store[i] === 1,
+    };
+    return this.peeked;
+  }
+
+  private takeEntry(): ZipEntry | undefined {
+    const entry = this.peekEntry();
+    if (!entry) return undefined;
+    this.peeked = undefined;
+    this.batches[0].next += 1;
+    this.entriesRead += 1;
+    this.lastRelPath = entry.relPath;
+    this.askForMore();
+    return entry;
   }
 
   begin(): void {
@@ -210,6 +302,7 @@ class ZipJob {
       void this.stop(writeFailure(error));
       return;
     }
+    this.askForMore();
     this.schedule();
   }
 
@@ -244,7 +337,7 @@ class ZipJob {
     this.sendBatch(); // whatever is batched goes now: the writes may be waiting for it
     if (this.settled || !this.drain()) return;
     this.progress(false);
-    if (this.nextEntry >= this.entries.length && !this.chunked && this.queueHead === this.queue.length) {
+    if (this.entriesRead >= this.totalEntries && !this.chunked && this.queueHead === this.queue.length) {
       this.finish();
       return;
     }
@@ -258,7 +351,7 @@ class ZipJob {
   /** Whether the next read is deflated on the thread pool (a chunk, or a file too large for this thread). */
   private nextNeedsPool(): boolean {
     if (this.chunked) return this.chunked.state.method === METHOD_DEFLATED;
-    const entry = this.entries[this.nextEntry] as ZipEntry | undefined;
+    const entry = this.peekEntry();
     return entry !== undefined && this.methodOf(entry) === METHOD_DEFLATED && entry.size > SYNC_DEFLATE_MAX_BYTES;
   }
 
@@ -266,13 +359,16 @@ class ZipJob {
     return entry.store || entry.size === 0 || this.start.level === 0 ? METHOD_STORED : METHOD_DEFLATED;
   }
 
-  /** Reads the next entry or chunk and starts its deflate; false when everything has been read (or it failed). */
+  /**
+   * Reads the next entry or chunk and starts its deflate; false when everything has been read, when the next entries
+   * have not arrived yet (their batch schedules the next turn), or when it failed.
+   */
   private readNext(): boolean {
-    if (!this.chunked && this.nextEntry >= this.entries.length) return false;
-    const entry = this.chunked?.state.entry ?? this.entries[this.nextEntry];
+    const entry = this.chunked?.state.entry ?? this.takeEntry();
+    if (!entry) return false;
     try {
       if (this.chunked) this.readChunk();
-      else this.readEntry(this.entries[this.nextEntry++]);
+      else this.readEntry(entry);
       return !this.settled;
     } catch (error) {
       void this.stop(readFailure(entry, error));
@@ -516,7 +612,7 @@ class ZipJob {
       throw ownError(`${state.entry.relPath} deflated to ${fields.compressedSize} bytes, more than its local header can say`);
     }
     if (state.placeholderAt !== undefined) out.patch(state.placeholderAt, localHeader(fields, state.zip64Local));
-    this.central.push(centralHeader(fields, state.offset as number, state.entry.mode ?? 0o644));
+    this.central.add(fields, state.offset as number, state.entry.mode ?? 0o644);
     this.entriesDone += 1;
     if (state.method === METHOD_STORED) this.storedEntries += 1;
   }
@@ -537,12 +633,8 @@ class ZipJob {
     let result: { bytes: number; md5Base64: string };
     try {
       const centralOffset = out.position;
-      let centralSize = 0;
-      for (const record of this.central) {
-        out.append(record);
-        centralSize += record.length;
-      }
-      out.append(endOfCentralDirectory(this.central.length, centralSize, centralOffset));
+      for (const piece of this.central.pieces()) out.append(piece);
+      out.append(endOfCentralDirectory(this.central.count, this.central.size, centralOffset));
       result = out.finish();
     } catch (error) {
       void this.stop(writeFailure(error));
@@ -551,7 +643,7 @@ class ZipJob {
     this.settled = true;
     void this.stopLanes();
     this.progress(true);
-    this.post({ type: 'done', bytes: result.bytes, entries: this.entries.length, storedEntries: this.storedEntries, md5Base64: result.md5Base64 });
+    this.post({ type: 'done', bytes: result.bytes, entries: this.central.count, storedEntries: this.storedEntries, md5Base64: result.md5Base64 });
   }
 
   /** Stops reading, waits for deflates in flight, closes every file, deletes the partial archive, then answers. */
@@ -590,8 +682,8 @@ class ZipJob {
     const now = performance.now();
     if (!force && now - this.lastProgressAt < this.start.progressIntervalMs) return;
     this.lastProgressAt = now;
-    const current = this.queue[this.queueHead]?.state.entry.relPath ?? this.entries[Math.min(this.entriesDone, this.entries.length - 1)]?.relPath ?? '';
-    this.post({ type: 'progress', bytesDone: this.bytesDone, totalBytes: this.totalBytes, entriesDone: this.entriesDone, totalEntries: this.entries.length, currentFile: current });
+    const current = this.queue[this.queueHead]?.state.entry.relPath ?? this.lastRelPath;
+    this.post({ type: 'progress', bytesDone: this.bytesDone, totalBytes: this.totalBytes, entriesDone: this.entriesDone, totalEntries: this.totalEntries, currentFile: current });
   }
 }
 

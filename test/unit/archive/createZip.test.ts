@@ -72,10 +72,10 @@ describe('createZip', () => {
     assert.equal(result.md5Base64, createHash('md5').update(zip).digest('base64'), 'md5Base64 is the MD5 of the file on disk');
   });
 
-  it('with deflate threads, thousands of small files go through reused engines in batches and come out in order, byte-identical', async () => {
+  it('with and without deflate threads, thousands of small files (more than two entry batches) come out in order, byte-identical', async () => {
     const manyRoot = path.join(base, 'many');
     const tree: Record<string, string | Buffer> = {};
-    for (let i = 0; i < 1500; i++) tree[`src/d${i % 13}/f${i}.ts`] = i % 97 === 5 ? randomBytes(200 + i) : `export const v${i} = ${i};\n`.repeat(5 + (i % 300));
+    for (let i = 0; i < 4500; i++) tree[`src/d${i % 13}/f${i}.ts`] = i % 97 === 5 ? randomBytes(200 + i) : `export const v${i} = ${i};\n`.repeat(5 + (i % 300));
     tree['big/c.txt'] = 'chunked '.repeat(400_000);
     await writeTree(manyRoot, tree);
     const { files } = await selectWorkspaceFiles({ root: manyRoot, excludes: [] });
@@ -84,7 +84,8 @@ describe('createZip', () => {
       const result = await createZip({ root: manyRoot, entries: files, outFile, workerScript, deflateThreads });
       const zip = readFileSync(outFile);
       const entries = readCentralDirectory(zip);
-      assert.equal(entries.size, 1501);
+      assert.equal(entries.size, 4501);
+      assert.equal(result.entries, 4501);
       assert.deepEqual([...entries.keys()], files.map((file) => file.relPath), 'entries in selection order');
       for (const [name, entry] of entries) {
         const data = zlib.inflateRawSync(entryData(zip, entry));
@@ -180,8 +181,34 @@ describe('createZip', () => {
     assert.ok(ArchiveError.is(error, 'worker-failed'), String(error));
   });
 
-  it('refuses an entry name that could escape the extraction folder', async () => {
-    await assert.rejects(createZip({ root, entries: [{ relPath: '../x', size: 0, mtimeMs: 0 }], outFile: path.join(base, 'bad.zip'), workerScript }), (e: unknown) => ArchiveError.is(e));
+  it('refuses an entry name that could escape the extraction folder, or that holds a NUL', async () => {
+    for (const relPath of ['../x', 'a/../../x', '/etc/passwd', 'a//b', 'a\\b', 'a\0b', '']) {
+      const outFile = path.join(base, 'bad.zip');
+      await assert.rejects(createZip({ root, entries: [{ relPath: 'fine.txt', size: 0, mtimeMs: 0 }, { relPath, size: 0, mtimeMs: 0 }], outFile, workerScript }), (e: unknown) => ArchiveError.is(e), JSON.stringify(relPath));
+      assert.equal(existsSync(outFile), false);
+    }
+  });
+
+  it('reads an entry from its absPath when it has one, else from root/relPath, and keeps the mode it is given', async () => {
+    const elsewhere = path.join(base, 'elsewhere');
+    await writeTree(elsewhere, { 'real-name.txt': 'from elsewhere\n' });
+    const outFile = path.join(base, 'abs.zip');
+    await createZip({
+      root,
+      entries: [
+        { relPath: 'a.txt', size: 6000, mtimeMs: 0 },
+        { relPath: 'renamed.txt', absPath: path.join(elsewhere, 'real-name.txt'), size: 15, mtimeMs: 0, mode: 0o755 },
+      ],
+      outFile,
+      workerScript,
+    });
+    const zip = readFileSync(outFile);
+    const entries = readCentralDirectory(zip);
+    assert.deepEqual([...entries.keys()], ['a.txt', 'renamed.txt']);
+    assert.equal(zlib.inflateRawSync(entryData(zip, entries.get('renamed.txt') as CentralEntry)).toString(), 'from elsewhere\n');
+    assert.equal(zlib.inflateRawSync(entryData(zip, entries.get('a.txt') as CentralEntry)).toString(), 'alpha\n'.repeat(1000));
+    assert.equal(entries.get('renamed.txt')?.externalAttributes, 0o100755 * 0x10000);
+    assert.equal(entries.get('a.txt')?.externalAttributes, 0o100644 * 0x10000, 'no mode given: 0o644');
   });
 
   it('withTempZip hands a zip in the temp folder to `use` and removes it after success and after failure', async () => {
@@ -225,6 +252,7 @@ interface CentralEntry {
   readonly crc32: number;
   readonly compressedSize: number;
   readonly localHeaderOffset: number;
+  readonly externalAttributes: number;
 }
 
 /** Entries of a small (non-zip64) archive by name, from its central directory. */
@@ -237,7 +265,7 @@ function readCentralDirectory(zip: Buffer): Map<string, CentralEntry> {
     assert.equal(zip.readUInt32LE(at), 0x02014b50);
     const nameLength = zip.readUInt16LE(at + 28);
     const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    entries.set(name, { method: zip.readUInt16LE(at + 10), crc32: zip.readUInt32LE(at + 16), compressedSize: zip.readUInt32LE(at + 20), localHeaderOffset: zip.readUInt32LE(at + 42) });
+    entries.set(name, { method: zip.readUInt16LE(at + 10), crc32: zip.readUInt32LE(at + 16), compressedSize: zip.readUInt32LE(at + 20), localHeaderOffset: zip.readUInt32LE(at + 42), externalAttributes: zip.readUInt32LE(at + 38) });
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
   }
   return entries;

@@ -1,7 +1,7 @@
 // The zip records byte by byte (APPNOTE offsets), including the zip64 fields and their thresholds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { centralHeader, dosDateTime, endOfCentralDirectory, localHeader, localHeaderLength, MAX32, METHOD_DEFLATED, METHOD_STORED, type EntryFields } from '../../../src/core/archive/zipFormat';
+import { centralHeader, centralHeaderLength, dosDateTime, endOfCentralDirectory, localHeader, localHeaderLength, MAX32, METHOD_DEFLATED, METHOD_STORED, writeCentralHeader, type EntryFields } from '../../../src/core/archive/zipFormat';
 
 const name = Buffer.from('données/résumé.txt', 'utf8');
 const dos = { time: 0x8a6b, date: 0x5b7b };
@@ -81,6 +81,21 @@ describe('zip format records', () => {
     assert.equal(all.readUInt32LE(24), MAX32);
     assert.equal(all.readUInt16LE(at + 2), 24);
     assert.deepEqual([all.readBigUInt64LE(at + 4), all.readBigUInt64LE(at + 12), all.readBigUInt64LE(at + 20)], [BigInt(MAX32), BigInt(FIVE_GIB), BigInt(FIVE_GIB + 7)]);
+  });
+
+  it('writeCentralHeader writes every byte of the record in place, over old bytes, and touches nothing around it', () => {
+    for (const [fields, offset] of [
+      [small, 0x12345678],
+      [small, FIVE_GIB],
+      [{ ...small, compressedSize: FIVE_GIB, uncompressedSize: MAX32 }, FIVE_GIB + 7],
+    ] as const) {
+      const expected = centralHeader(fields, offset, 0o755);
+      assert.equal(centralHeaderLength(fields, offset), expected.length);
+      const target = Buffer.alloc(expected.length + 20, 0xaa);
+      assert.equal(writeCentralHeader(target, 7, fields, offset, 0o755), expected.length);
+      assert.ok(target.subarray(7, 7 + expected.length).equals(expected), `offset ${offset}`);
+      assert.ok(target.subarray(0, 7).equals(Buffer.alloc(7, 0xaa)) && target.subarray(7 + expected.length).equals(Buffer.alloc(13, 0xaa)));
+    }
   });
 
   it('the end record alone while counts and offsets fit', () => {
