@@ -116,7 +116,13 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
     options.onProgress,
   );
   meter.report();
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true }).catch(async (first: NodeJS.ErrnoException) => {
+    // Node's recursive mkdir reports ENOENT for a folder it could not create on a read-only disk; a plain mkdir of
+    // the same folder gives the real reason (EROFS, EACCES) when its parent exists.
+    const error: NodeJS.ErrnoException = first.code === 'ENOENT' ? await mkdir(root).then(() => first, (second: NodeJS.ErrnoException) => second) : first;
+    const { whatHappened, nextStep } = localWriteProblem(`The results folder ${root}`, String(error.code ?? 'mkdir_failed'));
+    throw new TransferError({ kind: 'invalid-response', method: 'GET', url: options.files[0]?.url ?? 'about:blank', code: String(error.code ?? 'mkdir_failed').toLowerCase(), retryable: false, cause: error, whatHappened: whatHappened.replace(' could not be saved', ' could not be created'), nextStep }, redactor);
+  });
   const cleaned = new Map<string, Promise<void>>();
   const pool = runPool(accepted, options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY, options.signal, async (item, signal) => {
     try {
@@ -315,14 +321,23 @@ function checksumError(file: DownloadFile, redactor: Redactor): TransferError {
   );
 }
 
+/** What a failed write on the user's disk means for them: a full disk and a read-only folder need different fixes. */
+function localWriteProblem(name: string, code: string): { whatHappened: string; nextStep: string } {
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return { whatHappened: `${name} could not be saved: the disk is full`, nextStep: 'Free some space on that disk (or choose another results folder in the simcloud.download.folder setting), then download again: files already complete are kept.' };
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return { whatHappened: `${name} could not be saved: the folder is read-only or not writable`, nextStep: 'Choose another results folder (the simcloud.download.folder setting) or fix the folder\'s permissions, then download again.' };
+  }
+  return { whatHappened: `${name} could not be saved (${code})`, nextStep: 'Check that the folder is writable and has free space, then download again.' };
+}
+
 function explain(error: unknown, file: DownloadFile, redactor: Redactor): ApiError {
   if (error instanceof TransferError) return error;
   if (!ApiError.is(error)) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'write_failed';
-    return new TransferError(
-      { kind: 'invalid-response', method: 'GET', url: file.url, code: String(code).toLowerCase(), retryable: false, cause: error, whatHappened: `${file.name} could not be saved (${String(code)})`, nextStep: 'Check that the folder is writable and has free space, then download again.' },
-      redactor,
-    );
+    const code = String((error as NodeJS.ErrnoException | undefined)?.code ?? 'write_failed');
+    const { whatHappened, nextStep } = localWriteProblem(file.name, code);
+    return new TransferError({ kind: 'invalid-response', method: 'GET', url: file.url, code: code.toLowerCase(), retryable: false, cause: error, whatHappened, nextStep }, redactor);
   }
   if (error.status === 403) return TransferError.wrap(error, `The download link for ${file.name} was refused: it has expired or is not valid`, 'Refresh the results to get new links, then download again.', redactor);
   if (error.status === 404) return TransferError.wrap(error, `${file.name} is no longer on the server`, 'Refresh the results; the file may have been deleted.', redactor);
