@@ -48,6 +48,12 @@ export interface FolderListing {
   readonly actions: Uint8Array;
   /** For each LISTED_EXCLUDED entry, in order: what it is and why it is left out. */
   readonly excluded: readonly ListedExclusion[];
+  /**
+   * The decimal text of each file's mtimeMs as the last fingerprint hashed it, by entry index (scan worker only):
+   * printing a fractional double is the fingerprint's largest cost (~2 µs a file), and an unchanged file's mtime is
+   * the same number as last time.
+   */
+  mtimeTexts?: { readonly mtimes: Float64Array; readonly texts: (string | undefined)[] };
 }
 
 export interface ListedExclusion {

@@ -1,8 +1,10 @@
 /**
  * Messages between the scan worker (scanWorker.ts) and its host side (scanWorkspace.ts). Both ends parse what they
  * receive: a version skew between `dist/extension.js` and `dist/scanWorker.js` must fail clearly, never select the
- * wrong files. The selected files travel compactly (one string of NUL-separated relPaths and one Float64Array of
- * size, mtimeMs, mode per file, transferred, not copied): 50,000 objects would cost more to clone than to stat.
+ * wrong files. A scan's answer is its fingerprint, counts and exclusions: that is all the unchanged-workspace decision
+ * needs. The selected files cross over only when they are zipped ('files'), compactly: one string of relPaths and one
+ * Float64Array of size, mtimeMs, mode per file (transferred, not copied), since 50,000 objects would cost more to
+ * clone than to stat.
  */
 import { z } from 'zod';
 
@@ -27,6 +29,8 @@ export const ScanHostMessage = z.discriminatedUnion('type', [
   }),
   /** Drop the kept listings (forgetListings() on the host). */
   z.object({ type: z.literal('forget') }),
+  /** The selected files of scan `id` (asked only when they are zipped). */
+  z.object({ type: z.literal('files'), id: z.number().int().positive() }),
 ]);
 export type ScanHostMessage = z.infer<typeof ScanHostMessage>;
 
@@ -38,11 +42,15 @@ export const ScanWorkerMessage = z.discriminatedUnion('type', [
     fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
     fileCount: z.number().int().nonnegative(),
     totalBytes: z.number().nonnegative(),
-    /** The selected files' relPaths in order, joined with '\0' (no file name can contain it). */
-    relPaths: z.string(),
-    /** size, mtimeMs, mode of each file, in the same order. */
-    numbers: z.instanceof(Float64Array),
     excluded: z.array(z.object({ relPath: z.string(), kind: z.enum(['directory', 'file', 'symlink', 'other']), reason: ExclusionReason })),
+  }),
+  z.object({
+    type: z.literal('files'),
+    id: z.number().int().positive(),
+    /** The selected files' relPaths in order, joined with '\0' (no file name can contain it); absent: no longer kept. */
+    relPaths: z.string().optional(),
+    /** size, mtimeMs, mode of each file, in the same order. */
+    numbers: z.instanceof(Float64Array).optional(),
   }),
   z.object({
     type: z.literal('error'),

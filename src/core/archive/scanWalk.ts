@@ -31,11 +31,13 @@ import {
   type ListedExclusion,
   type ListedKind,
 } from './scanListingCache';
+import { lstatInto, lstatResult } from './scanStat';
 import type { ExclusionReason } from './selectWorkspaceFiles';
 
 /** Where the walk's findings go, in relPath order. */
 export interface WalkSink {
-  file(relPath: string, absPath: string, size: number, mtimeMs: number, mode: number): void;
+  /** `mtimeText`: String(mtimeMs), given when the walk was asked for it (WalkOptions.mtimeTexts). */
+  file(relPath: string, absPath: string, size: number, mtimeMs: number, mode: number, mtimeText: string | undefined): void;
   exclude(relPath: string, kind: ListedKind, reason: ExclusionReason): void;
 }
 
@@ -49,6 +51,8 @@ export interface WalkOptions {
   readonly ignoreCase: boolean;
   /** Replay the previous complete walk's listings of unchanged folders (scanListingCache.ts). */
   readonly reuseListings: boolean;
+  /** Give each file's String(mtimeMs) to the sink, remembered in the listings between walks (for the fingerprint). */
+  readonly mtimeTexts?: boolean;
   /** Checked once per folder; true stops the walk with an 'aborted' ArchiveError. */
   readonly isAborted?: () => boolean;
 }
@@ -118,7 +122,7 @@ export class WorkspaceWalk {
       const relPath = cursor.relPrefix + name;
       switch (actions[i]) {
         case LISTED_FILE:
-          this.statFile(relPath, cursor.absPrefix + name);
+          this.statFile(relPath, cursor.absPrefix + name, cursor.listing, i);
           break;
         case LISTED_FOLDER:
           this.enter(relPath, cursor.absPrefix + name, cursor.listing.layers, cursor.childRulesChanged);
@@ -144,14 +148,26 @@ export class WorkspaceWalk {
     this.sink.exclude(relPath, kind, reason);
   }
 
-  private statFile(relPath: string, absPath: string): void {
-    let stats: Stats | undefined;
+  private statFile(relPath: string, absPath: string, listing: FolderListing, index: number): void {
+    let exists: boolean;
     try {
-      stats = lstatSync(absPath, { throwIfNoEntry: false }); // undefined: deleted since the folder was listed
+      exists = lstatInto(absPath); // false: deleted since the folder was listed
     } catch (error) {
       return this.exclude(relPath, 'file', { source: 'unreadable', detail: errnoOf(error) ?? String(error) });
     }
-    if (stats) this.sink.file(relPath, absPath, stats.size, stats.mtimeMs, stats.mode & 0o777);
+    if (!exists) return;
+    const mtimeMs = lstatResult[1];
+    let mtimeText: string | undefined;
+    if (this.options.mtimeTexts) {
+      const cache = (listing.mtimeTexts ??= { mtimes: new Float64Array(listing.names.length), texts: new Array<string | undefined>(listing.names.length) });
+      mtimeText = cache.texts[index];
+      if (mtimeText === undefined || cache.mtimes[index] !== mtimeMs) {
+        mtimeText = String(mtimeMs);
+        cache.mtimes[index] = mtimeMs;
+        cache.texts[index] = mtimeText;
+      }
+    }
+    this.sink.file(relPath, absPath, lstatResult[0], mtimeMs, lstatResult[2], mtimeText);
   }
 
   /** Symlinks are never followed out of the root, into .git, or into folders; a link to a file inside is that file. */
@@ -169,7 +185,7 @@ export class WorkspaceWalk {
     if (!stats) return this.exclude(relPath, 'symlink', { source: 'symlink', detail: 'broken link' });
     if (stats.isDirectory()) return this.exclude(relPath, 'symlink', { source: 'symlink', detail: 'link to a folder, not followed' });
     if (!stats.isFile()) return this.exclude(relPath, 'symlink', { source: 'builtin', detail: 'not a regular file' });
-    this.sink.file(relPath, absPath, stats.size, stats.mtimeMs, stats.mode & 0o777);
+    this.sink.file(relPath, absPath, stats.size, stats.mtimeMs, stats.mode & 0o777, this.options.mtimeTexts ? String(stats.mtimeMs) : undefined);
   }
 
   /**

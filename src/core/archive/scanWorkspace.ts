@@ -36,8 +36,12 @@ export interface ScanResult {
   readonly totalBytes: number;
   /** Sorted by relPath. */
   readonly excluded: readonly ExcludedEntry[];
-  /** The selected files, sorted by relPath: built on first call (only a zip needs them), then the same array. */
-  files(): readonly WorkspaceFile[];
+  /**
+   * The selected files, sorted by relPath. Fetched from the worker on first call (only a zip needs them), then the
+   * same array. When the worker no longer has them (it ended, or scanned the root again since), the root is scanned
+   * again and that scan's files are returned.
+   */
+  files(): Promise<readonly WorkspaceFile[]>;
 }
 
 export interface WorkspaceScannerOptions {
@@ -51,14 +55,21 @@ export interface WorkspaceScannerOptions {
 export const IDLE_MS = 10 * 60 * 1000;
 
 interface Pending {
-  readonly root: string;
+  readonly options: ScanOptions;
   resolve(result: ScanResult): void;
+  reject(error: unknown): void;
+}
+
+interface PendingFiles {
+  readonly root: string;
+  resolve(files: WorkspaceFile[] | undefined): void;
   reject(error: unknown): void;
 }
 
 export class WorkspaceScanner {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  private readonly pendingFiles = new Map<number, PendingFiles>();
   private readonly abortFlags = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4 * ABORT_SLOTS)) : undefined;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -93,7 +104,7 @@ export class WorkspaceScanner {
     };
     try {
       return await new Promise<ScanResult>((resolve, reject) => {
-        this.pending.set(id, { root, resolve, reject });
+        this.pending.set(id, { options, resolve, reject });
         signal?.addEventListener('abort', onAbort, { once: true });
         worker.postMessage({ type: 'scan', id, root, excludes: options.excludes ? [...options.excludes] : undefined, ignoreCase, reuseListings } satisfies ScanHostMessage);
       });
@@ -130,6 +141,13 @@ export class WorkspaceScanner {
       return;
     }
     const message = parsed.data;
+    if (message.type === 'files') {
+      const asked = this.pendingFiles.get(message.id);
+      this.pendingFiles.delete(message.id);
+      this.settle();
+      if (asked) asked.resolve(message.relPaths === undefined || message.numbers === undefined ? undefined : filesOf(asked.root, message.relPaths, message.numbers));
+      return;
+    }
     const waiting = this.pending.get(message.id);
     this.settle(message.id);
     if (!waiting) return; // aborted meanwhile
@@ -138,13 +156,36 @@ export class WorkspaceScanner {
       waiting.reject(code === 'aborted' ? ArchiveError.aborted(WALK_WHAT) : new ArchiveError({ code, whatHappened, nextStep, relPath, errno }));
       return;
     }
-    waiting.resolve(resultOf(waiting.root, message));
+    const { fingerprint, fileCount, totalBytes, excluded } = message;
+    const { options } = waiting;
+    let files: Promise<readonly WorkspaceFile[]> | undefined;
+    waiting.resolve({
+      root: options.root,
+      fingerprint,
+      fileCount,
+      totalBytes,
+      excluded,
+      files: () => (files ??= this.fetchFiles(message.id, options)),
+    });
   }
 
-  /** A scan is over (answered or aborted): with none left, the worker no longer holds the process and starts its idle clock. */
-  private settle(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size > 0 || !this.worker) return;
+  private async fetchFiles(id: number, options: ScanOptions): Promise<readonly WorkspaceFile[]> {
+    let files: WorkspaceFile[] | undefined;
+    if (this.usesWorker) {
+      const worker = this.startedWorker();
+      files = await new Promise<WorkspaceFile[] | undefined>((resolve, reject) => {
+        this.pendingFiles.set(id, { root: options.root, resolve, reject });
+        worker.postMessage({ type: 'files', id } satisfies ScanHostMessage);
+      });
+    }
+    // No longer kept: this scan's files are gone, so the zip gets those of a scan made now.
+    return files ?? (await (await this.scan({ ...options, signal: undefined })).files());
+  }
+
+  /** A request is over (answered or aborted): with none left, the worker no longer holds the process and starts its idle clock. */
+  private settle(id?: number): void {
+    if (id !== undefined) this.pending.delete(id);
+    if (this.pending.size > 0 || this.pendingFiles.size > 0 || !this.worker) return;
     const worker = this.worker;
     worker.unref();
     this.idleTimer = setTimeout(() => void this.stopWorker(workerFailed('it was idle'), worker), this.options.idleMs ?? IDLE_MS);
@@ -160,33 +201,25 @@ export class WorkspaceScanner {
       this.pending.delete(id);
       waiting.reject(reason);
     }
+    for (const [id, asked] of [...this.pendingFiles]) {
+      this.pendingFiles.delete(id);
+      asked.reject(reason);
+    }
     await which.terminate();
   }
 }
 
-function resultOf(root: string, message: Extract<ScanWorkerMessage, { type: 'result' }>): ScanResult {
-  const { fingerprint, fileCount, totalBytes, relPaths, numbers, excluded } = message;
-  let files: WorkspaceFile[] | undefined;
-  return {
-    root,
-    fingerprint,
-    fileCount,
-    totalBytes,
-    excluded,
-    files() {
-      if (files) return files;
-      const names = fileCount === 0 ? [] : relPaths.split('\0');
-      const absPrefix = root.endsWith(path.sep) ? root : root + path.sep;
-      files = names.map((relPath, i) => ({
-        relPath,
-        absPath: absPrefix + (path.sep === '/' ? relPath : relPath.split('/').join(path.sep)),
-        size: numbers[3 * i],
-        mtimeMs: numbers[3 * i + 1],
-        mode: numbers[3 * i + 2],
-      }));
-      return files;
-    },
-  };
+/** File objects from the worker's compact form; absPath is built as the walk built it (root, separator, segments). */
+function filesOf(root: string, relPaths: string, numbers: Float64Array): WorkspaceFile[] {
+  const names = numbers.length === 0 ? [] : relPaths.split('\0');
+  const absPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+  return names.map((relPath, i) => ({
+    relPath,
+    absPath: absPrefix + (path.sep === '/' ? relPath : relPath.split('/').join(path.sep)),
+    size: numbers[3 * i],
+    mtimeMs: numbers[3 * i + 1],
+    mode: numbers[3 * i + 2],
+  }));
 }
 
 async function scanOnThisThread(options: ScanOptions): Promise<ScanResult> {
@@ -197,7 +230,7 @@ async function scanOnThisThread(options: ScanOptions): Promise<ScanResult> {
     fileCount: selection.files.length,
     totalBytes: selection.totalBytes,
     excluded: selection.excluded,
-    files: () => selection.files,
+    files: () => Promise.resolve(selection.files),
   };
 }
 

@@ -39,12 +39,12 @@ export class FingerprintBuilder {
     this.pending = field('simcloud-workspace-fingerprint-v1') + field(JSON.stringify(settings.excludes ?? DEFAULT_UPLOAD_EXCLUDES));
   }
 
-  add(relPath: string, size: number, mtimeMs: number, mode: number | undefined): void {
+  /** `relPathBytes` (its UTF-8 length) and `mtimeText` (String(mtimeMs)): when the caller has them already. */
+  add(relPath: string, size: number, mtimeMs: number, mode: number | undefined, relPathBytes = Buffer.byteLength(relPath), mtimeText = String(mtimeMs)): void {
     // Numbers print as ASCII, so their byte length is their string length (what Buffer.byteLength would say).
     const sizeText = String(size);
-    const mtimeText = String(mtimeMs);
     const modeText = mode === undefined ? '' : String(mode);
-    this.pending += `${Buffer.byteLength(relPath)}:${relPath};${sizeText.length}:${sizeText};${mtimeText.length}:${mtimeText};${modeText.length}:${modeText};`;
+    this.pending += `${relPathBytes}:${relPath};${sizeText.length}:${sizeText};${mtimeText.length}:${mtimeText};${modeText.length}:${modeText};`;
     if (this.pending.length > 65_536) {
       this.hash.update(this.pending);
       this.pending = '';

@@ -37,14 +37,14 @@ export function createWorkspacePackager(options: WorkspacePackagerOptions): Disp
       const result = await scanner.scan({ root, excludes: settings.excludes, signal });
       return { root, fingerprint: result.fingerprint, fileCount: result.fileCount, totalBytes: result.totalBytes, listing: result };
     },
-    withZip(scan, signal, onProgress, use) {
-      const listing = scan.listing as ScanResult;
+    async withZip(scan, signal, onProgress, use) {
+      const entries = await (scan.listing as ScanResult).files();
       const settings = options.settings(scan.root);
       const started = performance.now();
       return withTempZip(
         {
           root: scan.root,
-          entries: listing.files(),
+          entries,
           storedExtensions: settings.storedExtensions,
           signal,
           workerScript: options.workerPath,

@@ -18,7 +18,7 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const pastRacyWindow = () => sleep(RACY_MS + 150);
 
 /** What a scan and a selection have in common, in a form deepEqual can compare. */
-const selectionOf = (scan: ScanResult) => ({ root: scan.root, files: [...scan.files()], excluded: [...scan.excluded], totalBytes: scan.totalBytes });
+const selectionOf = async (scan: ScanResult) => ({ root: scan.root, files: [...(await scan.files())], excluded: [...scan.excluded], totalBytes: scan.totalBytes });
 
 describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => {
   let base: string;
@@ -74,13 +74,13 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
       const first = await scanner.scan({ root, excludes });
       const second = await scanner.scan({ root, excludes }); // replays the listings the first one kept
       for (const scan of [first, second]) {
-        assert.deepEqual(selectionOf(scan), reference);
+        assert.deepEqual(await selectionOf(scan), reference);
         assert.equal(scan.fingerprint, workspaceFingerprint(reference.files, { excludes }));
         assert.equal(scan.fileCount, reference.files.length);
       }
     }
     const scan = await scanner.scan({ root, excludes: [] });
-    const paths = scan.files().map((f) => f.relPath);
+    const paths = (await scan.files()).map((f) => f.relPath);
     assert.deepEqual(paths, [...paths].sort(byCodeUnits));
     assert.deepEqual(paths, [
       '.gitignore',
@@ -114,24 +114,33 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
     await utimes(file, touched, touched);
     const afterTouch = await scanner.scan({ root });
     assert.notEqual(afterTouch.fingerprint, before.fingerprint);
-    assert.equal(afterTouch.files().find((f) => f.relPath === 'a/z/deep.txt')?.mtimeMs, touched.getTime());
+    assert.equal((await afterTouch.files()).find((f) => f.relPath === 'a/z/deep.txt')?.mtimeMs, touched.getTime());
 
     await writeFile(file, 'deeper and longer');
     await utimes(file, touched, touched);
     const afterWrite = await scanner.scan({ root });
     assert.notEqual(afterWrite.fingerprint, afterTouch.fingerprint);
-    assert.equal(afterWrite.files().find((f) => f.relPath === 'a/z/deep.txt')?.size, 'deeper and longer'.length);
+    assert.equal((await afterWrite.files()).find((f) => f.relPath === 'a/z/deep.txt')?.size, 'deeper and longer'.length);
 
     await chmod(file, 0o755);
     const afterChmod = await scanner.scan({ root });
     assert.notEqual(afterChmod.fingerprint, afterWrite.fingerprint);
-    assert.equal(afterChmod.files().find((f) => f.relPath === 'a/z/deep.txt')?.mode, 0o755);
+    assert.equal((await afterChmod.files()).find((f) => f.relPath === 'a/z/deep.txt')?.mode, 0o755);
 
     await writeFile(path.join(root, 'a/z/new.txt'), 'added');
     const afterAdd = await scanner.scan({ root });
-    assert.ok(afterAdd.files().some((f) => f.relPath === 'a/z/new.txt'));
+    assert.ok((await afterAdd.files()).some((f) => f.relPath === 'a/z/new.txt'));
     await rm(path.join(root, 'a/z/new.txt'));
-    assert.deepEqual(selectionOf(await scanner.scan({ root })), await selectWorkspaceFiles({ root, reuseListings: false }));
+    assert.deepEqual(await selectionOf(await scanner.scan({ root })), await selectWorkspaceFiles({ root, reuseListings: false }));
+  });
+
+  it('hands over the files of a scan only when asked, and scans again when the worker no longer keeps them', async () => {
+    const older = await scanner.scan({ root });
+    const newer = await scanner.scan({ root, excludes: ['*.txt'] }); // replaces the files the worker kept for this root
+    const reference = await selectWorkspaceFiles({ root, reuseListings: false });
+    assert.deepEqual(await newer.files(), (await selectWorkspaceFiles({ root, excludes: ['*.txt'], reuseListings: false })).files);
+    assert.deepEqual(await older.files(), reference.files); // from a scan made now, of the unchanged tree
+    assert.equal(await older.files(), await older.files()); // then the same array
   });
 
   it('rejects an aborted scan with an aborted ArchiveError, and the next scan still answers', async () => {
@@ -159,7 +168,7 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
     const scan = await fallback.scan({ root });
     const viaWorker = await scanner.scan({ root });
     assert.equal(scan.fingerprint, viaWorker.fingerprint);
-    assert.deepEqual(selectionOf(scan), selectionOf(viaWorker));
+    assert.deepEqual(await selectionOf(scan), await selectionOf(viaWorker));
   });
 
   it('starts a new worker after the idle one ended, and never keeps the process alive while idle', async () => {
@@ -181,7 +190,7 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
       const reference: WorkspaceSelection = await selectWorkspaceFiles({ root, excludes: ['*.md'] });
       assert.equal(scan.fingerprint, workspaceFingerprint(reference.files, { excludes: ['*.md'] }));
       assert.equal(scan.fileCount, reference.files.length);
-      assert.deepEqual((scan.listing as ScanResult).files(), reference.files);
+      assert.deepEqual(await (scan.listing as ScanResult).files(), reference.files);
     } finally {
       await packager.dispose();
     }
