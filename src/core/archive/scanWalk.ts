@@ -138,6 +138,9 @@ export class WorkspaceWalk {
       }
     }
     this.done = true;
+    const layers = new Set<IgnoreLayer>();
+    for (const listing of this.next.values()) for (const layer of listing.layers) layers.add(layer);
+    for (const layer of layers) layer.forgetPaths();
     if (this.cacheKey !== undefined) keepListings(this.cacheKey, this.next);
     return true;
   }
