@@ -36,8 +36,12 @@ import type { ExclusionReason } from './selectWorkspaceFiles';
 
 /** Where the walk's findings go, in relPath order. */
 export interface WalkSink {
-  /** `mtimeText`: String(mtimeMs), given when the walk was asked for it (WalkOptions.mtimeTexts). */
-  file(relPath: string, absPath: string, size: number, mtimeMs: number, mode: number, mtimeText: string | undefined): void;
+  /**
+   * `mtimeText`: String(mtimeMs), given when the walk was asked for it (WalkOptions.mtimeTexts). `folder` and `index`
+   * say where the name is: `walk.folders[folder].relPrefix + walk.folders[folder].names[index]` is `relPath` again, so
+   * a sink can keep two numbers per file instead of the string.
+   */
+  file(relPath: string, absPath: string, size: number, mtimeMs: number, mode: number, mtimeText: string | undefined, folder: number, index: number): void;
   exclude(relPath: string, kind: ListedKind, reason: ExclusionReason): void;
 }
 
@@ -61,6 +65,8 @@ export const WALK_WHAT = 'Listing the workspace files';
 
 /** A folder being walked: its listing and how far the walk got in it. */
 interface Cursor {
+  /** Its position in WorkspaceWalk.folders. */
+  readonly folder: number;
   readonly relPrefix: string;
   readonly absPrefix: string;
   readonly listing: FolderListing;
@@ -72,6 +78,8 @@ interface Cursor {
 
 export class WorkspaceWalk {
   private readonly stack: Cursor[] = [];
+  /** Every folder walked into, in the order entered: its relPath prefix and its listed names. */
+  readonly folders: { readonly relPrefix: string; readonly names: readonly string[] }[] = [];
   private readonly settingLayer: IgnoreLayer;
   private readonly cacheKey: string | undefined;
   private readonly previous: ReadonlyMap<string, FolderListing> | undefined;
@@ -122,13 +130,13 @@ export class WorkspaceWalk {
       const relPath = cursor.relPrefix + name;
       switch (actions[i]) {
         case LISTED_FILE:
-          this.statFile(relPath, cursor.absPrefix + name, cursor.listing, i);
+          this.statFile(relPath, cursor.absPrefix + name, cursor, i);
           break;
         case LISTED_FOLDER:
           this.enter(relPath, cursor.absPrefix + name, cursor.listing.layers, cursor.childRulesChanged);
           break;
         case LISTED_SYMLINK:
-          this.visitLink(relPath, cursor.absPrefix + name);
+          this.visitLink(relPath, cursor.absPrefix + name, cursor.folder, i);
           break;
         default: {
           const { kind, reason } = cursor.listing.excluded[cursor.excludedIndex];
@@ -151,7 +159,7 @@ export class WorkspaceWalk {
     this.sink.exclude(relPath, kind, reason);
   }
 
-  private statFile(relPath: string, absPath: string, listing: FolderListing, index: number): void {
+  private statFile(relPath: string, absPath: string, cursor: Cursor, index: number): void {
     let exists: boolean;
     try {
       exists = lstatInto(absPath); // false: deleted since the folder was listed
@@ -162,6 +170,7 @@ export class WorkspaceWalk {
     const mtimeMs = lstatResult[1];
     let mtimeText: string | undefined;
     if (this.options.mtimeTexts) {
+      const listing = cursor.listing;
       const cache = (listing.mtimeTexts ??= { mtimes: new Float64Array(listing.names.length), texts: new Array<string | undefined>(listing.names.length) });
       mtimeText = cache.texts[index];
       if (mtimeText === undefined || cache.mtimes[index] !== mtimeMs) {
@@ -170,11 +179,11 @@ export class WorkspaceWalk {
         cache.texts[index] = mtimeText;
       }
     }
-    this.sink.file(relPath, absPath, lstatResult[0], mtimeMs, lstatResult[2], mtimeText);
+    this.sink.file(relPath, absPath, lstatResult[0], mtimeMs, lstatResult[2], mtimeText, cursor.folder, index);
   }
 
   /** Symlinks are never followed out of the root, into .git, or into folders; a link to a file inside is that file. */
-  private visitLink(relPath: string, absPath: string): void {
+  private visitLink(relPath: string, absPath: string, folder: number, index: number): void {
     let target: string;
     try {
       target = realpathSync.native(absPath);
@@ -188,7 +197,7 @@ export class WorkspaceWalk {
     if (!stats) return this.exclude(relPath, 'symlink', { source: 'symlink', detail: 'broken link' });
     if (stats.isDirectory()) return this.exclude(relPath, 'symlink', { source: 'symlink', detail: 'link to a folder, not followed' });
     if (!stats.isFile()) return this.exclude(relPath, 'symlink', { source: 'builtin', detail: 'not a regular file' });
-    this.sink.file(relPath, absPath, stats.size, stats.mtimeMs, stats.mode & 0o777, this.options.mtimeTexts ? String(stats.mtimeMs) : undefined);
+    this.sink.file(relPath, absPath, stats.size, stats.mtimeMs, stats.mode & 0o777, this.options.mtimeTexts ? String(stats.mtimeMs) : undefined, folder, index);
   }
 
   /**
@@ -208,7 +217,7 @@ export class WorkspaceWalk {
       const ignoreStamp = ignoreStampOf(absPrefix, previous.ignoreNames, stampedAt);
       if (ignoreStamp !== undefined && ignoreStamp === previous.ignoreStamp) {
         this.next.set(relDir, previous);
-        this.stack.push({ relPrefix, absPrefix, listing: previous, childRulesChanged: false, index: 0, excludedIndex: 0 });
+        this.stack.push({ folder: this.folders.push({ relPrefix, names: previous.names }) - 1, relPrefix, absPrefix, listing: previous, childRulesChanged: false, index: 0, excludedIndex: 0 });
         return;
       }
     }
@@ -261,7 +270,7 @@ export class WorkspaceWalk {
       excluded: listed.flatMap((entry) => (entry.exclusion ? [entry.exclusion] : [])),
     };
     this.next.set(relDir, listing);
-    this.stack.push({ relPrefix, absPrefix, listing, childRulesChanged, index: 0, excludedIndex: 0 });
+    this.stack.push({ folder: this.folders.push({ relPrefix, names: listing.names }) - 1, relPrefix, absPrefix, listing, childRulesChanged, index: 0, excludedIndex: 0 });
   }
 }
 
