@@ -94,6 +94,16 @@ const configs = [
     format: 'cjs',
     target: 'node20',
   },
+  {
+    // The scan worker (src/core/archive/scanWorkspace.ts starts it from `dist/scanWorker.js`): Submit's walk and
+    // fingerprint of the workspace run here, so lstat'ing 50,000 files never holds up the extension host's thread.
+    ...common,
+    entryPoints: { scanWorker: 'src/core/archive/scanWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
 ];
 const webviews = webviewEntryPoints();
 if (Object.keys(webviews).length > 0) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { DEFAULT_UPLOAD_EXCLUDES } from './archiveDefaults';
 import type { WorkspaceFile } from './selectWorkspaceFiles';
 
@@ -17,23 +17,49 @@ export interface FingerprintSettings {
  * The ignore files themselves are among the entries, so editing one changes the fingerprint too.
  */
 export function workspaceFingerprint(entries: readonly (Pick<WorkspaceFile, 'relPath' | 'size' | 'mtimeMs'> & { readonly mode?: number })[], settings: FingerprintSettings = {}): string {
-  const hash = createHash('sha256');
+  // selectWorkspaceFiles already returns its files sorted; sorting again would be most of the cost.
+  const sorted = isSortedByPath(entries) ? entries : [...entries].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  const builder = new FingerprintBuilder(settings);
+  for (const entry of sorted) builder.add(entry.relPath, entry.size, entry.mtimeMs, entry.mode);
+  return builder.digest();
+}
+
+/**
+ * The same fingerprint, fed one file at a time in relPath order (the scan worker hashes while it walks, with no array
+ * of entries). Adding out of order gives a different digest: the caller guarantees the order.
+ */
+export class FingerprintBuilder {
+  private readonly hash: Hash = createHash('sha256');
   // Length-prefixed fields: no separator can be forged by a file name containing it. Fields are gathered into one
   // string per ~64 KiB and hashed in one update (the digest of concatenated updates is the same): 50,000 files cost
   // 200,000 hash updates otherwise, a third of the whole unchanged-workspace decision.
-  const field = (value: string) => `${Buffer.byteLength(value)}:${value};`;
-  let pending = field('simcloud-workspace-fingerprint-v1') + field(JSON.stringify(settings.excludes ?? DEFAULT_UPLOAD_EXCLUDES));
-  // selectWorkspaceFiles already returns its files sorted; sorting again would be most of the cost.
-  const sorted = isSortedByPath(entries) ? entries : [...entries].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
-  for (const entry of sorted) {
-    pending += field(entry.relPath) + field(String(entry.size)) + field(String(entry.mtimeMs)) + field(String(entry.mode ?? ''));
-    if (pending.length > 65_536) {
-      hash.update(pending);
-      pending = '';
+  private pending: string;
+
+  constructor(settings: FingerprintSettings = {}) {
+    this.pending = field('simcloud-workspace-fingerprint-v1') + field(JSON.stringify(settings.excludes ?? DEFAULT_UPLOAD_EXCLUDES));
+  }
+
+  /** `relPathBytes` (its UTF-8 length) and `mtimeText` (String(mtimeMs)): when the caller has them already. */
+  add(relPath: string, size: number, mtimeMs: number, mode: number | undefined, relPathBytes = Buffer.byteLength(relPath), mtimeText = String(mtimeMs)): void {
+    // Numbers print as ASCII, so their byte length is their string length (what Buffer.byteLength would say).
+    const sizeText = String(size);
+    const modeText = mode === undefined ? '' : String(mode);
+    this.pending += `${relPathBytes}:${relPath};${sizeText.length}:${sizeText};${mtimeText.length}:${mtimeText};${modeText.length}:${modeText};`;
+    if (this.pending.length > 65_536) {
+      this.hash.update(this.pending);
+      this.pending = '';
     }
   }
-  hash.update(pending);
-  return hash.digest('hex');
+
+  digest(): string {
+    this.hash.update(this.pending);
+    this.pending = '';
+    return this.hash.digest('hex');
+  }
+}
+
+function field(value: string): string {
+  return `${Buffer.byteLength(value)}:${value};`;
 }
 
 function isSortedByPath(entries: readonly { readonly relPath: string }[]): boolean {

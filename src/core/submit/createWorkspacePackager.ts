@@ -1,6 +1,6 @@
+import path from 'node:path';
 import { withTempZip } from '../archive/createZip';
-import { selectWorkspaceFiles, type WorkspaceSelection } from '../archive/selectWorkspaceFiles';
-import { workspaceFingerprint } from '../archive/workspaceFingerprint';
+import { WorkspaceScanner, type ScanResult } from '../archive/scanWorkspace';
 import type { WorkspacePackager, WorkspaceScan } from './WorkspacePackager';
 
 export interface UploadSettings {
@@ -13,32 +13,38 @@ export interface UploadSettings {
 export interface WorkspacePackagerOptions {
   /** dist/zipWorker.js: zipping runs in a worker thread, never on the extension host's. */
   readonly workerPath?: string;
+  /**
+   * dist/scanWorker.js: the scan (walk + fingerprint) runs in a worker thread too. Default: `scanWorker.js` beside
+   * `workerPath` when that is given, else beside this bundle. Without the script the scan runs on the calling thread
+   * in short slices (same result, slower).
+   */
+  readonly scanWorkerPath?: string;
   /** Read per folder at call time, so a settings change applies to the next submission. */
   settings(root: string): UploadSettings;
 }
 
-/** The archive stage behind the submit flow's WorkspacePackager: select → fingerprint → zip in a worker. */
-export function createWorkspacePackager(options: WorkspacePackagerOptions): WorkspacePackager {
+export interface DisposableWorkspacePackager extends WorkspacePackager {
+  /** Ends the scan worker and the folder listings it keeps. */
+  dispose(): Promise<void>;
+}
+
+/** The archive stage behind the submit flow's WorkspacePackager: scan (select + fingerprint) → zip, each in a worker. */
+export function createWorkspacePackager(options: WorkspacePackagerOptions): DisposableWorkspacePackager {
+  const scanner = new WorkspaceScanner({ workerScript: options.scanWorkerPath ?? (options.workerPath ? path.join(path.dirname(options.workerPath), 'scanWorker.js') : undefined) });
   return {
     async scan(root, signal): Promise<WorkspaceScan> {
       const settings = options.settings(root);
-      const selection = await selectWorkspaceFiles({ root, excludes: settings.excludes, signal });
-      return {
-        root,
-        fingerprint: workspaceFingerprint(selection.files, { excludes: settings.excludes }),
-        fileCount: selection.files.length,
-        totalBytes: selection.totalBytes,
-        listing: selection,
-      };
+      const result = await scanner.scan({ root, excludes: settings.excludes, signal });
+      return { root, fingerprint: result.fingerprint, fileCount: result.fileCount, totalBytes: result.totalBytes, listing: result };
     },
-    withZip(scan, signal, onProgress, use) {
-      const selection = scan.listing as WorkspaceSelection;
+    async withZip(scan, signal, onProgress, use) {
+      const entries = await (scan.listing as ScanResult).files();
       const settings = options.settings(scan.root);
       const started = performance.now();
       return withTempZip(
         {
           root: scan.root,
-          entries: selection.files,
+          entries,
           storedExtensions: settings.storedExtensions,
           signal,
           workerScript: options.workerPath,
@@ -50,5 +56,6 @@ export function createWorkspacePackager(options: WorkspacePackagerOptions): Work
         (zipPath, result) => use(zipPath, result.bytes, result.md5Base64),
       );
     },
+    dispose: () => scanner.dispose(),
   };
 }
