@@ -62,7 +62,7 @@ async function extractAndCompare(zip: string, selection: WorkspaceSelection, int
     .sort();
   for (const file of selection.files) {
     const got = readFileSync(path.join(into, ...file.relPath.split('/')));
-    assert.ok(got.equals(readFileSync(file.absPath)), `${file.relPath} differs after extraction`);
+    assert.ok(got.equals(readFileSync(file.absPath ?? path.join(selection.root, ...file.relPath.split("/")))), `${file.relPath} differs after extraction`);
   }
   return extracted;
 }

@@ -3,7 +3,7 @@
 // built with the same plugins, to show that what Sim Cloud uses still behaves exactly as from sources.
 import assert from 'node:assert/strict';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -130,6 +130,13 @@ describe('extension bundles (production options from esbuild.js)', () => {
     assert.equal(typeof loadedFeatures.CredentialRepository, 'function');
     assert.equal(typeof loadedRoot.__simcloudShared['src/core/jobs/JobStore.ts'].JobStore, 'function');
   });
+  it('the vsix ships every extension-host bundle esbuild.js builds (a missing worker would fall back silently)', () => {
+    const shipped = readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n').map((line) => line.trim());
+    const hostBundles = configs.filter((config) => config.platform === 'node').flatMap((config) => Object.keys(config.entryPoints as Record<string, string>).map((name) => `dist/${name}.js`));
+    assert.ok(hostBundles.includes('dist/scanWorker.js') && hostBundles.includes('dist/zipWorker.js'), hostBundles.join(', '));
+    assert.deepEqual(hostBundles.filter((bundle) => !shipped.includes(`!${bundle}`)), [], '.vscodeignore must re-include each of these');
+  });
+
   it('zod error messages read as from sources (English)', async () => {
     const schema = z.object({ id: z.string(), count: z.number().int().min(1), kind: z.enum(['a', 'b']) }).strict();
     const input = { id: 7, count: 0.5, kind: 'c', extra: true };

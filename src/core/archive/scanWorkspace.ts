@@ -126,7 +126,7 @@ export class WorkspaceScanner {
       this.worker.ref();
       return this.worker;
     }
-    const worker = new Worker(this.workerScript, { workerData: { abortFlags: this.abortFlags?.buffer } });
+    const worker = new Worker(this.workerScript, { workerData: { abortFlags: this.abortFlags?.buffer }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker = worker;
     worker.on('message', (raw: unknown) => this.onMessage(raw));
     worker.on('error', (error) => void this.stopWorker(workerFailed(error.message, error), worker));
@@ -145,7 +145,7 @@ export class WorkspaceScanner {
       const asked = this.pendingFiles.get(message.id);
       this.pendingFiles.delete(message.id);
       this.settle();
-      if (asked) asked.resolve(message.relPaths === undefined || message.numbers === undefined ? undefined : filesOf(asked.root, message.relPaths, message.numbers));
+      if (asked) asked.resolve(message.relPaths === undefined || message.numbers === undefined ? undefined : filesOf(message.relPaths, message.numbers));
       return;
     }
     const waiting = this.pending.get(message.id);
@@ -209,17 +209,10 @@ export class WorkspaceScanner {
   }
 }
 
-/** File objects from the worker's compact form; absPath is built as the walk built it (root, separator, segments). */
-function filesOf(root: string, relPaths: string, numbers: Float64Array): WorkspaceFile[] {
+/** File objects from the worker's compact form, without absPath (the zip reads `root/relPath`). */
+function filesOf(relPaths: string, numbers: Float64Array): WorkspaceFile[] {
   const names = numbers.length === 0 ? [] : relPaths.split('\0');
-  const absPrefix = root.endsWith(path.sep) ? root : root + path.sep;
-  return names.map((relPath, i) => ({
-    relPath,
-    absPath: absPrefix + (path.sep === '/' ? relPath : relPath.split('/').join(path.sep)),
-    size: numbers[3 * i],
-    mtimeMs: numbers[3 * i + 1],
-    mode: numbers[3 * i + 2],
-  }));
+  return names.map((relPath, i) => ({ relPath, size: numbers[3 * i], mtimeMs: numbers[3 * i + 1], mode: numbers[3 * i + 2] }));
 }
 
 async function scanOnThisThread(options: ScanOptions): Promise<ScanResult> {

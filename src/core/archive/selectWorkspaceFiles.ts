@@ -32,7 +32,8 @@ import { rootFailure, WALK_WHAT, WorkspaceWalk } from './scanWalk';
 export interface WorkspaceFile {
   /** Posix path relative to the root ('/'-separated); the name inside the zip. */
   readonly relPath: string;
-  readonly absPath: string;
+  /** Absent when it is `root` + `relPath` (the scan worker's files leave it out: one string less per file in memory). */
+  readonly absPath?: string;
   readonly size: number;
   readonly mtimeMs: number;
   /** Permission bits (`0o755` keeps a script executable in the zip). */

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ArchiveError } from '../../../src/core/archive/ArchiveError';
 import { forgetListings, RACY_MS } from '../../../src/core/archive/scanListingCache';
 import { WorkspaceScanner, type ScanResult } from '../../../src/core/archive/scanWorkspace';
-import { selectWorkspaceFiles, type WorkspaceSelection } from '../../../src/core/archive/selectWorkspaceFiles';
+import { selectWorkspaceFiles, type WorkspaceFile, type WorkspaceSelection } from '../../../src/core/archive/selectWorkspaceFiles';
 import { workspaceFingerprint } from '../../../src/core/archive/workspaceFingerprint';
 import { createWorkspacePackager } from '../../../src/core/submit/createWorkspacePackager';
 import { scanWorkerScript } from './scanWorkerBundle';
@@ -18,7 +18,10 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const pastRacyWindow = () => sleep(RACY_MS + 150);
 
 /** What a scan and a selection have in common, in a form deepEqual can compare. */
-const selectionOf = async (scan: ScanResult) => ({ root: scan.root, files: [...(await scan.files())], excluded: [...scan.excluded], totalBytes: scan.totalBytes });
+const selectionOf = async (scan: ScanResult) => ({ root: scan.root, files: plain(await scan.files()), excluded: [...scan.excluded], totalBytes: scan.totalBytes });
+/** Files without absPath: the worker leaves it out (it is root + relPath), selectWorkspaceFiles fills it in. */
+const plain = (files: readonly WorkspaceFile[]) => files.map(({ absPath: _absPath, ...file }) => file);
+const plainSelection = (selection: WorkspaceSelection) => ({ ...selection, files: plain(selection.files) });
 
 describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => {
   let base: string;
@@ -74,7 +77,7 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
       const first = await scanner.scan({ root, excludes });
       const second = await scanner.scan({ root, excludes }); // replays the listings the first one kept
       for (const scan of [first, second]) {
-        assert.deepEqual(await selectionOf(scan), reference);
+        assert.deepEqual(await selectionOf(scan), plainSelection(reference));
         assert.equal(scan.fingerprint, workspaceFingerprint(reference.files, { excludes }));
         assert.equal(scan.fileCount, reference.files.length);
       }
@@ -131,15 +134,15 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
     const afterAdd = await scanner.scan({ root });
     assert.ok((await afterAdd.files()).some((f) => f.relPath === 'a/z/new.txt'));
     await rm(path.join(root, 'a/z/new.txt'));
-    assert.deepEqual(await selectionOf(await scanner.scan({ root })), await selectWorkspaceFiles({ root, reuseListings: false }));
+    assert.deepEqual(await selectionOf(await scanner.scan({ root })), plainSelection(await selectWorkspaceFiles({ root, reuseListings: false })));
   });
 
   it('hands over the files of a scan only when asked, and scans again when the worker no longer keeps them', async () => {
     const older = await scanner.scan({ root });
     const newer = await scanner.scan({ root, excludes: ['*.txt'] }); // replaces the files the worker kept for this root
     const reference = await selectWorkspaceFiles({ root, reuseListings: false });
-    assert.deepEqual(await newer.files(), (await selectWorkspaceFiles({ root, excludes: ['*.txt'], reuseListings: false })).files);
-    assert.deepEqual(await older.files(), reference.files); // from a scan made now, of the unchanged tree
+    assert.deepEqual(plain(await newer.files()), plain((await selectWorkspaceFiles({ root, excludes: ['*.txt'], reuseListings: false })).files));
+    assert.deepEqual(plain(await older.files()), plain(reference.files)); // from a scan made now, of the unchanged tree
     assert.equal(await older.files(), await older.files()); // then the same array
   });
 
@@ -190,7 +193,7 @@ describe('WorkspaceScanner: the walk and fingerprint in a worker thread', () => 
       const reference: WorkspaceSelection = await selectWorkspaceFiles({ root, excludes: ['*.md'] });
       assert.equal(scan.fingerprint, workspaceFingerprint(reference.files, { excludes: ['*.md'] }));
       assert.equal(scan.fileCount, reference.files.length);
-      assert.deepEqual(await (scan.listing as ScanResult).files(), reference.files);
+      assert.deepEqual(plain(await (scan.listing as ScanResult).files()), plain(reference.files));
     } finally {
       await packager.dispose();
     }
