@@ -1,8 +1,8 @@
 // Composition root: build what the first paint needs (the Jobs view with its signed-in / signed-out provider rows,
 // the log), register a stand-in for every other command and restorable webview, and load the rest — the providers,
 // src/features.ts — right after activate() has returned. No logic lives here.
-// Only import() reaches src/features.ts, zod and undici: esbuild evaluates them on the first call, not with the
-// bundle (test/unit/extensionBundle.test.ts keeps this honest).
+// Only import() reaches src/features.ts, zod and undici: they are a separate file (dist/features.js), loaded on the
+// first call (scripts/splitBundle.cjs; test/unit/extensionBundle.test.ts keeps this honest).
 
 import * as vscode from 'vscode';
 import { AccountsModel } from './core/accounts/AccountsModel';

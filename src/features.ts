@@ -1,6 +1,6 @@
-// The providers' half of activation, loaded after activate() has returned (src/extension.ts imports this module only
-// through import(), which esbuild turns into a lazy initializer: nothing here, zod and undici included, is evaluated
-// with the bundle). Registers the four providers' UI, the account and job commands, and the job details documents.
+// The providers' half of activation, loaded after activate() has returned: src/extension.ts imports this module only
+// through import(), which the build turns into loading dist/features.js (scripts/splitBundle.cjs), so nothing here,
+// zod and undici included, is compiled or evaluated with the root. Registers the four providers' UI, the account and job commands, and the job details documents.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountsModel } from './core/accounts/AccountsModel';

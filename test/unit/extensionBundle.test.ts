@@ -27,7 +27,7 @@ const EXTENSION_BUNDLE_LIMIT = 1_000_000;
 const scratch = mkdtempSync(path.join(tmpdir(), 'simcloud-bundle-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The inputs esbuild evaluates with the bundle: reachable from `entry` without crossing an import() (a lazy initializer). */
+/** The inputs a bundle evaluates when it loads: reachable from `entry` without crossing an import(). */
 function staticallyReachable(metafile: Metafile, entry: string): Set<string> {
   const seen = new Set<string>();
   const pending = [entry];

@@ -61,7 +61,6 @@ interface Pending {
 }
 
 interface PendingFiles {
-  readonly root: string;
   resolve(files: WorkspaceFile[] | undefined): void;
   reject(error: unknown): void;
 }
@@ -174,7 +173,7 @@ export class WorkspaceScanner {
     if (this.usesWorker) {
       const worker = this.startedWorker();
       files = await new Promise<WorkspaceFile[] | undefined>((resolve, reject) => {
-        this.pendingFiles.set(id, { root: options.root, resolve, reject });
+        this.pendingFiles.set(id, { resolve, reject });
         worker.postMessage({ type: 'files', id } satisfies ScanHostMessage);
       });
     }

@@ -120,8 +120,9 @@ export async function downloadFiles(options: DownloadFilesOptions): Promise<Down
     // Node's recursive mkdir reports ENOENT for a folder it could not create on a read-only disk; a plain mkdir of
     // the same folder gives the real reason (EROFS, EACCES) when its parent exists.
     const error: NodeJS.ErrnoException = first.code === 'ENOENT' ? await mkdir(root).then(() => first, (second: NodeJS.ErrnoException) => second) : first;
-    const { whatHappened, nextStep } = localWriteProblem(`The results folder ${root}`, String(error.code ?? 'mkdir_failed'));
-    throw new TransferError({ kind: 'invalid-response', method: 'GET', url: options.files[0]?.url ?? 'about:blank', code: String(error.code ?? 'mkdir_failed').toLowerCase(), retryable: false, cause: error, whatHappened: whatHappened.replace(' could not be saved', ' could not be created'), nextStep }, redactor);
+    const code = String(error.code ?? 'mkdir_failed');
+    const { whatHappened, nextStep } = localWriteProblem(`The results folder ${root}`, code, 'could not be created');
+    throw new TransferError({ kind: 'invalid-response', method: 'GET', url: options.files[0]?.url ?? 'about:blank', code: code.toLowerCase(), retryable: false, cause: error, whatHappened, nextStep }, redactor);
   });
   const cleaned = new Map<string, Promise<void>>();
   const pool = runPool(accepted, options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY, options.signal, async (item, signal) => {
@@ -322,14 +323,14 @@ function checksumError(file: DownloadFile, redactor: Redactor): TransferError {
 }
 
 /** What a failed write on the user's disk means for them: a full disk and a read-only folder need different fixes. */
-function localWriteProblem(name: string, code: string): { whatHappened: string; nextStep: string } {
+function localWriteProblem(name: string, code: string, failed = 'could not be saved'): { whatHappened: string; nextStep: string } {
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return { whatHappened: `${name} could not be saved: the disk is full`, nextStep: 'Free some space on that disk (or choose another results folder in the simcloud.download.folder setting), then download again: files already complete are kept.' };
+    return { whatHappened: `${name} ${failed}: the disk is full`, nextStep: 'Free some space on that disk (or choose another results folder in the simcloud.download.folder setting), then download again: files already complete are kept.' };
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return { whatHappened: `${name} could not be saved: the folder is read-only or not writable`, nextStep: 'Choose another results folder (the simcloud.download.folder setting) or fix the folder\'s permissions, then download again.' };
+    return { whatHappened: `${name} ${failed}: the folder is read-only or not writable`, nextStep: 'Choose another results folder (the simcloud.download.folder setting) or fix the folder\'s permissions, then download again.' };
   }
-  return { whatHappened: `${name} could not be saved (${code})`, nextStep: 'Check that the folder is writable and has free space, then download again.' };
+  return { whatHappened: `${name} ${failed} (${code})`, nextStep: 'Check that the folder is writable and has free space, then download again.' };
 }
 
 function explain(error: unknown, file: DownloadFile, redactor: Redactor): ApiError {
