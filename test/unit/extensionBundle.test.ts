@@ -110,6 +110,15 @@ describe('extension bundles (production options from esbuild.js)', () => {
     assert.ok(inRoot.has('src/ui/activation/lazyCommandTable.ts') && !bundledFiles(features.metafile).includes('src/ui/activation/lazyCommandTable.ts'));
   });
 
+  it('each host bundle copies the vscode API once, not once per importing module (scripts/bundlePlugins.cjs vscodeApiOnce)', async () => {
+    const [root, features] = await Promise.all([buildShipped(rootConfig), buildShipped(featuresConfig)]);
+    for (const [name, result] of [['root.js', root], ['features.js', features]] as const) {
+      const text = Buffer.from(result.outputFiles.find((file) => file.path.endsWith(name))!.contents).toString('utf8');
+      // Without the plugin: `__toESM(require("vscode"))` in each of 9 (root) and 43 (features) modules.
+      assert.equal(text.split('require("vscode")').length - 1, 1, `${name} requires the vscode API more than once`);
+    }
+  });
+
   it('at run time, dist/extension.js loads the root, dist/features.js uses its modules, and refuses to run without it', async () => {
     const [root, loader, features] = await Promise.all([buildShipped(rootConfig), buildShipped(loaderConfig), buildShipped(featuresConfig)]);
     const dir = mkdtempSync(path.join(scratch, 'dist-'));
