@@ -30,6 +30,7 @@ describe('Submit Workspace Job pipeline against the sandbox', () => {
   let workspace: string;
   let records: UploadRecords;
   let submitter: WorkspaceJobSubmitter;
+  const zipFollowsHints: boolean[] = [];
   let target: WorkspaceTarget;
 
   before(async () => {
@@ -44,7 +45,15 @@ describe('Submit Workspace Job pipeline against the sandbox', () => {
     await writeFile(path.join(workspace, 'train.py'), 'print("train")\n');
     await writeFile(path.join(workspace, 'Content/Maps/Warehouse.umap'), Buffer.alloc(200_000, 7));
     await writeFile(path.join(workspace, '.gitignore'), 'Saved/\n');
-    const packager = createWorkspacePackager({ workerPath: await zipWorkerScript(), settings: () => ({}) });
+    const real = createWorkspacePackager({ workerPath: await zipWorkerScript(), settings: () => ({}) });
+    // Whether each scan was told a zip surely follows (then the packager starts the zip worker during the scan).
+    const packager: typeof real = {
+      ...real,
+      scan: (root, signal, hints) => {
+        zipFollowsHints.push(hints?.zipFollows === true);
+        return real.scan(root, signal, hints);
+      },
+    };
     records = new UploadRecords(new InMemoryKeyValueStore());
     // The zip stage hashes the archive while writing it; the uploader must not read the zip again to hash it.
     const hashFile = () => Promise.reject(new Error('the upload hashed the zip again instead of using the zip stage\'s MD5'));
@@ -73,6 +82,7 @@ describe('Submit Workspace Job pipeline against the sandbox', () => {
   it('zips, uploads through the SAS and submits, in that order, and the job is queued on the uploaded project', async () => {
     const stages: SubmissionStage[] = [];
     const { result, upload } = await submitAnnotations(stages);
+    assert.deepEqual(zipFollowsHints, [true], 'no upload record yet: the zip worker may start during the scan');
     assert.deepEqual(stages, ['scanning', 'zipping', 'requesting-upload', 'uploading', 'submitting']);
     assert.equal(upload.reused, false);
     assert.equal(upload.fileCount, 3);
@@ -89,6 +99,7 @@ describe('Submit Workspace Job pipeline against the sandbox', () => {
     const { upload } = await submitAnnotations(stages);
     assert.equal(upload.reused, true);
     assert.deepEqual(stages, ['scanning', 'submitting']);
+    assert.equal(zipFollowsHints.at(-1), false, 'a record to compare with: no zip worker started for a decision that may need none');
     const paths = sb.requests.all().map((r) => `${r.method} ${r.provider} ${r.path}`);
     assert.deepEqual(paths, ['POST simulacrum /api/jobs/render'], 'one request: the submission');
     const after = await stats();

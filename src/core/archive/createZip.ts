@@ -56,6 +56,8 @@ export interface CreateZipOptions {
   readonly deflateThreads?: number;
   /** How long a cancelled worker gets to close its files before it is terminated (default 5 s). */
   readonly cancelGraceMs?: number;
+  /** A zip worker started earlier (while the scan ran); a fresh one is started when absent or no longer usable. */
+  readonly warmWorker?: WarmZipWorker;
 }
 
 export interface ZipResult {
@@ -104,10 +106,7 @@ export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
     const absPaths = batch.some((entry) => entry.absPath !== undefined) ? batch.map((entry) => entry.absPath ?? '').join(NAME_SEPARATOR) : undefined;
     return { type: 'entries', relPaths, absPaths, sizes, mtimes, modes, store };
   };
-  // A small young generation: the worker's garbage is short-lived headers and messages (file data lives in Buffers
-  // outside the heap), and V8's default semi-spaces kept ~15–20 MB more resident for no speed (1 GiB bench tree:
-  // peak RSS 188–200 MB → 173–184 MB, same time within noise).
-  const worker = new Worker(options.workerScript ?? path.join(__dirname, 'zipWorker.js'), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  const worker = options.warmWorker?.take() ?? startZipWorker(options.workerScript);
 
   try {
     const outcome = await new Promise<Extract<WorkerMessage, { type: 'done' | 'error' | 'cancelled' }>>((resolve, reject) => {
@@ -166,6 +165,60 @@ export async function createZip(options: CreateZipOptions): Promise<ZipResult> {
     throw error;
   } finally {
     await worker.terminate();
+  }
+}
+
+function startZipWorker(workerScript: string | undefined): Worker {
+  // A small young generation: the worker's garbage is short-lived headers and messages (file data lives in Buffers
+  // outside the heap), and V8's default semi-spaces kept ~15–20 MB more resident for no speed (1 GiB bench tree:
+  // peak RSS 188–200 MB → 173–184 MB, same time within noise).
+  return new Worker(workerScript ?? path.join(__dirname, 'zipWorker.js'), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+}
+
+/**
+ * A zip worker started before it is needed. A worker thread takes 75–90 ms to come online on our 2-core machine
+ * (most of it loading zipWorker.js into a fresh isolate); started while the scan runs on another thread, that time
+ * overlaps the scan instead of following it. Only for a zip that will surely follow (no upload record to compare
+ * with), so an unchanged-workspace decision never pays for a thread it does not use.
+ */
+export class WarmZipWorker {
+  private worker: Worker | undefined;
+  private usable = true;
+  /** Settles if the worker fails to load or exits before it is taken (then it is not handed out). */
+  readonly gone: Promise<void>;
+
+  constructor(workerScript?: string) {
+    const worker = startZipWorker(workerScript);
+    // A worker that failed to load or exited before it was taken is not handed out: createZip starts a fresh one,
+    // which reports the failure through its own listeners (as it does for a failure after the worker was taken).
+    this.gone = new Promise((resolve) => {
+      const unusable = () => {
+        this.usable = false;
+        resolve();
+      };
+      worker.once('error', unusable);
+      worker.once('exit', unusable);
+    });
+    this.worker = worker;
+  }
+
+  /** The worker, once; undefined when it is gone or already taken. */
+  take(): Worker | undefined {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return undefined;
+    if (!this.usable) {
+      void worker.terminate();
+      return undefined;
+    }
+    return worker;
+  }
+
+  /** Ends the worker unless it was taken. */
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
   }
 }
 

@@ -2,8 +2,12 @@ import type { TransferProgress } from '../transfer/TransferProgress';
 
 /** What the submit flow needs from the archive stage; `core/archive` implements it (see createWorkspacePackager). */
 export interface WorkspacePackager {
-  /** Lists what would go into the zip and fingerprints it (paths, sizes, mtimes), without reading file contents. */
-  scan(root: string, signal: AbortSignal): Promise<WorkspaceScan>;
+  /**
+   * Lists what would go into the zip and fingerprints it (paths, sizes, mtimes), without reading file contents.
+   * `zipFollows`: the caller will zip whatever the scan finds (nothing to compare it with), so the packager may get
+   * the zip ready meanwhile.
+   */
+  scan(root: string, signal: AbortSignal, hints?: { readonly zipFollows?: boolean }): Promise<WorkspaceScan>;
   /**
    * Zips the scanned files to a temp file, hands its path to `use`, and removes it afterwards whatever happens. The
    * archive's base64 MD5 comes from the zip stage (hashed while written), so the upload need not read the zip to hash it.

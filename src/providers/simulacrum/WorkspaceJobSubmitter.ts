@@ -69,9 +69,10 @@ export class WorkspaceJobSubmitter {
 
   private async uploadProject(target: WorkspaceTarget, signal: AbortSignal, report: (progress: SubmissionProgress) => void, force: boolean): Promise<ProjectUpload> {
     report({ stage: 'scanning' });
-    const scan = await this.packager.scan(target.root, signal);
     const last = this.records.get(target.accountId, target.root);
-    if (!force && target.reuseUnchanged && last && last.fingerprint === scan.fingerprint) {
+    const comparable = !force && target.reuseUnchanged && last !== undefined;
+    const scan = await this.packager.scan(target.root, signal, { zipFollows: !comparable });
+    if (comparable && last.fingerprint === scan.fingerprint) {
       this.logger.info(`Workspace unchanged since ${last.uploadedAt} (${scan.fileCount} files): reusing project ${last.projectId}, nothing uploaded.`);
       return { projectId: last.projectId, reused: true, fileCount: scan.fileCount };
     }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { ArchiveError } from '../../../src/core/archive/ArchiveError';
-import { createZip, removeStaleTempZips, withTempZip, type ZipProgress } from '../../../src/core/archive/createZip';
+import { createZip, removeStaleTempZips, WarmZipWorker, withTempZip, type ZipProgress } from '../../../src/core/archive/createZip';
 import { selectWorkspaceFiles } from '../../../src/core/archive/selectWorkspaceFiles';
 import { writeTree } from './writeTree';
 import { zipWorkerScript } from './zipWorkerBundle';
@@ -41,6 +41,22 @@ describe('createZip', () => {
     const last = progress.at(-1);
     assert.deepEqual(last && { ...last, currentFile: undefined }, { bytesDone: 6000 + 4096 + 3 * 1024 * 1024, totalBytes: 6000 + 4096 + 3 * 1024 * 1024, entriesDone: 4, totalEntries: 4, currentFile: undefined });
     assert.ok(progress.length <= 2 + (result.elapsedMs / 1000) * 10 + 1, `${progress.length} reports in ${result.elapsedMs} ms`);
+  });
+
+  it('uses a warm worker started before the entries were known, and starts a fresh one when the warm one could not load', async () => {
+    const { files } = await selectWorkspaceFiles({ root, excludes: [] });
+    const missing = path.join(base, 'no-such-worker.js');
+    // The warm worker is the only one that can run: createZip's own script does not exist.
+    const warm = new WarmZipWorker(workerScript);
+    const viaWarm = await createZip({ root, entries: files, outFile: path.join(base, 'warm.zip'), workerScript: missing, warmWorker: warm });
+    assert.equal(viaWarm.entries, 4);
+    assert.equal(warm.take(), undefined, 'a warm worker is handed out once');
+    // The warm worker failed to load: not handed out, the fresh one does the work.
+    const broken = new WarmZipWorker(missing);
+    await broken.gone;
+    const viaFresh = await createZip({ root, entries: files, outFile: path.join(base, 'fresh.zip'), workerScript, warmWorker: broken });
+    assert.equal(viaFresh.md5Base64, viaWarm.md5Base64, 'the same archive either way');
+    await broken.dispose();
   });
 
   it('deflates a multi-MiB compressible file in parallel chunks into one raw deflate stream that inflates back byte-identical', async () => {
