@@ -45,7 +45,7 @@ export function parseArgs(argv: readonly string[]): Options {
   const unknown = only.filter((name) => !(CASE_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`--only: no case named ${unknown.join(', ')} (cases: ${CASE_NAMES.join(', ')})`);
   if (repetitions !== undefined && (!Number.isInteger(repetitions) || repetitions < 1)) throw new Error('--repetitions needs a whole number ≥ 1');
-  return { quick, only: CASE_NAMES.filter((name) => only.includes(name)), repetitions: repetitions ?? (quick ? 2 : 3) };
+  return { quick, only: CASE_NAMES.filter((name) => only.includes(name)), repetitions: repetitions ?? (quick ? 2 : 5) };
 }
 
 async function loadCase(name: string): Promise<BenchCase | string> {
