@@ -4,8 +4,17 @@ import { z } from 'zod';
 import { SERVICE_NAMES } from '../ServiceName';
 
 export const FaultStepSchema = z.discriminatedUnion('kind', [
-  /** Any status, in the provider's error style; retryAfter is sent verbatim as the Retry-After header. */
-  z.object({ kind: z.literal('status'), status: z.number().int().min(100).max(599), retryAfter: z.string().optional() }),
+  /**
+   * Any status, in the provider's error style; retryAfter is sent verbatim as the Retry-After header. `message` and
+   * `code` replace the error's text and machine code (e.g. markup, to plant hostile text where a client shows errors).
+   */
+  z.object({
+    kind: z.literal('status'),
+    status: z.number().int().min(100).max(599),
+    retryAfter: z.string().optional(),
+    message: z.string().max(10_000).optional(),
+    code: z.string().max(200).optional(),
+  }),
   /** 429 with `Retry-After: <seconds>`. */
   z.object({ kind: z.literal('retry-after-seconds'), seconds: z.number().min(0) }),
   /** 429 (or the given status, e.g. 503) with `Retry-After: <HTTP-date of clock.now() + seconds>`. */

@@ -19,7 +19,7 @@ export function playFault(step: AnsweringFault, req: SandboxRequest, res: Sandbo
       resetSocket(req.raw.socket);
       return;
     case 'status':
-      answerStatus(res, step.status, step.retryAfter);
+      answerStatus(res, step.status, step.retryAfter, step.message, step.code);
       return;
     case 'retry-after-seconds':
       answerStatus(res, 429, String(Math.ceil(step.seconds)));
@@ -38,9 +38,9 @@ export function playFault(step: AnsweringFault, req: SandboxRequest, res: Sandbo
   }
 }
 
-function answerStatus(res: SandboxResponse, status: number, retryAfter: string | undefined): void {
+function answerStatus(res: SandboxResponse, status: number, retryAfter: string | undefined, message?: string, code?: string): void {
   const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
-  if (status >= 400) res.error({ status }, headers);
+  if (status >= 400) res.error({ status, ...(message === undefined ? {} : { message }), ...(code === undefined ? {} : { code }) }, headers);
   else res.empty(status, headers);
 }
 

@@ -48,6 +48,8 @@ export interface EurekaRun {
   logs: string[];
   naturalLines: number;
   finalLogged: boolean;
+  /** Set by the control route: what the run's record answers in place of its task id, and an error text. */
+  planted?: { taskId?: string; error?: string };
 }
 
 export interface Budget {

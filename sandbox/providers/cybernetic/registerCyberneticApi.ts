@@ -208,7 +208,7 @@ export function registerCyberneticApi(router: Router, world: CyberneticWorld, he
     return {
       jobId: r.jobId,
       status: world.runStatus(r, at),
-      taskId: r.taskId,
+      taskId: r.planted?.taskId ?? r.taskId,
       rlLibrary: r.rlLibrary,
       maxTrainingIterations: r.maxTrainingIterations,
       numParallelRuns: r.numParallelRuns,
@@ -220,6 +220,7 @@ export function registerCyberneticApi(router: Router, world: CyberneticWorld, he
       tokenUsage: world.tokenUsage(r, at),
       costUsd: usd(world.runCost(r, at)),
       createdAt: iso(r.createdAt),
+      ...(r.planted?.error === undefined ? {} : { error: r.planted.error }),
     };
   };
   const ownRun = (id: string) => {

@@ -1,5 +1,6 @@
 // Cybernetic steering routes on the control origin (never faulted or recorded): a look at the whole state, marking a
-// session active (resets its idle timer), and making a Eureka run print N log lines at once.
+// session active (resets its idle timer), making a Eureka run print N log lines at once, and planting text in a run's
+// record (hostile-content tests).
 import { z } from 'zod';
 import { HttpError } from '../../http/HttpError';
 import type { Router } from '../../http/Router';
@@ -7,6 +8,7 @@ import type { SandboxRequest } from '../../http/SandboxRequest';
 import type { CyberneticWorld } from './CyberneticWorld';
 
 const PREFIX = '/_sandbox/cybernetic';
+const PlantedRunSchema = z.object({ taskId: z.string().min(1).max(1000).optional(), error: z.string().max(10_000).optional() }).strict();
 const LogsSchema = z.object({ count: z.number().int().min(1).max(100_000), text: z.string().max(500).optional() });
 
 export function registerCyberneticControl(router: Router, world: CyberneticWorld): void {
@@ -38,6 +40,18 @@ export function registerCyberneticControl(router: Router, world: CyberneticWorld
     const first = r.logs.length;
     for (let i = 0; i < count; i++) r.logs.push(`${stamp} [worker] ${text ?? 'burst line'} ${first + i}`);
     res.json(200, { jobId: r.jobId, added: count, total: r.logs.length });
+  });
+
+  registerPlantedRunRoute(router, world);
+}
+
+function registerPlantedRunRoute(router: Router, world: CyberneticWorld): void {
+  router.post(`${PREFIX}/eureka/runs/:id/planted`, async (req, res) => {
+    const planted = await parseBody(req, PlantedRunSchema);
+    const r = world.runs.find((x) => x.jobId === req.params.id);
+    if (!r) throw new HttpError(404, { message: `No Eureka run ${req.params.id}` });
+    r.planted = { ...r.planted, ...planted };
+    res.json(200, { jobId: r.jobId, planted: r.planted });
   });
 }
 

@@ -40,6 +40,8 @@ export interface Simulation {
   createdAt: number;
   /** Set by the control route: the run fails at `at` with this reason. */
   failure?: { at: number; reason: string };
+  /** Set by the control route: what the results answer in place of the workflow id and the first agents. */
+  planted?: { workflowId?: string; agentResponses: unknown[] };
   timer?: number;
 }
 
@@ -211,20 +213,26 @@ export class SimulixWorld {
     const pinned = pinnedDemographics(s.workflow, s.scenarioContext);
     const results: SimulationResults = {
       simulation_id: s.id,
-      workflow_id: s.workflow.id,
+      workflow_id: s.planted?.workflowId ?? s.workflow.id,
       status,
       ...(s.failure ? { failure_reason: s.failure.reason } : {}),
       results: {
         agent_count: s.agentCount,
         agents_completed: completed,
         rounds: s.workflow.rounds,
-        agent_responses: agentResponses(s.workflow, simulationSeed(s.id), completed, pinned),
+        agent_responses: withPlanted(agentResponses(s.workflow, simulationSeed(s.id), completed, pinned), s.planted?.agentResponses ?? []),
       },
     };
     const json = JSON.stringify(results);
     this.resultCache.set(s.id, json);
     while (this.resultCache.size > 4) this.resultCache.delete(this.resultCache.keys().next().value as string);
     return json;
+  }
+
+  /** Plants what the results answer (the control route); the cached results are made again. */
+  plant(s: Simulation, planted: { workflowId?: string; agentResponses: unknown[] }): void {
+    s.planted = planted;
+    this.resultCache.delete(s.id);
   }
 
   private schedule(s: Simulation): void {
@@ -241,4 +249,8 @@ export class SimulixWorld {
       this.deps.log?.(`[simulix] cannot schedule ${s.id}: ${(error as Error).message}`);
     }
   }
+}
+
+function withPlanted(generated: unknown[], planted: unknown[]): unknown[] {
+  return planted.length === 0 ? generated : [...planted, ...generated.slice(planted.length)];
 }

@@ -1,5 +1,5 @@
 // Simulix steering routes on the control origin (never faulted or recorded, errors `{error}`): the whole state, the
-// workflow catalogue, making a simulation fail, the webhook deliveries with their attempts, sending a delivery again
+// workflow catalogue, making a simulation fail, planting what its results answer, the webhook deliveries with their attempts, sending a delivery again
 // on demand (a replay, an old timestamp, a broken signature, a re-serialised body), the per-key rate, and forgetting
 // an organisation's signing secret.
 import { z } from 'zod';
@@ -30,6 +30,7 @@ const SendSchema = z
     body: z.enum(['original', 'reserialized']).optional(),
   })
   .strict();
+const PlantedSchema = z.object({ workflow_id: z.string().min(1).max(1000).optional(), agent_responses: z.array(z.unknown()).max(100).optional() }).strict();
 const LimitsSchema = z.object({ requests_per_minute: z.number().int().min(1).max(1_000_000) }).strict();
 
 export function registerSimulixControl(router: Router, world: SimulixWorld, webhooks: SimulixWebhooks, helpers: SimulixHelpers): void {
@@ -67,6 +68,15 @@ export function registerSimulixControl(router: Router, world: SimulixWorld, webh
     const ok = body.outcome === 'failed' ? world.fail(s, body.reason ?? 'simulation failed (set by the sandbox control route)', { now: body.now, share: body.at_share }) : world.clearFailure(s);
     if (!ok) throw new HttpError(409, { message: `Simulation ${s.id} has already ${world.status(s)}; its outcome can no longer change` });
     res.json(200, { ...helpers.view(s), failure_planned_at: s.failure ? iso(s.failure.at) : null });
+  });
+
+  // Hostile-content tests: the results carry text the extension must show as text.
+  router.post(`${PREFIX}/simulations/:id/planted-results`, async (req, res) => {
+    const body = await parseBody(req, PlantedSchema);
+    const s = world.findAny(req.params.id);
+    if (!s) throw new HttpError(404, { message: `No Simulix simulation ${req.params.id}` });
+    world.plant(s, { workflowId: body.workflow_id, agentResponses: body.agent_responses ?? [] });
+    res.json(200, { simulation_id: s.id, planted_agents: body.agent_responses?.length ?? 0 });
   });
 
   router.get(`${PREFIX}/deliveries`, (req, res) => {

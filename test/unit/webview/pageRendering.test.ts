@@ -5,11 +5,39 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
 import { buildBundles, launchChromium, listen, openPage, serveAsset, skipWithoutChromium, type OpenedPage } from './support/pageHarness';
 
 const hostile = '<img src=x onerror=alert(1)>';
+/** Payloads that leave a mark if they run (window.__pwned, the title), one per way markup could get in. */
+const payloads = [
+  '<script>window.__pwned=1;document.title=1</script>',
+  '<img src=x onerror=window.__pwned=2>',
+  '<svg onload=window.__pwned=3>',
+  '<a href=javascript:window.__pwned=4>open</a>',
+  '\\3c script\\3e window.__pwned=5\\3c /script\\3e </style><script>window.__pwned=6</script>',
+];
+const BUNDLES = {
+  simulacra: 'webview/simulacra/main.ts',
+  artifactPreview: 'webview/artifactPreview/main.ts',
+  eurekaRun: 'webview/eurekaRun/main.ts',
+  cyberneticViewer: 'webview/cyberneticViewer/main.ts',
+  cyberneticBudget: 'webview/cyberneticBudget/main.ts',
+  simulixResults: 'webview/simulixResults/main.ts',
+};
+
+/** Marks a payload would leave, and elements one would make. */
+async function traces(page: Page): Promise<{ marker: unknown; title: string; scripts: number; planted: number; handlers: number; text: string }> {
+  return page.evaluate(() => ({
+    marker: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
+    title: document.title,
+    scripts: document.scripts.length,
+    planted: document.querySelectorAll('img, svg, object, embed, iframe[srcdoc], a[href^="javascript:" i], [src="x"]').length,
+    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).length,
+    text: document.body.textContent ?? '',
+  }));
+}
 
 describe('webview pages in Chromium', { skip: skipWithoutChromium }, () => {
   let dir: string;
@@ -18,7 +46,7 @@ describe('webview pages in Chromium', { skip: skipWithoutChromium }, () => {
   let base: string;
 
   before(async () => {
-    dir = await buildBundles('simcloud-webview-', { simulacra: 'webview/simulacra/main.ts', artifactPreview: 'webview/artifactPreview/main.ts' });
+    dir = await buildBundles('simcloud-webview-', BUNDLES);
     ({ server, origin: base } = await listen((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const bundle = url.searchParams.get('bundle');
@@ -98,4 +126,45 @@ describe('webview pages in Chromium', { skip: skipWithoutChromium }, () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  it('the Eureka run view shows a markup run id, task id, library, status and error as text, and nothing runs', async () => {
+    const { page, problems, send } = await open('eurekaRun');
+    const [script, img, svg, link, css] = payloads;
+    await send({ type: 'show', view: { runId: img, taskId: css, rlLibrary: svg, status: script, active: true, iteration: 1, totalIterations: 3, points: [{ iteration: 1, bestReward: 0.5 }], error: `${link} ${script}` } });
+    await page.locator('h1 vscode-badge').waitFor();
+    const seen = await traces(page);
+    assert.deepEqual({ marker: seen.marker, title: seen.title, scripts: seen.scripts, planted: seen.planted, handlers: seen.handlers }, { marker: null, title: hostile, scripts: 1, planted: 0, handlers: 0 });
+    for (const payload of payloads) assert.ok(seen.text.includes(payload), `shows ${payload}`);
+    await send({ type: 'gone', runId: img, message: `${svg} is gone` });
+    await page.getByText(`${svg} is gone`).waitFor();
+    assert.equal((await traces(page)).planted, 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('every page drops a host message that fails its schema (nothing of it is shown) and says so on the console', async () => {
+    for (const bundle of Object.keys(BUNDLES)) {
+      const { page, problems, send } = await open(bundle);
+      const warnings: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'warning') warnings.push(m.text());
+      });
+      const before = await traces(page);
+      await send({ type: 'show', html: payloads[1], data: payloads[1], view: payloads[1], session: payloads[1] });
+      await send({ type: payloads[2] });
+      await expectWarnings(page, warnings, 2);
+      const after = await traces(page);
+      assert.equal(after.text, before.text, `${bundle}: the page changed on an invalid host message`);
+      assert.equal(after.planted, 0);
+      assert.ok(warnings.every((w) => w.startsWith('dropped an invalid host message') && !w.includes('<')), `${bundle}: ${warnings.join(' | ')}`);
+      assert.deepEqual(problems, [], bundle);
+      await page.close();
+    }
+  });
 });
+
+/** Waits (on the page's own event loop, not wall time) until the console has said `count` warnings. */
+async function expectWarnings(page: Page, warnings: string[], count: number): Promise<void> {
+  for (let i = 0; i < 50 && warnings.length < count; i += 1) await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  assert.equal(warnings.length, count, warnings.join(' | '));
+}
