@@ -2,6 +2,7 @@
 // which is stricter than the server, whose limiter never sees a request a fault answered first) is replayed through
 // the provider's documented token bucket on the virtual times the sandbox received them. A bucket that would have
 // gone below zero is an overuse, whether or not the server happened to answer 429.
+import { createHash } from 'node:crypto';
 import type { RecordedRequest } from '../../../../sandbox/http/RequestLog';
 import { CYBERNETIC_POLICY } from '../../../../sandbox/providers/cybernetic/cyberneticPolicy';
 import { SIMULACRUM_POLICY } from '../../../../sandbox/providers/simulacrum/simulacrumPolicy';
@@ -31,7 +32,8 @@ export function checkRateLimits(requests: readonly RecordedRequest[]): RateLimit
     const byKey = new Map<string, number[]>();
     for (const r of requests) {
       if (r.provider !== limit.provider || !r.path.startsWith(limit.pathPrefix)) continue;
-      const key = String(r.headers.authorization ?? 'none').replace(/^Bearer\s+/i, '').slice(0, 12);
+      // The key itself is never printed: a short hash tells keys apart.
+      const key = createHash('sha256').update(String(r.headers.authorization ?? 'none')).digest('hex').slice(0, 8);
       const times = byKey.get(key) ?? [];
       times.push(r.receivedAt);
       byKey.set(key, times);
@@ -51,7 +53,7 @@ export function checkRateLimits(requests: readonly RecordedRequest[]): RateLimit
         while ((times[windowStart] ?? at) <= at - 60_000) windowStart += 1;
         busiest = Math.max(busiest, i - windowStart + 1);
       }
-      findings.push({ provider: limit.provider, key: `${key}…`, perMinute: limit.perMinute, requests: times.length, busiestMinute: busiest, overLimit });
+      findings.push({ provider: limit.provider, key: `#${key}`, perMinute: limit.perMinute, requests: times.length, busiestMinute: busiest, overLimit });
     }
   }
   return findings;
