@@ -3,8 +3,8 @@
 import type { VirtualClock } from './clock/VirtualClock';
 import type { FaultInjector } from './faults/FaultInjector';
 import type { FaultConfig } from './faults/FaultStep';
-import type { RecordedRequest } from './http/RequestLog';
-import type { PortName } from './ServiceName';
+import type { RecordedRequest, TrafficTally } from './http/RequestLog';
+import type { PortName, ServiceName } from './ServiceName';
 import type { StorageHelpers } from './storage/StorageHelpers';
 
 export interface SandboxOptions {
@@ -56,7 +56,9 @@ export interface Sandbox {
   credentials: SandboxCredentials;
   clock: VirtualClock;
   faults: FaultInjector;
-  requests: { all(): RecordedRequest[]; clear(): void };
+  /** The log of recent requests, and per-service counts since start or clear() (answered 429s split into injected
+   *  and real overuse). */
+  requests: { all(): RecordedRequest[]; clear(): void; tally(): Partial<Record<ServiceName, TrafficTally>> };
   /** SAS / presign helpers bound to this sandbox; undefined when started with storage: false. */
   storage?: StorageHelpers;
   close(): Promise<void>;

@@ -75,7 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       credentials,
       clock: shared.clock,
       faults: shared.faults,
-      requests: { all: () => shared.requests.all(), clear: () => shared.requests.clear() },
+      requests: { all: () => shared.requests.all(), clear: () => shared.requests.clear(), tally: () => shared.requests.tally() },
       storage,
       close: once(() => stack.unwind()),
     };

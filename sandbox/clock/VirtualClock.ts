@@ -98,6 +98,11 @@ export class VirtualClock {
     });
   }
 
+  /** Virtual time of the earliest pending timer, or undefined: a test driving a paused clock jumps straight there. */
+  nextTimerAt(): number | undefined {
+    return this.earliest()?.due;
+  }
+
   /** Number of pending timers; lets tests assert that nothing was left behind. */
   get pendingTimers(): number {
     return this.timers.size;

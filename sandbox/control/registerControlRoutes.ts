@@ -42,7 +42,7 @@ export function registerControlRoutes(router: Router, state: ControlState): void
     res.json(200, clockState(state.clock));
   });
 
-  router.get('/_sandbox/faults', (_req, res) => res.json(200, state.faults.snapshot()));
+  router.get('/_sandbox/faults', (_req, res) => res.json(200, { ...state.faults.snapshot(), played: state.faults.counts() }));
 
   router.put('/_sandbox/faults', async (req, res) => {
     state.faults.configure(await parseBody(req, FaultConfigSchema));
@@ -66,6 +66,8 @@ export function registerControlRoutes(router: Router, state: ControlState): void
     const requests = state.requests.all().filter((r) => (!provider || r.provider === provider) && r.path.startsWith(pathPrefix));
     res.json(200, { requests });
   });
+
+  router.get('/_sandbox/traffic', (_req, res) => res.json(200, { services: state.requests.tally() }));
 
   router.delete('/_sandbox/requests', (_req, res) => {
     state.requests.clear();

@@ -43,6 +43,17 @@ export const FaultConfigSchema = z.object({
   reset: fraction.optional(),
   /** Extra virtual latency added to every matching request. */
   latencyMs: z.number().min(0).optional(),
+  /** Fraction of matching requests held for latencySpikeMs of virtual time first (drawn apart from the failures,
+   *  so a spike can precede a 5xx as a slow gateway's would). */
+  latencySpike: fraction.optional(),
+  /** Length of a latency spike in virtual ms. Default 2000. */
+  latencySpikeMs: z.number().min(0).optional(),
+  /** Fraction of matching requests that start a burst of 429s on their service: every request to that service in
+   *  the next rateLimitBurstSeconds of virtual time gets 429 with Retry-After = the seconds the burst has left, as a
+   *  throttled gateway answers. A client that retries before Retry-After meets the same burst again. */
+  rateLimitBurst: fraction.optional(),
+  /** Length of a 429 burst in virtual seconds. Default 3. */
+  rateLimitBurstSeconds: z.number().min(0).optional(),
   malformedJson: fraction.optional(),
   /** Services the random faults apply to. Default: the four provider APIs and the token server (not storage). */
   providers: z.array(z.enum(SERVICE_NAMES)).optional(),

@@ -77,11 +77,16 @@ export class ServiceServer {
     const res = new SandboxResponse(rawRes, style, requestId);
     const entry = this.record(req, rawRes);
     try {
-      const steps = faults && name !== 'control' ? faults.decide(name, req.path) : [];
+      const steps = faults && name !== 'control' ? faults.decide(name, req.path, clock.now()) : [];
       for (const step of steps) {
         if (entry) entry.fault = entry.fault ? `${entry.fault}+${step.kind}` : step.kind;
         if (step.kind === 'latency') {
-          await clock.sleep(step.ms, aborter.signal);
+          faults?.holdStarted();
+          try {
+            await clock.sleep(step.ms, aborter.signal);
+          } finally {
+            faults?.holdEnded();
+          }
           continue;
         }
         playFault(step, req, res, clock.now());
@@ -136,7 +141,10 @@ export class ServiceServer {
     });
     const status = () => (rawRes.headersSent ? rawRes.statusCode : 0);
     Object.defineProperty(entry, 'status', { get: status, enumerable: true, configurable: true });
-    rawRes.once('close', () => Object.defineProperty(entry, 'status', { value: status(), writable: true, enumerable: true }));
+    rawRes.once('close', () => {
+      Object.defineProperty(entry, 'status', { value: status(), writable: true, enumerable: true });
+      requests.settled(entry);
+    });
     return entry;
   }
 }

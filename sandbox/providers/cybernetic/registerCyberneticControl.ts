@@ -19,6 +19,8 @@ export function registerCyberneticControl(router: Router, world: CyberneticWorld
     res.json(200, {
       sessions: world.sessions.map((s) => ({ sessionId: s.sessionId, status: world.sessionStatus(s, at), lastActivityAt: s.lastActivityAt ?? null, stopReason: s.stopReason ?? null })),
       runs: world.runs.map((r) => ({ jobId: r.jobId, status: world.runStatus(r, at), logLines: r.logs.length })),
+      uploads: world.uploads.map((u) => ({ uploadId: u.uploadId, inputKind: u.inputKind, files: u.files.map((f) => ({ name: f.name, size: f.size, key: f.key })) })),
+      reconstructions: world.jobs.map((j) => ({ jobId: j.jobId, uploadId: j.uploadId })),
       budget: world.budget,
       keys: world.keys.map((k) => ({ id: k.id, name: k.name, scopes: k.scopes, revoked: k.revokedAt !== undefined })),
     });

@@ -50,6 +50,9 @@ export interface Dataset {
   readonly jobId: string;
   readonly createdAt: number;
   readyAt: number;
+  /** SHA-256 of the seed file's bytes as they arrived: a test compares it with what the client read from disk. */
+  readonly seedSha256: string;
+  readonly seedBytes: number;
   readonly cleaned?: CleanedSeed;
   readonly failure?: string;
   deletedAt?: number;

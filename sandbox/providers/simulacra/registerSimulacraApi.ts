@@ -224,7 +224,8 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
     const waitField = form.get('wait_seconds');
     const waitSeconds = parseWaitSeconds(typeof waitField === 'string' ? waitField : undefined);
     const content = Buffer.from(await file.arrayBuffer());
-    const fingerprint = `${createHash('sha256').update(content).digest('hex')}\u0000${file.name}\u0000${displayName}\u0000${waitSeconds}`;
+    const seedSha256 = createHash('sha256').update(content).digest('hex');
+    const fingerprint = `${seedSha256}\u0000${file.name}\u0000${displayName}\u0000${waitSeconds}`;
     await idempotent(req, res, `account:${caller.account.id}`, fingerprint, async () => {
       let cleaned: CleanedSeed;
       try {
@@ -246,6 +247,8 @@ export function registerSimulacraApi(router: Router, world: SimulacraWorld): voi
         jobId: world.ids.next('job_', 20),
         createdAt: now(),
         readyAt: sync ? now() : now() + trainingMs,
+        seedSha256,
+        seedBytes: content.length,
         cleaned: failure ? undefined : cleaned,
         failure,
       };

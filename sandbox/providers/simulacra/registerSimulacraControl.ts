@@ -1,6 +1,7 @@
 // Simulacra's steering routes on the control origin (never faulted or recorded, errors as {error}): the operator's
 // approve/decline of signups, account quotas and storage mode, token lifetime and automatic approval, and counts
 // for tests ("a POST retried after an injected reset creates one dataset").
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { HttpError } from '../../http/HttpError';
 import type { Router } from '../../http/Router';
@@ -90,6 +91,13 @@ export function registerSimulacraControl(router: Router, world: SimulacraWorld):
     const lose = await body(req, Lose);
     world.loseResponses.push({ pathPrefix: lose.path_prefix, remaining: lose.count ?? 1 });
     res.json(201, { lose_responses: world.loseResponses.filter((l) => l.remaining > 0).map((l) => ({ path_prefix: l.pathPrefix, remaining: l.remaining })) });
+  });
+
+  router.get(`${PREFIX}/datasets`, (_req, res) => {
+    const datasets = [...world.datasets.values()].map((d) => ({ dataset_id: d.id, account_id: d.accountId, display_name: d.displayName, seed_sha256: d.seedSha256, seed_bytes: d.seedBytes }));
+    // artifact_sha256 once the artifact has been served (it is encoded on first download).
+    const generations = [...world.generations.values()].map((g) => ({ generation_id: g.id, dataset_id: g.datasetId, row_count: g.rowCount, format: g.format, artifact_sha256: g.artifact ? createHash('sha256').update(g.artifact).digest('hex') : null }));
+    res.json(200, { datasets, generations });
   });
 
   router.get(`${PREFIX}/stats`, (_req, res) => {

@@ -81,6 +81,10 @@ export function registerSimulacrumControl(router: Router, world: SimulacrumWorld
     res.json(201, { job_id: job.jobId, filename: stored.filename, blob: stored.blob, size_bytes: stored.sizeBytes });
   });
 
+  router.get(`${PREFIX}/projects`, (_req, res) => {
+    res.json(200, { projects: projects.all().map((p) => ({ project_id: p.projectId, tenant: p.tenant, filename: p.filename, blob: p.blob, container: world.container })) });
+  });
+
   router.get(`${PREFIX}/stats`, async (_req, res) => {
     const at = now();
     jobs.advanceTo(at);

@@ -90,6 +90,58 @@ describe('FaultInjector', () => {
     assert.deepEqual(injector.decide('simulix', '/v1'), []);
   });
 
+  it('latencySpike holds a share of requests for latencySpikeMs, drawn apart from the failures', () => {
+    const injector = new FaultInjector(8, { latencySpike: 0.25, latencySpikeMs: 2000, error5xx: 0.1 });
+    const steps = sequence(injector, 4000);
+    const spikes = steps.filter((s) => s.some((step) => step.kind === 'latency' && step.ms === 2000));
+    assert.ok(Math.abs(spikes.length / steps.length - 0.25) < 0.03, `spike share ${spikes.length / steps.length}`);
+    assert.ok(spikes.some((s) => s.length === 2 && s[1]?.kind === 'status'), 'a spike can precede a 5xx');
+    assert.equal(injector.counts()['latency-spike'], spikes.length);
+  });
+
+  it('configs without spikes or bursts draw the same sequence as before they existed', () => {
+    const plain = sequence(new FaultInjector(42, RATES));
+    assert.deepEqual(sequence(new FaultInjector(42, { ...RATES, latencySpike: 0, rateLimitBurst: 0 })), plain);
+  });
+
+  it('a 429 burst answers every request to its service until it ends, with the seconds it has left', () => {
+    const injector = new FaultInjector(5, { rateLimitBurst: 1, rateLimitBurstSeconds: 3 });
+    assert.deepEqual(injector.decide('simulix', '/v1/simulations', 10_000), [{ kind: 'retry-after-seconds', seconds: 3 }]);
+    injector.configure({ rateLimitBurst: 0.000001, rateLimitBurstSeconds: 3 }); // restarts: the burst is forgotten
+    assert.deepEqual(injector.decide('simulix', '/v1/simulations', 10_000), []);
+    const within = new FaultInjector(5, { rateLimitBurst: 1, rateLimitBurstSeconds: 3 });
+    within.decide('simulix', '/v1/a', 10_000);
+    // Inside the burst, whatever the draw: 429 with the remaining seconds, rounded up.
+    assert.deepEqual(within.decide('simulix', '/v1/b', 11_500), [{ kind: 'retry-after-seconds', seconds: 2 }]);
+    assert.deepEqual(within.decide('simulix', '/v1/c', 12_999), [{ kind: 'retry-after-seconds', seconds: 1 }]);
+    // Another service is not in that burst (it draws its own; at rate 1 it starts one).
+    assert.deepEqual(within.decide('cybernetic', '/v1/me', 12_999), [{ kind: 'retry-after-seconds', seconds: 3 }]);
+    assert.deepEqual(within.counts(), { '429-burst': 4, '429-burst-start': 2 });
+  });
+
+  it('a client that waits out the burst is served again', () => {
+    const injector = new FaultInjector(5, { rateLimitBurst: 0.05, rateLimitBurstSeconds: 3 });
+    let now = 0;
+    let start: number | undefined;
+    while (start === undefined) {
+      now += 100;
+      if (injector.decide('simulacrum', '/api/jobs', now).length > 0) start = now;
+    }
+    assert.equal(injector.decide('simulacrum', '/api/jobs', start + 2_999).length, 1, 'still in the burst');
+    const after = injector.decide('simulacrum', '/api/jobs', start + 3_000);
+    assert.ok(after.length === 0 || injector.counts()['429-burst-start'] === 2, 'past the burst, only a new one answers 429');
+  });
+
+  it('counts what it played, scripted steps apart, until resetCounts()', () => {
+    const injector = new FaultInjector(5, { error5xx: 1, latencyMs: 10 });
+    injector.script('simulacrum', '/', [{ kind: 'reset' }]);
+    injector.decide('simulacrum', '/api/jobs');
+    injector.decide('simulacrum', '/api/jobs');
+    assert.deepEqual(injector.counts(), { '5xx': 1, latency: 1, 'scripted-reset': 1 });
+    injector.resetCounts();
+    assert.deepEqual(injector.counts(), {});
+  });
+
   it('rejects invalid configs and steps', () => {
     const injector = new FaultInjector();
     assert.throws(() => injector.configure({ error5xx: 1.5 }));
