@@ -47,6 +47,8 @@ export interface ResultsDownload extends Common {
   readonly provider: string;
   readonly resourceId: string;
   readonly targetDir: string;
+  /** Hidden temp files it had open: the dead process cannot remove them, the resume does (never a final name). */
+  readonly tempFiles?: readonly string[];
 }
 
 /**
