@@ -130,6 +130,9 @@ export class SimulacraCommands {
       this.deps.log.info(`Simulacra access request ${entry.requestId} was being claimed when the window reloaded: ${outcome}.`);
       if (outcome !== 'claim') {
         await this.deps.state.update(PENDING_ACCESS_KEY, undefined);
+        // The reload may have come after the secret was stored and before the journal entry was removed.
+        const stored = await this.deps.accounts.credential('simulacra');
+        if (outcome === 'secret-lost' && stored?.credential.kind === 'clientCredentials' && stored.credential.clientId === request.client_id) return;
         const message =
           outcome === 'secret-lost'
             ? vscode.l10n.t('The Simulacra client secret of access request {0} was claimed, but the window reloaded before it arrived, so it was never stored. Email support@simulacra-data.com with client id {1}: Simulacra rotates it and sends a new claim token.', entry.requestId, request.client_id ?? '?')
