@@ -12,6 +12,8 @@ import { createCredentialVerifiers } from './providers/credentialVerifiers';
 import { ProviderClientFactory } from './providers/ProviderClientFactory';
 import { AccountCommands } from './ui/accounts/AccountCommands';
 import { registerCommand } from './ui/commands/registerCommand';
+import { InFlightOperations } from './core/inflight/InFlightOperations';
+import { InFlightResumer } from './ui/inflight/InFlightResumer';
 import { DETAILS_SCHEME, JobCommands } from './ui/jobs/JobCommands';
 import { JobLogChannels } from './ui/jobs/JobLogChannels';
 import { JobNotifier } from './ui/jobs/JobNotifier';
@@ -49,9 +51,10 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
   });
   context.subscriptions.push(logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
   const treeView = view as vscode.TreeView<unknown>;
-  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log });
+  const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
+  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer });
   const simulacrum = registerSimulacrum({
-    context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log,
+    context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, resumer,
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
   const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
@@ -81,6 +84,8 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
     registerCommand('simcloud.job.showLog', log, (node) => jobCommands.showLog(node)),
     registerCommand('simcloud.job.copyId', log, (node) => jobCommands.copyId(node)),
   );
+  // Once every provider has registered its handlers: what the last window had in flight is resumed or reported.
+  void resumer.resumeInterrupted();
 }
 
 function withProvider(arg: unknown, run: (provider: (typeof PROVIDER_IDS)[number]) => Promise<void>): Promise<void> | undefined {

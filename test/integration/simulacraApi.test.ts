@@ -214,6 +214,21 @@ describe('Simulacra datasets', () => {
     assert.ok(String(posts[1].headers['content-type']).startsWith('multipart/form-data'));
   });
 
+  it('an upload whose answer is lost after the dataset was created is retried with the same key: one dataset, the stored answer', async () => {
+    const { api } = client(devCredential());
+    const before = await stats();
+    await control('POST', '/lose-responses', { path_prefix: '/v1/datasets' });
+    const key = newKey('lost');
+    const upload = await api.uploadDataset({ filePath: SEED_CSV, displayName: 'Lost answer seed', waitSeconds: 60, idempotencyKey: key }, signal());
+    assert.equal(upload.status, 'ready');
+    const posts = simulacraRequests((r) => r.method === 'POST' && r.path === '/v1/datasets');
+    assert.deepEqual(posts.map((r) => r.headers['idempotency-key']), [key, key]);
+    const after = await stats();
+    assert.equal(after.responses_lost, before.responses_lost + 1);
+    assert.equal(after.datasets_created, before.datasets_created + 1, 'the lost attempt made the dataset; the retry made none');
+    assert.equal(after.idempotent_replays, before.idempotent_replays + 1);
+  });
+
   it('schema and cleaning report: purchase_intent is renamed to purchase.intent (CSV and Parquet seeds)', async () => {
     const { api } = client(devCredential());
     for (const seed of [SEED_CSV, SEED_PARQUET]) {

@@ -354,7 +354,12 @@ export class HttpClient {
 
   /** Maps anything an attempt threw to an ApiError plus what the retry decision needs to know. */
   private failureFrom(error: unknown, attempt: Attempt, aborted: AttemptAbort | undefined, requestId: string | undefined): Extract<AttemptResult, { ok: false }> {
-    if (ApiError.is(error)) return { ok: false, error, outcome: { networkCode: undefined } };
+    if (ApiError.is(error)) {
+      // A body cut off after the status line arrives here already mapped (withIdleTimeout): the connection failure
+      // underneath decides a retry as it would before the headers. That is the case an Idempotency-Key is for: the
+      // work was done and its answer lost, and the retry gets the stored answer instead of nothing.
+      return { ok: false, error, outcome: { networkCode: error.kind === 'network' ? errorCode(error.cause) : undefined } };
+    }
     const base = { method: attempt.method, url: attempt.url.href, requestId };
     if (attempt.callSignal.aborted || attempt.signal.aborted) {
       // The caller's cancel or the deadline: settle() in run() turns this into the right error.

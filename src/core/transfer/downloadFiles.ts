@@ -44,6 +44,11 @@ export interface DownloadFilesOptions {
   bodyResumes?: number;
   logger?: Logger;
   redactor?: Redactor;
+  /**
+   * Told each temp file's path once it exists, before any byte is written: a caller that journals the download can
+   * remove exactly these after the process died (a window reload), without waiting for them to become stale.
+   */
+  onTempFile?: (tempPath: string) => void;
 }
 
 export interface DownloadedFile {
@@ -164,6 +169,7 @@ async function downloadOne(item: Accepted, root: string, options: DownloadFilesO
   }
   const temp = path.join(folder, `.simcloud-${randomBytes(8).toString('hex')}.part`);
   let handle: FileHandle | undefined = await open(temp, 'wx');
+  options.onTempFile?.(temp);
   let counted = 0;
   try {
     const written = await fetchInto(handle, item.shown, options, redactor, (delta) => {

@@ -40,6 +40,12 @@ export interface AccessFlowOptions {
    * flow fails with that error; the secret is then lost and the user must rotate or contact support.
    */
   readonly persist: (credential: SimulacraCredential) => Promise<void>;
+  /**
+   * Awaited right before the one-time claim goes out: the caller records that a claim may now be redeemed, so after a
+   * window reload mid-claim it checks the request (token still unused, or redeemed and its answer lost) instead of
+   * waiting for an approval that already happened.
+   */
+  readonly onClaiming?: (requestId: string) => Promise<void>;
   /** Every status seen (for a progress notification); the request id is what the user needs to resume. */
   readonly onStatus?: (request: AccessRequest) => void;
 }
@@ -93,6 +99,7 @@ export async function resumeAccessRequest(requestId: string, options: AccessFlow
     options.onStatus?.(current);
   }
   const claimToken = current.credential_claim_token as string;
+  await options.onClaiming?.(requestId);
   const claimed = await options.api.claimCredential(claimToken, options.signal);
   const credential: SimulacraCredential = { clientId: claimed.client_id, clientSecret: claimed.client_secret, tokenUrl: claimed.token_url, audience: claimed.audience };
   await options.persist(credential);

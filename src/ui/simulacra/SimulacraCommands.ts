@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { Resource } from '../../core/jobs/Resource';
+import type { CredentialClaim, DatasetUpload } from '../../core/inflight/InFlightOperation';
+import type { InFlightOperations } from '../../core/inflight/InFlightOperations';
+import { claimOutcome, type ResumeDecision } from '../../core/inflight/resumeDecision';
 import type { KeyValueStore } from '../../core/jobs/KeyValueStore';
 import type { Logger } from '../../core/log/Logger';
 import { safeFileName } from '../../core/transfer/safePath';
@@ -38,6 +41,7 @@ export interface SimulacraCommandDeps {
   readonly accounts: AccountsModel;
   readonly clients: ProviderClientFactory;
   readonly state: KeyValueStore;
+  readonly journal: InFlightOperations;
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
   reveal(resource: Resource): Thenable<void>;
@@ -66,6 +70,7 @@ export class SimulacraCommands {
       if (email === undefined) return;
       start = (options) => requestAndClaimAccess({ company: company.trim(), email: email.trim() }, options);
     }
+    let entry: CredentialClaim | undefined;
     const credential = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Simulacra access request'), cancellable: true },
       async (progress, token) => {
@@ -78,7 +83,15 @@ export class SimulacraCommands {
             signal: controller.signal,
             onStatus: (request) => {
               void this.deps.state.update(PENDING_ACCESS_KEY, { requestId: request.request_id, origin: endpoints.origin });
+              if (!entry) {
+                entry = { id: randomUUID(), kind: 'credential-claim', provider: 'simulacra', origin: endpoints.origin, requestId: request.request_id, stage: 'waiting', label: request.request_id, startedAt: new Date().toISOString(), ownerPid: this.deps.journal.ownerPid };
+                void this.deps.journal.begin(entry);
+              }
               progress.report({ message: request.status === 'pending' ? vscode.l10n.t('{0}: waiting for Simulacra to approve (you can cancel and run Request Access again later to keep waiting)', request.request_id) : (request.status ?? undefined) });
+            },
+            onClaiming: async (requestId) => {
+              entry ??= { id: randomUUID(), kind: 'credential-claim', provider: 'simulacra', origin: endpoints.origin, requestId, stage: 'waiting', label: requestId, startedAt: new Date().toISOString(), ownerPid: this.deps.journal.ownerPid };
+              await this.deps.journal.begin<CredentialClaim>({ ...entry, stage: 'claiming' });
             },
             // The secret exists exactly once: it goes to SecretStorage before anything else can fail.
             persist: async (claimed) => {
@@ -90,6 +103,7 @@ export class SimulacraCommands {
           throw error;
         } finally {
           onCancel.dispose();
+          if (entry) await this.deps.journal.finish(entry.id);
         }
       },
     );
@@ -99,6 +113,39 @@ export class SimulacraCommands {
       this.deps.log.warn(`The claim names token URL ${credential.tokenUrl}, but simcloud.simulacra.tokenUrl is ${endpoints.tokenUrl}.`);
     }
     void vscode.window.showInformationMessage(vscode.l10n.t('Simulacra approved your access. Signed in as {0}; the client secret is stored in VS Code secret storage.', notificationText(credential.clientId)));
+  }
+
+  /**
+   * An access request the last window was following. Still waiting: follow it again. Mid-claim: the request tells
+   * whether the one-time token was redeemed; unused, it is claimed now (the first and only claim); redeemed, the
+   * answer carrying the secret died with the window and only Simulacra support can issue a new one.
+   */
+  async resumeAccessClaim(entry: CredentialClaim, decision: ResumeDecision): Promise<void> {
+    const endpoints = this.deps.accounts.endpoints('simulacra');
+    if (endpoints.origin !== entry.origin) return;
+    if (decision.action === 'check-claim') {
+      const api = new SimulacraApi(this.deps.clients.publicClient('simulacra', endpoints.baseUrl), endpoints.baseUrl);
+      const request = await api.getAccessRequest(entry.requestId, AbortSignal.timeout(60_000));
+      const outcome = claimOutcome(entry, request);
+      this.deps.log.info(`Simulacra access request ${entry.requestId} was being claimed when the window reloaded: ${outcome}.`);
+      if (outcome !== 'claim') {
+        await this.deps.state.update(PENDING_ACCESS_KEY, undefined);
+        // The reload may have come after the secret was stored and before the journal entry was removed.
+        const stored = await this.deps.accounts.credential('simulacra');
+        if (outcome === 'secret-lost' && stored?.credential.kind === 'clientCredentials' && stored.credential.clientId === request.client_id) return;
+        const message =
+          outcome === 'secret-lost'
+            ? vscode.l10n.t('The Simulacra client secret of access request {0} was claimed, but the window reloaded before it arrived, so it was never stored. Email support@simulacra-data.com with client id {1}: Simulacra rotates it and sends a new claim token.', entry.requestId, request.client_id ?? '?')
+            : outcome === 'declined'
+              ? vscode.l10n.t('Simulacra declined access request {0}. Contact Simulacra sales or support with this request id.', entry.requestId)
+              : vscode.l10n.t('The claim token of access request {0} expired before it was claimed. Email support@simulacra-data.com with this request id.', entry.requestId);
+        void vscode.window.showErrorMessage(notificationText(message));
+        return;
+      }
+      void vscode.window.showInformationMessage(vscode.l10n.t('The claim of the Simulacra credential for access request {0} was interrupted by a window reload; it was not redeemed, claiming it now.', entry.requestId));
+    }
+    // The pending request id is kept in global state: Request Access picks it up where it was.
+    void vscode.commands.executeCommand('simcloud.simulacra.requestAccess');
   }
 
   async rotateCredentials(): Promise<void> {
@@ -131,10 +178,47 @@ export class SimulacraCommands {
     if (!file) return;
     const displayName = await askInput({ title: vscode.l10n.t('Upload Seed Dataset to Simulacra'), prompt: vscode.l10n.t('Display name for the dataset'), value: path.parse(file.fsPath).name, validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter a name.')) });
     if (displayName === undefined) return;
-    // One key per upload: every retry of it (by the HTTP client) replays the first answer instead of training twice.
-    const idempotencyKey = randomUUID();
+    // One key per upload, kept in the in-flight journal: every retry of it (by the HTTP client, or after a window
+    // reload) replays the first answer instead of training twice.
+    const entry = await this.deps.journal.begin<DatasetUpload>({
+      id: randomUUID(),
+      kind: 'dataset-upload',
+      provider: 'simulacra',
+      accountId: connection.accountId,
+      idempotencyKey: randomUUID(),
+      filePath: file.fsPath,
+      displayName: displayName.trim(),
+      label: path.basename(file.fsPath),
+      startedAt: new Date().toISOString(),
+      ownerPid: this.deps.journal.ownerPid,
+    });
+    try {
+      await this.sendDataset(connection, entry, vscode.l10n.t('Uploading {0} to Simulacra', entry.label), false);
+    } finally {
+      await this.deps.journal.finish(entry.id);
+    }
+  }
+
+  /**
+   * An upload the last window did not finish: sent again with its stored Idempotency-Key, so Simulacra answers the
+   * first upload's result if it arrived (no second dataset, no second training) and trains it once if it did not.
+   */
+  async resumeDatasetUpload(entry: DatasetUpload, decision: ResumeDecision): Promise<void> {
+    if (decision.action !== 'resume') {
+      const why = decision.action === 'report' && decision.outcome === 'file-gone' ? vscode.l10n.t('the file is gone') : decision.action === 'report' && decision.outcome === 'key-expired' ? vscode.l10n.t('it is too old to be sent again safely') : vscode.l10n.t('you are no longer signed in to the same Simulacra account');
+      const again = vscode.l10n.t('Upload Again');
+      const choice = vscode.window.showWarningMessage(notificationText(vscode.l10n.t('The upload of {0} to Simulacra was interrupted by a window reload and was not resumed: {1}. Check the Sim Cloud view for the dataset before uploading again.', entry.label, why)), again);
+      void choice.then((picked) => picked === again && vscode.commands.executeCommand('simcloud.simulacra.uploadDataset', vscode.Uri.file(entry.filePath)));
+      return;
+    }
+    const connection = await this.deps.session.connection();
+    await this.sendDataset(connection, entry, vscode.l10n.t('Resuming the upload of {0} to Simulacra (interrupted by a window reload)', entry.label), true);
+  }
+
+  private async sendDataset(connection: Awaited<ReturnType<Session['connection']>>, entry: DatasetUpload, title: string, resumed: boolean): Promise<void> {
+    const { filePath, displayName, idempotencyKey } = entry;
     const response = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Uploading {0} to Simulacra', path.basename(file.fsPath)), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
@@ -144,8 +228,8 @@ export class SimulacraCommands {
         try {
           return await connection.api.uploadDataset(
             {
-              filePath: file.fsPath,
-              displayName: displayName.trim(),
+              filePath,
+              displayName,
               idempotencyKey,
               onProgress: (sent, total) => {
                 const percent = total > 0 ? (100 * sent) / total : 0;
@@ -162,19 +246,22 @@ export class SimulacraCommands {
       },
     );
     if (!this.deps.session.isCurrent(connection)) return;
-    const resource = await connection.source.afterUpload(response, { filePath: file.fsPath, displayName: displayName.trim() });
-    this.deps.log.info(`Uploaded ${path.basename(file.fsPath)} to Simulacra: ${response.dataset_id ? `dataset ${response.dataset_id}` : `training job ${response.job_id ?? '?'}`}.`);
+    const resource = await connection.source.afterUpload(response, { filePath, displayName });
+    this.deps.log.info(`Uploaded ${path.basename(filePath)} to Simulacra${resumed ? ' (resumed after a window reload, same Idempotency-Key)' : ''}: ${response.dataset_id ? `dataset ${response.dataset_id}` : `training job ${response.job_id ?? '?'}`}.`);
     this.deps.session.refresh();
     if (resource) void this.deps.reveal(resource);
     const open = vscode.l10n.t('Open Schema Inspector');
-    void vscode.window
-      .showInformationMessage(
-        response.dataset_id && (response.status === 'ready' || !response.job_id) ? vscode.l10n.t('Dataset {0} is trained and ready.', notificationText(displayName.trim())) : vscode.l10n.t('Uploaded {0}; Simulacra is training it. The view shows when it is ready.', notificationText(displayName.trim())),
-        ...(resource && response.dataset_id ? [open] : []),
-      )
-      .then((choice) => {
-        if (choice === open && resource) void this.openSchema(resource);
-      });
+    const ready = response.dataset_id && (response.status === 'ready' || !response.job_id);
+    const message = resumed
+      ? ready
+        ? vscode.l10n.t('The upload of {0} was interrupted by a window reload and has been resumed: dataset {1} is trained and ready.', entry.label, notificationText(displayName))
+        : vscode.l10n.t('The upload of {0} was interrupted by a window reload and has been resumed: Simulacra is training {1}. The view shows when it is ready.', entry.label, notificationText(displayName))
+      : ready
+        ? vscode.l10n.t('Dataset {0} is trained and ready.', notificationText(displayName))
+        : vscode.l10n.t('Uploaded {0}; Simulacra is training it. The view shows when it is ready.', notificationText(displayName));
+    void vscode.window.showInformationMessage(message, ...(resource && response.dataset_id ? [open] : [])).then((choice) => {
+      if (choice === open && resource) void this.openSchema(resource);
+    });
   }
 
   async addDatasetById(): Promise<void> {

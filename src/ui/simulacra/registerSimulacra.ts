@@ -5,6 +5,7 @@ import type { Resource } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
 import type { ProviderClientFactory } from '../../providers/ProviderClientFactory';
 import { isCancellation, registerCommand } from '../commands/registerCommand';
+import type { InFlightResumer } from '../inflight/InFlightResumer';
 import type { JobCommands } from '../jobs/JobCommands';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import { SchemaPanel } from './SchemaPanel';
@@ -21,6 +22,7 @@ export interface SimulacraFeatureDeps {
   readonly view: vscode.TreeView<unknown>;
   readonly jobCommands: JobCommands;
   readonly log: Logger;
+  readonly resumer: InFlightResumer;
 }
 
 /** Simulacra in the extension: its session (records + polling of in-flight work), commands and panels. */
@@ -32,10 +34,14 @@ export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void
     accounts: deps.accounts,
     clients: deps.clients,
     state: context.globalState,
+    journal: deps.resumer.journal,
     extensionUri: context.extensionUri,
     log,
     reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
   });
+  deps.resumer.account('simulacra', () => session.connection().then((c) => c.accountId, () => undefined));
+  deps.resumer.handle('dataset-upload', (entry, decision) => commands.resumeDatasetUpload(entry, decision));
+  deps.resumer.handle('credential-claim', (entry, decision) => commands.resumeAccessClaim(entry, decision));
   deps.jobCommands.register('simulacra', { download: (resource) => commands.downloadArtifact(resource).then(() => undefined) });
   const resourceOf = (arg: unknown): Resource | undefined => {
     const node = arg as { type?: string; provider?: string; id?: string } | undefined;

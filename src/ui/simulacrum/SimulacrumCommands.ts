@@ -1,6 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { randomUUID } from 'node:crypto';
 import type { HttpClient } from '../../core/http/HttpClient';
+import type { JobSubmission, ResultsDownload } from '../../core/inflight/InFlightOperation';
+import type { InFlightOperations } from '../../core/inflight/InFlightOperations';
+import { findSubmittedJob, type ResumeDecision } from '../../core/inflight/resumeDecision';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource } from '../../core/jobs/Resource';
 import type { RenderRequest } from '../../providers/simulacrum/SimulacrumApi';
@@ -30,6 +34,7 @@ export interface SimulacrumCommandDeps {
   readonly notifier: JobNotifier;
   readonly workspaceState: vscode.Memento;
   readonly log: Logger;
+  readonly journal: InFlightOperations;
   /** For SAS URLs: no credential, no provider rate limit. */
   readonly storageHttp: HttpClient;
   reveal(resource: Resource): Thenable<void>;
@@ -94,6 +99,39 @@ export class SimulacrumCommands {
     void vscode.window.showInformationMessage(
       sweep.queued !== undefined && sweep.queued !== null ? vscode.l10n.t('Submitted sweep {0}: {1} variants ({2} waiting for a GPU).', sweepId, total, sweep.queued) : vscode.l10n.t('Submitted sweep {0}: {1} variants.', sweepId, total),
     );
+  }
+
+  /**
+   * A submission the last window did not finish. Never sent again on its own (the API takes no Idempotency-Key, so a
+   * second POST could start and bill a second job): the job list says whether it was created, and the user decides.
+   */
+  async resumeSubmission(entry: JobSubmission, decision: ResumeDecision): Promise<void> {
+    const again = vscode.l10n.t('Submit Again');
+    const offerAgain = (message: string) =>
+      void vscode.window.showWarningMessage(notificationText(message), again).then((choice) => choice === again && vscode.commands.executeCommand('simcloud.simulacrum.submitJob'));
+    if (decision.action === 'report') {
+      offerAgain(
+        decision.outcome === 'not-submitted'
+          ? vscode.l10n.t('The submission of {0} was interrupted by a window reload while the workspace was uploading; no job was created.', entry.label)
+          : vscode.l10n.t('The submission of {0} was interrupted by a window reload, and you are no longer signed in to the same Simulacrum Labs account, so whether a job was created cannot be checked here. Look in the Simulacrum dashboard before submitting again.', entry.label),
+      );
+      return;
+    }
+    const connected = await this.deps.session.api();
+    const jobs = await connected.api.listJobs(AbortSignal.timeout(60_000));
+    const job = findSubmittedJob(entry, jobs.map((j) => ({ jobId: j.job_id, projectId: j.project_id ?? undefined, createdAt: j.created_at ?? undefined })));
+    this.deps.log.info(`Submission of ${entry.label} (project ${entry.projectId ?? '?'}) interrupted by a window reload: ${job ? `created as ${job.jobId}` : 'no job was created'}.`);
+    this.deps.session.refresh();
+    if (!job) {
+      offerAgain(vscode.l10n.t('The submission of {0} was interrupted by a window reload; it was not created.', entry.label));
+      return;
+    }
+    await this.deps.notifier.watch('simulacrum', job.jobId);
+    const show = vscode.l10n.t('Show Job');
+    void vscode.window.showInformationMessage(notificationText(vscode.l10n.t('The submission of {0} was interrupted by a window reload; it was created as {1}.', entry.label, job.jobId)), show).then((choice) => {
+      const resource = choice === show ? this.deps.store.get('simulacrum', job.jobId) : undefined;
+      if (resource) void this.deps.reveal(resource);
+    });
   }
 
   cancel(resource: Resource): Promise<void> {
@@ -163,15 +201,22 @@ export class SimulacrumCommands {
     this.deps.session.refresh();
   }
 
-  private async downloadNow(resource: Resource): Promise<void> {
+  /** A results download the last window did not finish: into the same folder; complete files there are kept. */
+  async resumeDownload(entry: ResultsDownload): Promise<void> {
+    await this.downloadNow({ id: entry.resourceId }, entry);
+  }
+
+  private async downloadNow(resource: Pick<Resource, 'id'> & Partial<Resource>, resuming?: ResultsDownload): Promise<void> {
     const connected = await this.deps.session.api();
     const folder = vscode.workspace.workspaceFolders?.[0];
-    const channel = this.deps.logChannels.channel('simulacrum', resource.id, resource);
+    const channel = this.deps.logChannels.channel('simulacrum', resource.id, resource.provider ? (resource as Resource) : undefined);
     const result = await downloadResultsWithProgress({
       jobName: resource.id,
       defaultFolder: folder && defaultResultsFolder(folder, resource.id),
       http: this.deps.storageHttp,
       log: this.deps.log,
+      journal: { operations: this.deps.journal, provider: 'simulacrum', resourceId: resource.id },
+      resuming,
       listFiles: async (signal) => {
         const manifest = await connected.api.getDownloadManifest(resource.id, signal);
         return manifest.frames.map((file) => ({ name: file.filename, sizeBytes: file.size_bytes ?? -1, url: file.download_url }));
@@ -194,16 +239,32 @@ export class SimulacrumCommands {
       const onSignOut = () => controller.abort(connected.signal.reason);
       connected.signal.addEventListener('abort', onSignOut, { once: true });
       const reporter = new StageReporter(progress);
+      // Journaled: after a window reload the job list tells whether the POST (sent once: no Idempotency-Key) made a job.
+      const entry = await this.deps.journal.begin<JobSubmission>({
+        id: randomUUID(),
+        kind: 'job-submission',
+        provider: 'simulacrum',
+        accountId: connected.accountId,
+        stage: 'uploading',
+        root: folder.uri.fsPath,
+        label: folder.name,
+        startedAt: new Date().toISOString(),
+        ownerPid: this.deps.journal.ownerPid,
+      });
       try {
         return await submitter.submit(
           { root: folder.uri.fsPath, projectName: folder.name, accountId: connected.accountId, reuseUnchanged },
           controller.signal,
           (update) => reporter.report(update),
-          (projectId) => send(projectId, controller.signal),
+          async (projectId) => {
+            await this.deps.journal.update<JobSubmission>(entry.id, { stage: 'submitting', projectId });
+            return send(projectId, controller.signal);
+          },
         );
       } finally {
         onCancel.dispose();
         connected.signal.removeEventListener('abort', onSignOut);
+        await this.deps.journal.finish(entry.id);
       }
     });
   }

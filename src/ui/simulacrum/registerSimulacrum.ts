@@ -8,6 +8,7 @@ import { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
 import type { Redactor } from '../../core/log/Redactor';
 import type { ProviderClientFactory } from '../../providers/ProviderClientFactory';
 import { registerCommand } from '../commands/registerCommand';
+import type { InFlightResumer } from '../inflight/InFlightResumer';
 import type { JobCommands } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
@@ -29,6 +30,7 @@ export interface SimulacrumFeatureDeps {
   readonly packager: WorkspacePackager;
   readonly redactor: Redactor;
   readonly log: Logger;
+  readonly resumer: InFlightResumer;
 }
 
 /** Simulacrum Labs in the extension: its session (polling + balance), its commands, its status bar item. */
@@ -48,9 +50,13 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     notifier: deps.notifier,
     workspaceState: context.workspaceState,
     log,
+    journal: deps.resumer.journal,
     storageHttp,
     reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
   });
+  deps.resumer.account('simulacrum', () => session.api().then((c) => c.accountId, () => undefined));
+  deps.resumer.handle('job-submission', (entry, decision) => commands.resumeSubmission(entry, decision));
+  deps.resumer.handle('download', (entry) => (entry.provider === 'simulacrum' ? commands.resumeDownload(entry) : Promise.resolve()));
   deps.jobCommands.register('simulacrum', {
     cancel: (resource) => commands.cancel(resource),
     complete: (resource) => commands.complete(resource),

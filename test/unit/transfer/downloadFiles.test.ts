@@ -54,6 +54,18 @@ describe('downloadFiles', () => {
     assert.equal(await readFile(path.join(target, 'checkpoints', 'model.pt'), 'utf8'), 'weights');
   });
 
+  it('names each temp file to its caller before writing, hidden and inside the folder (what a resume after a reload removes)', async () => {
+    const files = [serve('/a.bin', 'first'), { ...serve('/sub/b.bin', 'second'), name: 'sub/b.bin' }];
+    const told: string[] = [];
+    await downloadFiles({ files, targetDir: target, http, signal: new AbortController().signal, onTempFile: (temp) => told.push(temp) });
+    assert.equal(told.length, 2);
+    for (const temp of told) {
+      assert.match(path.basename(temp), TEMP_FILE_PATTERN);
+      assert.ok(temp.startsWith(target + path.sep), temp);
+    }
+    assert.deepEqual(await tree(target), ['a.bin', path.join('sub', 'b.bin')]);
+  });
+
   it('refuses every hostile name of SECURITY.md check 13 with a reason, and writes nothing anywhere', async () => {
     const files = HOSTILE_NAMES.map((name) => ({ name, sizeBytes: 1, url: `${ORIGIN}/never` }));
     const result = await downloadFiles({ files, targetDir: target, http, signal: new AbortController().signal });
