@@ -111,9 +111,14 @@ describe('no secret outside SecretStorage after a demo run', { timeout: 1_200_00
   step('Simulacra: uploads the seed from the Explorer, trains it and opens the schema inspector', async () => {
     const { workbench, page } = current();
     await workbench.runCommand('View: Show Explorer');
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*data\s*$/ }).first().click();
+    const data = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*data\s*$/ }).first();
     const seed = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*seed\.csv\s*$/ });
-    await seed.first().waitFor();
+    // The Explorer may still be revealing the downloaded results: a click during that redraw is lost, so look again.
+    for (let attempt = 1; !(await seed.first().isVisible()); attempt += 1) {
+      if ((await data.getAttribute('aria-expanded')) !== 'true') await data.click();
+      if (await seed.first().waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+      if (attempt >= 4) await seed.first().waitFor();
+    }
     await workbench.contextMenu(seed.first(), 'Upload Seed Dataset to Simulacra…');
     await (await workbench.inputBox('Upload Seed Dataset to Simulacra')).fill('Scan seed');
     await workbench.acceptInput();
@@ -146,8 +151,14 @@ describe('no secret outside SecretStorage after a demo run', { timeout: 1_200_00
     await workbench.runCommand(`Sim Cloud: ${RUN}…`);
     await workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${RUN} (1/4)` }).waitFor();
     await workbench.pickQuickItem('cdc_nhis_smoking');
-    await workbench.acceptInput('10');
+    // Each step by its title: the quick input is reused, and an answer must not land in the step before.
+    const count = await workbench.inputBox(`${RUN} (2/4)`);
+    await count.fill('10');
+    await count.press('Enter');
+    const stepTitle = (n: number) => workbench.page.locator('.quick-input-widget .quick-input-title', { hasText: `${RUN} (${n}/4)` }).waitFor();
+    await stepTitle(3);
     await workbench.pickQuickItem('No scenario context');
+    await stepTitle(4);
     await workbench.pickQuickItem('Local webhook listener');
     await workbench.notification(/webhook signing secret/).waitFor({ timeout: 60_000 });
     await clearNotifications();
