@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROVIDER_IDS } from '../../src/core/providers/providerCatalog';
+import { UPLOADING_COMMANDS } from '../../src/ui/trust/uploadingCommands';
 
 const root = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -76,5 +77,71 @@ describe('tree menus', () => {
       for (const row of [jobRow, sweepRow]) assert.equal(providerCommand && matches(when, row), false, `${entry.command} shows on a job row (${when})`);
       assert.equal(entry.command.startsWith('simcloud.job.') && matches(when, providerRow), false, `${entry.command} shows on a provider row`);
     }
+  });
+});
+
+describe('untrusted workspaces (Restricted Mode uploads nothing)', () => {
+  type MenuEntry = { command?: string; when?: string };
+  const menus = manifest.contributes.menus as Record<string, MenuEntry[]>;
+  const commands = manifest.contributes.commands as { command: string; title: string }[];
+
+  /** The top-level `&&` terms of a when clause; undefined when an `||` outside parentheses could bypass one of them. */
+  const conjuncts = (when: string): string[] | undefined => {
+    const terms: string[] = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < when.length; i += 1) {
+      const c = when[i];
+      if (c === '/' && /=~\s*$/.test(when.slice(0, i))) {
+        // A regular expression literal: its parentheses and bars are not the clause's.
+        i = when.indexOf('/', i + 1);
+        if (i < 0) return undefined;
+      } else if (c === '(') depth += 1;
+      else if (c === ')') depth -= 1;
+      else if (depth === 0 && when.startsWith('||', i)) return undefined;
+      else if (depth === 0 && when.startsWith('&&', i)) {
+        terms.push(when.slice(start, i).trim());
+        start = i + 2;
+        i += 1;
+      }
+    }
+    terms.push(when.slice(start).trim());
+    return terms;
+  };
+
+  it('lists uploading commands that the manifest contributes, and every command that says it uploads or submits', () => {
+    const ids = commands.map((command) => command.command);
+    for (const id of UPLOADING_COMMANDS) assert.ok(ids.includes(id), `${id} is not contributed`);
+    // A new command whose title says it sends files must be added to the list (src/ui/trust/uploadingCommands.ts).
+    for (const { command, title } of commands) {
+      if (/\b(upload|submit|reconstruct)/i.test(title)) assert.ok(UPLOADING_COMMANDS.has(command), `"${title}" (${command}) looks like it uploads but is not gated`);
+    }
+  });
+
+  it('shows no uploading command in an untrusted workspace: every menu entry requires isWorkspaceTrusted', () => {
+    for (const id of UPLOADING_COMMANDS) {
+      const palette = menus.commandPalette.filter((entry) => entry.command === id);
+      assert.ok(palette.length > 0, `${id} has no commandPalette entry, so the palette shows it always`);
+      for (const [location, entries] of Object.entries(menus)) {
+        for (const entry of entries.filter((e) => e.command === id)) {
+          const terms = conjuncts(entry.when ?? '');
+          assert.ok(terms?.includes('isWorkspaceTrusted'), `${location} shows ${id} without "&& isWorkspaceTrusted": when = ${JSON.stringify(entry.when)}`);
+        }
+      }
+    }
+    const welcome = JSON.stringify(manifest.contributes.viewsWelcome);
+    for (const id of UPLOADING_COMMANDS) assert.ok(!welcome.includes(`command:${id}`), `the welcome content links ${id}`);
+  });
+
+  it('reads the trust clause correctly (a clause with a top-level || does not count)', () => {
+    assert.deepEqual(conjuncts('a && (b || c) && isWorkspaceTrusted'), ['a', '(b || c)', 'isWorkspaceTrusted']);
+    assert.deepEqual(conjuncts('a && x =~ /^(p|q)$/ && isWorkspaceTrusted'), ['a', 'x =~ /^(p|q)$/', 'isWorkspaceTrusted']);
+    assert.equal(conjuncts('a || b && isWorkspaceTrusted'), undefined);
+  });
+
+  it('says in the capabilities what Restricted Mode limits', () => {
+    const { supported, description } = manifest.capabilities.untrustedWorkspaces as { supported: string; description: string };
+    assert.equal(supported, 'limited');
+    assert.match(description, /uploads nothing/);
   });
 });

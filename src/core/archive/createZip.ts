@@ -267,6 +267,9 @@ function failureToError(failure: Extract<WorkerMessage, { type: 'error' }>): Arc
     case 'file-changed':
       return new ArchiveError({ code, relPath, whatHappened: `${relPath ?? 'A file'} changed while it was being zipped (${message})`, nextStep: 'Wait until whatever writes it has finished (or exclude it in .simcloudignore), then submit again' });
     case 'read-failed':
+      if (errno === 'EACCES' || errno === 'EPERM') {
+        return new ArchiveError({ code, relPath, errno, whatHappened: `Could not read ${relPath ?? 'a workspace file'} to zip it: permission denied`, nextStep: 'Give your user read access to it (or exclude it in .simcloudignore), then submit again' });
+      }
       return new ArchiveError({ code, relPath, errno, whatHappened: `Could not read ${relPath ?? 'a workspace file'} to zip it`, nextStep: 'Check that it exists and is readable (or exclude it in .simcloudignore), then submit again' });
     case 'write-failed':
       return new ArchiveError({ code, errno, whatHappened: `Could not write the workspace archive (${message})`, nextStep: errno === 'ENOSPC' ? 'Free some disk space in the temp folder, then submit again' : 'Check the temp folder is writable, then submit again' });

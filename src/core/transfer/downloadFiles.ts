@@ -333,7 +333,10 @@ function localWriteProblem(name: string, code: string, failed = 'could not be sa
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return { whatHappened: `${name} ${failed}: the disk is full`, nextStep: 'Free some space on that disk (or choose another results folder in the simcloud.download.folder setting), then download again: files already complete are kept.' };
   }
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+  if (code === 'EACCES' || code === 'EPERM') {
+    return { whatHappened: `${name} ${failed}: permission denied, your user cannot write to that folder`, nextStep: 'Choose another results folder (the simcloud.download.folder setting) or fix the folder\'s permissions, then download again.' };
+  }
+  if (code === 'EROFS') {
     return { whatHappened: `${name} ${failed}: the folder is read-only or not writable`, nextStep: 'Choose another results folder (the simcloud.download.folder setting) or fix the folder\'s permissions, then download again.' };
   }
   return { whatHappened: `${name} ${failed} (${code})`, nextStep: 'Check that the folder is writable and has free space, then download again.' };

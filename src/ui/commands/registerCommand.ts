@@ -3,11 +3,13 @@ import type { Logger } from '../../core/log/Logger';
 import { ApiError } from '../../core/http/ApiError';
 import { showOperationError } from '../errors/showOperationError';
 import { lazyCommands, type CommandHandler } from '../activation/lazyCommandTable';
+import { workspaceTrust } from '../trust/workspaceTrustGate';
 
 /**
- * Every command goes through here so a failure is always logged and shown the same way, never swallowed. When the
- * composition root has already registered a proxy for `id` (registerLazyCommand), the handler is stored behind that
- * proxy instead of being registered with VS Code a second time.
+ * Every command goes through here so a failure is always logged and shown the same way, never swallowed, and an
+ * upload is refused in an untrusted workspace (src/ui/trust). When the composition root has already registered a
+ * proxy for `id` (registerLazyCommand), the handler is stored behind that proxy instead of being registered with VS
+ * Code a second time.
  */
 export function registerCommand(id: string, logger: Logger, handler: CommandHandler): vscode.Disposable {
   if (lazyCommands.hasProxy(id)) return new vscode.Disposable(lazyCommands.fill(id, handler));
@@ -37,6 +39,8 @@ export function registerLazyCommand(id: string, logger: Logger, load: () => Prom
 
 function guarded(id: string, logger: Logger, handler: CommandHandler): CommandHandler {
   return async (...args: unknown[]) => {
+    // Before the features load: a refused upload in Restricted Mode needs none of them.
+    if (!workspaceTrust.allows(id, logger)) return undefined;
     try {
       return await handler(...args);
     } catch (error) {

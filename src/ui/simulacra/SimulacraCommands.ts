@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { workspaceTrust } from '../trust/workspaceTrustGate';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { Resource } from '../../core/jobs/Resource';
 import type { CredentialClaim, DatasetUpload } from '../../core/inflight/InFlightOperation';
@@ -300,7 +301,8 @@ export class SimulacraCommands {
       callbacks: {
         onGenerate: (request) => this.generate(connection, datasetId, request),
         onSaveScenario: (scenario) => saveScenario(scenario, record?.displayName ?? datasetId),
-        onLoadScenario: () => loadScenario(),
+        // A scenario file's parameters go to the service with the next generation: not from an untrusted workspace.
+        onLoadScenario: () => (workspaceTrust.allowsReading(vscode.l10n.t('Loading a scenario reads a file to send its parameters.'), this.deps.log) ? loadScenario() : Promise.resolve(undefined)),
         onOpenErrorDocs: async (code) => {
           await vscode.env.openExternal(vscode.Uri.parse(connection.api.errorDocsUrl(code)));
         },
