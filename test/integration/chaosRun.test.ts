@@ -58,6 +58,8 @@ describe('chaos run of the fixed script against all four providers', () => {
 
       assert.ok(report.logComplete, 'the sandbox log holds every request (the rate-limit replay needs them all)');
       for (const finding of report.rateLimits) assert.equal(finding.overLimit, 0, `${finding.provider} key ${finding.key}: ${finding.overLimit} request(s) beyond ${finding.perMinute}/min`);
+      // Read strictly: no 60 virtual seconds hold more requests of one key than its documented per-minute limit.
+      for (const finding of report.rateLimits) assert.ok(finding.busiestMinute <= finding.perMinute, `${finding.provider} key ${finding.key}: ${finding.busiestMinute} requests in one minute, over ${finding.perMinute}`);
       for (const [service, tally] of Object.entries(report.traffic)) assert.equal(tally?.overuse429, 0, `${service} answered 429 for real overuse`);
 
       const faults = report.faults;
