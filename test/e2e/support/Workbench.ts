@@ -95,9 +95,31 @@ export class Workbench {
 
   /** F1, type the command's palette label, pick it. */
   async runCommand(label: string): Promise<void> {
+    // The palette can close again after its text landed (a webview taking focus as its frame loads), leaving the
+    // matching row in the DOM but hidden: open it again and click once more, a few times before giving up.
+    for (let attempt = 1; ; attempt += 1) {
+      await this.typeCommand(label);
+      // The row's aria-label is the command's label, followed by ", <keybinding>" when it has one.
+      const quoted = JSON.stringify(label);
+      const row = this.page
+        .locator(`.quick-input-widget .quick-input-list .monaco-list-row:is([aria-label=${quoted}], [aria-label^=${JSON.stringify(`${label},`)}])`)
+        .first();
+      const last = attempt >= 3;
+      const clicked = await row
+        .waitFor({ timeout: last ? undefined : 10_000 })
+        .then(() => row.click({ timeout: last ? undefined : 5_000 }))
+        .then(() => true, (error: unknown) => {
+          if (last) throw error; // Playwright's own account of what it waited for
+          return false;
+        });
+      if (clicked) return;
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /** Opens the palette and types `>label`, re-opening it when it closed before the text landed. */
+  private async typeCommand(label: string): Promise<void> {
     const input = this.quickInputBox();
-    // The palette can open and close again before the text lands (a webview taking focus as its frame loads): open it
-    // again, from the side bar's title, a few times before giving up.
     for (let attempt = 1; ; attempt += 1) {
       // Focus inside a webview (an iframe) keeps F1 from the workbench: move it to the side bar's title first.
       if (attempt > 1 || (await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME'))) {
@@ -108,20 +130,13 @@ export class Workbench {
         .waitFor({ timeout: 3_000 })
         .then(() => input.fill(`>${label}`, { timeout: 5_000 }))
         .then(() => true, () => false);
-      if (typed) break;
+      if (typed) return;
       if (attempt >= 4) {
         await input.fill(`>${label}`); // fails with Playwright's own account of what it waited for
-        break;
+        return;
       }
       await this.page.keyboard.press('Escape');
     }
-    // The row's aria-label is the command's label, followed by ", <keybinding>" when it has one.
-    const quoted = JSON.stringify(label);
-    const row = this.page.locator(
-      `.quick-input-widget .quick-input-list .monaco-list-row:is([aria-label=${quoted}], [aria-label^=${JSON.stringify(`${label},`)}])`,
-    );
-    await row.first().waitFor();
-    await row.first().click();
   }
 
   quickInputBox(): Locator {
