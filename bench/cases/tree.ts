@@ -1,13 +1,13 @@
 // Tree: a poll cycle's update of 10,000 Simulacrum jobs applied to the JobStore, then what VS Code asks the Jobs tree
 // for to draw it: getChildren(the provider node) and getTreeItem for every child. In-process, with a minimal `vscode`
 // stand-in (test/support/vscodeStandIn.ts) so src/ui/tree runs as it is shipped.
-import type { AccountsModel, AccountStatus } from '../../src/core/accounts/AccountsModel';
 import { JobStore } from '../../src/core/jobs/JobStore';
 import type { Resource } from '../../src/core/jobs/Resource';
 import type { SimulacrumJob } from '../../src/providers/simulacrum/SimulacrumApi';
 import type { SimulacrumSweepRecord } from '../../src/providers/simulacrum/SimulacrumSweepRecords';
 import { toResources } from '../../src/providers/simulacrum/simulacrumResources';
 import { alternate, formatMs, formatSpread, summarize } from '../stats';
+import { signedInSimulacrum } from '../../test/support/jobsFixture';
 import { registerVscodeStandIn } from '../../test/support/registerVscodeStandIn';
 import { mulberry32 } from '../generate/prng';
 import type { BenchCase } from '../types';
@@ -25,8 +25,7 @@ export const run: BenchCase = async (ctx) => {
   const snapshots = [toResources(jobs, sweeps), toResources(advance(jobs), sweeps)];
 
   const store = new JobStore();
-  const status: AccountStatus = { provider: 'simulacrum', state: 'signedIn', location: 'secretStorage', endpoints: { baseUrl: 'https://api.simulacrumlabs.example', origin: 'https://api.simulacrumlabs.example', requestsPerMinute: 60 } };
-  const accounts = { ready: async () => undefined, anySignedIn: true, all: () => [status], status: () => status, onDidChangeAccounts: () => ({ dispose() {} }) } as unknown as AccountsModel;
+  const accounts = signedInSimulacrum('https://api.simulacrumlabs.example');
   const tree = new JobsTreeDataProvider(accounts, store, () => Date.parse('2026-01-01T12:00:00Z'));
   let treeEvents = 0;
   tree.onDidChangeTreeData(() => (treeEvents += 1));

@@ -2,23 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobStore, type ResourceChange } from '../../../src/core/jobs/JobStore';
 import type { Resource } from '../../../src/core/jobs/Resource';
-
-function job(id: string, overrides: Partial<Resource> = {}): Resource {
-  return {
-    provider: 'simulacrum',
-    id,
-    kind: 'job',
-    displayName: id,
-    status: 'running',
-    rawStatus: 'running',
-    facts: ['annotations'],
-    createdAt: '2026-04-05T12:00:00Z',
-    actions: ['cancel', 'log', 'details'],
-    details: [['Job id', id]],
-    raw: { job_id: id },
-    ...overrides,
-  };
-}
+import { simulacrumJob as job } from '../../support/jobsFixture';
 
 function recording(store: JobStore): ResourceChange[] {
   const events: ResourceChange[] = [];

@@ -2,9 +2,9 @@
 // while their resource is unchanged; these tests pin that a reused row never shows stale facts.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { AccountsModel, AccountStatus } from '../../../src/core/accounts/AccountsModel';
 import { JobStore } from '../../../src/core/jobs/JobStore';
 import type { Resource } from '../../../src/core/jobs/Resource';
+import { simulacrumJob, signedInSimulacrum } from '../../support/jobsFixture';
 import { registerVscodeStandIn } from '../../support/registerVscodeStandIn';
 
 type TreeModule = typeof import('../../../src/ui/tree/JobsTreeDataProvider');
@@ -15,26 +15,13 @@ before(async () => {
   ({ JobsTreeDataProvider } = await import('../../../src/ui/tree/JobsTreeDataProvider.js'));
 });
 
+/** A finished job (the tree's plain row); `overrides` set any field. */
 function job(id: string, overrides: Partial<Resource> = {}): Resource {
-  return {
-    provider: 'simulacrum',
-    id,
-    kind: 'job',
-    displayName: id,
-    status: 'succeeded',
-    rawStatus: 'completed',
-    facts: ['annotations'],
-    createdAt: '2026-04-05T12:00:00Z',
-    actions: ['download', 'details'],
-    details: [['Job id', id]],
-    raw: { job_id: id },
-    ...overrides,
-  };
+  return simulacrumJob(id, { status: 'succeeded', rawStatus: 'completed', actions: ['download', 'details'], ...overrides });
 }
 
 function setup(now: { value: number }) {
-  const status: AccountStatus = { provider: 'simulacrum', state: 'signedIn', location: 'secretStorage', endpoints: { baseUrl: 'https://api.example', origin: 'https://api.example', requestsPerMinute: 60 } };
-  const accounts = { ready: async () => undefined, anySignedIn: true, all: () => [status], status: () => status, onDidChangeAccounts: () => ({ dispose() {} }) } as unknown as AccountsModel;
+  const accounts = signedInSimulacrum();
   const store = new JobStore();
   const tree = new JobsTreeDataProvider(accounts, store, () => now.value);
   /** What the view shows under the provider: label → description. */
