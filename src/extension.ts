@@ -16,6 +16,7 @@ import { showOperationError } from './ui/errors/showOperationError';
 import { OutputLog } from './ui/logging/OutputLog';
 import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
 import { JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
+import { workspaceTrust } from './ui/trust/workspaceTrustGate';
 
 /** Set by dist/extension.js (scripts/extensionLoader.cjs) around loading this bundle; absent when running from sources. */
 declare global {
@@ -40,7 +41,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const store = new JobStore();
   const tree = new JobsTreeDataProvider(accounts, store);
   const view = vscode.window.createTreeView<JobsTreeNode>('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(store, tree, view);
+  // The trust gate's one-shot wait for a trust grant (registerCommand consults the gate) ends with the extension.
+  context.subscriptions.push(store, tree, view, workspaceTrust);
 
   const loadFeatures = featureLoader(async () => {
     const { registerFeatures } = await import('./features.js');

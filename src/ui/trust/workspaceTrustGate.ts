@@ -45,13 +45,10 @@ export class WorkspaceTrustGate {
     this.waitingForTrust = vscode.workspace.onDidGrantWorkspaceTrust(() => {
       this.waitingForTrust?.dispose();
       this.waitingForTrust = undefined;
-      if (!commandId) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('This workspace is trusted now: Sim Cloud can upload from it.'));
-        return;
-      }
       const runNow = vscode.l10n.t('Run It Now');
-      void vscode.window.showInformationMessage(vscode.l10n.t('This workspace is trusted now: Sim Cloud can upload from it.'), runNow).then((choice) => {
-        if (choice === runNow) void vscode.commands.executeCommand(commandId);
+      const buttons = commandId ? [runNow] : [];
+      void vscode.window.showInformationMessage(vscode.l10n.t('This workspace is trusted now: Sim Cloud can upload from it.'), ...buttons).then((choice) => {
+        if (commandId && choice === runNow) void vscode.commands.executeCommand(commandId);
       });
     });
   }
