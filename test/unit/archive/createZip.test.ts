@@ -227,8 +227,16 @@ describe('createZip', () => {
     assert.equal(entries.get('a.txt')?.externalAttributes, 0o100644 * 0x10000, 'no mode given: 0o644');
   });
 
-  it('withTempZip hands a zip in the temp folder to `use` and removes it after success and after failure', async () => {
+  it('withTempZip hands a zip in the temp folder to `use` and removes it after success and after failure', async (t) => {
     const { files } = await selectWorkspaceFiles({ root, excludes: [] });
+    // A private temp folder (os.tmpdir() reads TMPDIR on every call): another test run zipping meanwhile would
+    // otherwise show up in the listing.
+    const savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = await mkdtemp(path.join(base, 'tmp-'));
+    t.after(() => {
+      if (savedTmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmpdir;
+    });
     const before = await tempZips();
     let seen = '';
     const size = await withTempZip({ root, entries: files, workerScript }, async (zipPath, result) => {
