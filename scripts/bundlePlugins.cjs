@@ -119,6 +119,17 @@ const undiciUnusedStubs = {
       return feature ? { path: args.path, namespace: 'undici-unused-stub', pluginData: { feature, constructedWhileLoading } } : undefined;
     });
     build.onResolve({ filter: new RegExp(`^${STUB_FACTORY}$`) }, () => ({ path: STUB_FACTORY, namespace: 'undici-unused-stub' }));
+    // llhttp comes twice (72 kB each): a SIMD build tried first and a portable one undici falls back to when the SIMD
+    // module cannot be had. Only the portable one is bundled: requiring the SIMD one throws, which undici's own
+    // try/catch turns into the fallback (the path it takes on ppc64 or with UNDICI_NO_WASM_SIMD=1). Response
+    // parsing is a small part of any transfer here (bodies pass through llhttp untouched).
+    build.onResolve({ filter: /[\\/]llhttp_simd-wasm\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]undici[\\/]/.test(args.importer) ? { path: args.path, namespace: 'undici-no-simd' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'undici-no-simd' }, () => ({
+      contents: "throw new Error(\"undici's SIMD llhttp is not in Sim Cloud's bundle (scripts/bundlePlugins.cjs): the portable llhttp is used\");\n",
+      loader: 'js',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'undici-unused-stub' }, (args) => ({
       contents: args.path === STUB_FACTORY ? STUB_FACTORY_SOURCE : `module.exports = require(${JSON.stringify(STUB_FACTORY)})(${JSON.stringify(args.pluginData.feature)}, ${args.pluginData.constructedWhileLoading});\n`,
       loader: 'js',
