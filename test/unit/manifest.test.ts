@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROVIDER_IDS } from '../../src/core/providers/providerCatalog';
 import { UPLOADING_COMMANDS } from '../../src/ui/trust/uploadingCommands';
@@ -199,5 +199,35 @@ describe('manifest localisation (package.nls.json)', () => {
     }
     for (const tool of c.languageModelTools ?? []) for (const field of ['displayName', 'userDescription']) if (tool[field] !== undefined) visible.push([`tool ${tool.name} ${field}`, tool[field]]);
     for (const [where, text] of visible) assert.match(String(text), /^%[\w.-]+%$/, `${where} is ${JSON.stringify(text)}: write it as %key% with the English in package.nls.json`);
+  });
+});
+
+describe('Get started walkthrough', () => {
+  type Step = { id: string; description: string; media: { svg?: string; markdown?: string; image?: string }; completionEvents?: string[] };
+  const walkthrough = (manifest.contributes.walkthroughs as { id: string; steps: Step[] }[]).find((w) => w.id === 'getStarted');
+  const contextKeys = readFileSync(path.join(root, 'src/ui/ContextKeys.ts'), 'utf8');
+
+  it('has the five steps, each completing on its own event, with media that exists and uses theme colours', () => {
+    assert.ok(walkthrough, 'no getStarted walkthrough');
+    assert.deepEqual(walkthrough.steps.map((step) => step.id), ['signIn', 'sandbox', 'submit', 'watch', 'download']);
+    for (const step of walkthrough.steps) {
+      assert.ok((step.completionEvents ?? []).length > 0, `${step.id} never completes by itself`);
+      const media = step.media.svg ?? step.media.markdown ?? step.media.image ?? '';
+      assert.ok(existsSync(path.join(root, media)), `${step.id}: ${media} is missing`);
+      if (media.endsWith('.svg')) assert.doesNotMatch(readFileSync(path.join(root, media), 'utf8'), /#[0-9a-f]{3,6}\b|fill="(?!var|none)[a-z]/i, `${media} hard-codes a colour`);
+    }
+  });
+
+  it('waits only for context keys Sim Cloud sets and links only contributed commands', () => {
+    const ids = new Set((manifest.contributes.commands as { command: string }[]).map((command) => command.command));
+    for (const step of walkthrough?.steps ?? []) {
+      for (const event of step.completionEvents ?? []) {
+        const key = /^onContext:(.+)$/.exec(event)?.[1];
+        if (key === 'simcloud.anySignedIn') assert.match(contextKeys, /'simcloud\.anySignedIn'/);
+        else if (key) assert.ok(key.startsWith('simcloud.walkthrough.') && contextKeys.includes('simcloud.walkthrough.') && new RegExp(`'${key.slice('simcloud.walkthrough.'.length)}'`).test(contextKeys), `${step.id} waits for ${key}, which nothing sets`);
+        else assert.match(event, /^onSettingChanged:simcloud\.|^onView:simcloud\.|^onCommand:simcloud\./, `${step.id}: ${event}`);
+      }
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g)) assert.ok(ids.has(command), `${step.id} links ${command}, which is not contributed`);
+    }
   });
 });
