@@ -51,7 +51,13 @@ describe('pseudo-locale in real pages (Chromium)', { skip: skipWithoutChromium }
   const englishTexts = new Set(Object.keys(english).filter((key) => !/\{\d+\}/.test(key) && /[A-Za-z]{3}/.test(key)).map((key) => key.trim()));
 
   before(async () => {
-    dir = await buildBundles('simcloud-pseudo-', { eurekaRun: 'webview/eurekaRun/main.ts', cyberneticBudget: 'webview/cyberneticBudget/main.ts', simulixResults: 'webview/simulixResults/main.ts' });
+    dir = await buildBundles('simcloud-pseudo-', {
+      eurekaRun: 'webview/eurekaRun/main.ts',
+      cyberneticBudget: 'webview/cyberneticBudget/main.ts',
+      simulixResults: 'webview/simulixResults/main.ts',
+      simulacra: 'webview/simulacra/main.ts',
+      artifactPreview: 'webview/artifactPreview/main.ts',
+    });
     ({ server, origin: base } = await listen((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const bundle = url.searchParams.get('bundle');
@@ -112,6 +118,42 @@ describe('pseudo-locale in real pages (Chromium)', { skip: skipWithoutChromium }
     const results = await openPage(browser, `${base}/?bundle=simulixResults`);
     assert.deepEqual(await leftInEnglish(results.page), []);
     assert.ok((await visibleTexts(results.page)).some((text) => text.includes(pseudoOf('Simulix results'))));
+  });
+
+  it('the Simulacra schema page (with a condition and an issue) and the artifact preview show no English', async () => {
+    const schema = await openPage(browser, `${base}/?bundle=simulacra`);
+    await schema.send({
+      type: 'show',
+      datasetKey: 'acct/ds_1',
+      data: {
+        dataset: { id: 'ds_1', displayName: 'survey_q3' },
+        schema: { columns: [{ name: 'segment_x', type: 'categorical', levels: ['p_1', 'p_2'] }, { name: 'age_x', type: 'numeric', min: 18, max: 80 }] },
+        cleaning: { renamed: [{ from: 'Segment X', to: 'segment_x' }], droppedColumns: ['notes_x'], droppedLevels: [{ column: 'segment_x', levels: ['p_9'] }] },
+      },
+    });
+    await schema.page.locator('vscode-button', { hasText: pseudoOf('Add Condition') }).click();
+    const shares = schema.page.locator('fieldset.condition vscode-textfield input');
+    await shares.nth(0).fill('70');
+    await shares.nth(1).fill('40');
+    await schema.page.locator('.issue-list li').first().waitFor();
+    assert.deepEqual(await leftInEnglish(schema.page), []);
+    assert.deepEqual(schema.problems, []);
+
+    const artifact = await openPage(browser, `${base}/?bundle=artifactPreview`);
+    await artifact.send({
+      type: 'show',
+      artifactKey: 'a',
+      data: {
+        title: 'gen_1',
+        columns: ['segment_x', 'age_x'],
+        rows: [['p_1', 31]],
+        totalRows: 1,
+        requestedRows: 10,
+        comparisons: [{ column: 'age_x', kind: 'range', min: 25, max: 44, achievedMin: 20, achievedMax: 44, outside: 3 }],
+      },
+    });
+    await artifact.page.locator('h1', { hasText: 'gen_1' }).waitFor();
+    assert.deepEqual(await leftInEnglish(artifact.page), []);
   });
 
   it('stays in English when the bundle is malformed (checked with zod, never half-applied)', async () => {
