@@ -102,7 +102,7 @@ function featureLoader(register: () => Promise<void>, log: OutputLog): { load: (
         await register();
       } catch (error) {
         log.error('Sim Cloud could not load its provider features; reload the window to try again', error);
-        void vscode.window.showErrorMessage(`Sim Cloud could not load its provider features: ${error instanceof Error ? error.message : String(error)}. Reload the window to try again; details are in the Sim Cloud log.`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Sim Cloud could not load its provider features: {0}. Reload the window to try again; details are in the Sim Cloud log.', error instanceof Error ? error.message : String(error)));
         throw error;
       }
       log.info(`Sim Cloud features loaded in ${(performance.now() - startedAt).toFixed(1)} ms (CPU ${cpuMsBetween(startedCpu, process.cpuUsage()).toFixed(1)} ms)`);

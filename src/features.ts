@@ -17,6 +17,7 @@ import { InFlightResumer } from './ui/inflight/InFlightResumer';
 import { DETAILS_SCHEME, JobCommands } from './ui/jobs/JobCommands';
 import { JobLogChannels } from './ui/jobs/JobLogChannels';
 import { JobNotifier } from './ui/jobs/JobNotifier';
+import { translateSharedStrings } from './ui/l10n/translateSharedStrings';
 import type { OutputLog } from './ui/logging/OutputLog';
 import { uploadSettings } from './ui/settings/uploadSettings';
 import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
@@ -39,6 +40,7 @@ export interface FeatureHost {
 }
 
 export function registerFeatures({ context, log, redactor, accounts, store, tree, view }: FeatureHost): void {
+  translateSharedStrings();
   const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
   context.subscriptions.push(clients);
   const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);

@@ -135,6 +135,7 @@ async function startCodeServer(options = {}) {
     '--disable-update-check',
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...(options.args ?? []),
     dirs.workspace,
   ];
   const t0 = performance.now();

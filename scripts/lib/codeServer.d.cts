@@ -33,6 +33,8 @@ export interface StartOptions {
   stopTimeoutMs?: number;
   /** Keep the temp profile after stop() (for debugging). */
   keepDirs?: boolean;
+  /** More code-server flags, e.g. `['--locale', 'qps-ploc']`. */
+  args?: string[];
   log?: (message: string) => void;
 }
 

@@ -4,6 +4,7 @@
  * host runs the zod schema again on what arrives), and how spend compares with the limits (status bar and page).
  * Kept free of `vscode` so unit tests and the page can load it.
  */
+import * as l10n from '@vscode/l10n';
 import { z } from 'zod';
 
 export const BUDGET_PANEL_VIEW_TYPE = 'simcloud.cybernetic.budget';
@@ -41,7 +42,7 @@ export const BudgetUpdate = z
     dailyLimitUsd: z.number().finite().positive().max(MAX_LIMIT_USD),
     alertThresholdPercent: z.number().int().min(1).max(100),
   })
-  .refine((update) => update.dailyLimitUsd <= update.monthlyBudgetUsd, { message: 'The daily limit cannot be above the monthly budget.', path: ['dailyLimitUsd'] });
+  .refine((update) => update.dailyLimitUsd <= update.monthlyBudgetUsd, { error: () => l10n.t('The daily limit cannot be above the monthly budget.'), path: ['dailyLimitUsd'] });
 export type BudgetUpdate = z.infer<typeof BudgetUpdate>;
 
 // ---------- the limits form ----------
@@ -67,32 +68,34 @@ export function parseAmount(text: string): number | undefined {
 /** The page's check of the form: every issue, worded for the field it sits under, or the update to send. */
 export function checkBudgetDraft(draft: BudgetDraft): { issues: DraftIssue[]; update?: BudgetUpdate } {
   const issues: DraftIssue[] = [];
-  const money = (field: BudgetField, label: string): number | undefined => {
+  // Whole sentences per field (not "the {label}"), so a translation can inflect each one.
+  const money = (field: 'monthly' | 'daily'): number | undefined => {
     const text = draft[field];
+    const max = MAX_LIMIT_USD.toLocaleString('en-US');
     if (text.trim() === '') {
-      issues.push({ field, message: `Enter the ${label} in US dollars.` });
+      issues.push({ field, message: field === 'monthly' ? l10n.t('Enter the monthly budget in US dollars.') : l10n.t('Enter the daily limit in US dollars.') });
       return undefined;
     }
     const value = parseAmount(text);
-    if (value === undefined) issues.push({ field, message: `“${text.trim()}” is not an amount in dollars (for example 50 or 12.50).` });
-    else if (value <= 0) issues.push({ field, message: `The ${label} must be more than $0.` });
-    else if (value > MAX_LIMIT_USD) issues.push({ field, message: `The ${label} can be at most $${MAX_LIMIT_USD.toLocaleString('en-US')}.` });
-    else if (/\.\d{3,}$/.test(text.trim())) issues.push({ field, message: 'Use at most two decimals (whole cents).' });
+    if (value === undefined) issues.push({ field, message: l10n.t('“{0}” is not an amount in dollars (for example 50 or 12.50).', text.trim()) });
+    else if (value <= 0) issues.push({ field, message: field === 'monthly' ? l10n.t('The monthly budget must be more than $0.') : l10n.t('The daily limit must be more than $0.') });
+    else if (value > MAX_LIMIT_USD) issues.push({ field, message: field === 'monthly' ? l10n.t('The monthly budget can be at most ${0}.', max) : l10n.t('The daily limit can be at most ${0}.', max) });
+    else if (/\.\d{3,}$/.test(text.trim())) issues.push({ field, message: l10n.t('Use at most two decimals (whole cents).') });
     else return value;
     return undefined;
   };
-  const monthly = money('monthly', 'monthly budget');
-  const daily = money('daily', 'daily limit');
+  const monthly = money('monthly');
+  const daily = money('daily');
   let threshold: number | undefined;
   const thresholdText = draft.threshold.trim().replace(/%$/, '').trim();
-  if (thresholdText === '') issues.push({ field: 'threshold', message: 'Enter the alert threshold as a percentage of each limit (1–100).' });
-  else if (!/^\d+$/.test(thresholdText)) issues.push({ field: 'threshold', message: 'The alert threshold is a whole percentage, for example 80.' });
+  if (thresholdText === '') issues.push({ field: 'threshold', message: l10n.t('Enter the alert threshold as a percentage of each limit (1–100).') });
+  else if (!/^\d+$/.test(thresholdText)) issues.push({ field: 'threshold', message: l10n.t('The alert threshold is a whole percentage, for example 80.') });
   else {
     const value = Number(thresholdText);
-    if (value < 1 || value > 100) issues.push({ field: 'threshold', message: 'The alert threshold must be from 1 to 100 percent.' });
+    if (value < 1 || value > 100) issues.push({ field: 'threshold', message: l10n.t('The alert threshold must be from 1 to 100 percent.') });
     else threshold = value;
   }
-  if (monthly !== undefined && daily !== undefined && daily > monthly) issues.push({ field: 'daily', message: `The daily limit ($${daily}) cannot be above the monthly budget ($${monthly}).` });
+  if (monthly !== undefined && daily !== undefined && daily > monthly) issues.push({ field: 'daily', message: l10n.t('The daily limit (${0}) cannot be above the monthly budget (${1}).', daily, monthly) });
   if (issues.length > 0 || monthly === undefined || daily === undefined || threshold === undefined) return { issues };
   return { issues, update: { monthlyBudgetUsd: monthly, dailyLimitUsd: daily, alertThresholdPercent: threshold } };
 }

@@ -3,6 +3,7 @@
  * guide's quickstarts write them as data frames before converting them to the API's condition object
  * (`scenarioConditions.ts` does that conversion). Shares are fractions 0–1 ("0.70 means a 70% target share").
  */
+import * as l10n from '@vscode/l10n';
 import { z } from 'zod';
 
 /** Long enough for any real column or level name, short enough that a hostile file cannot balloon the page. */
@@ -63,12 +64,12 @@ export function parseScenarioFile(text: string): Scenario {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`The scenario file is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(l10n.t('The scenario file is not valid JSON: {0}', error instanceof Error ? error.message : String(error)));
   }
   const parsed = Scenario.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`The file is not a Sim Cloud scenario (version 1): ${where.join('; ')}`);
+    throw new Error(l10n.t('The file is not a Sim Cloud scenario (version 1): {0}', where.join('; ')));
   }
   return parsed.data;
 }

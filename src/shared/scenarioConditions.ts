@@ -4,6 +4,7 @@
  * `{column: {level: share}}`, numeric rows into `{column: {min, max}}`, under `conditions` next to `row_count`,
  * `output_format` and `seed`.
  */
+import * as l10n from '@vscode/l10n';
 import { isCategorical, isNumeric, type DatasetSchema, type SchemaColumn } from './datasetSchema';
 import { MAX_ROW_COUNT, type GenerationRequest, type ScenarioConditions } from './scenario';
 
@@ -82,48 +83,48 @@ export function checkScenario(request: GenerationRequest, schema: DatasetSchema)
   for (const target of request.conditions.categorical) {
     const column = columns.get(target.column);
     if (!column) {
-      error(`Column "${target.column}" is not in the cleaned schema; condition only on the schema's columns.`, target.column);
+      error(l10n.t('Column "{0}" is not in the cleaned schema; condition only on the schema\'s columns.', target.column), target.column);
       continue;
     }
     if (!isCategorical(column)) {
-      error(`Column "${target.column}" is ${column.type}, not categorical: give it a range, not shares.`, target.column);
+      error(l10n.t('Column "{0}" is {1}, not categorical: give it a range, not shares.', target.column, column.type), target.column);
       continue;
     }
     if (!(column.levels ?? []).includes(target.level)) {
-      error(`Level "${target.level}" of "${target.column}" is not in the cleaned schema (cleaning may have dropped it).`, target.column, target.level);
+      error(l10n.t('Level "{0}" of "{1}" is not in the cleaned schema (cleaning may have dropped it).', target.level, target.column), target.column, target.level);
     }
     const key = JSON.stringify([target.column, target.level]);
-    if (seenLevels.has(key)) error(`Level "${target.level}" of "${target.column}" has more than one share.`, target.column, target.level);
+    if (seenLevels.has(key)) error(l10n.t('Level "{0}" of "{1}" has more than one share.', target.level, target.column), target.column, target.level);
     seenLevels.add(key);
     if (!Number.isFinite(target.targetShare) || target.targetShare < 0 || target.targetShare > 1) {
-      error(`The share of "${target.level}" in "${target.column}" must be between 0 and 100 %.`, target.column, target.level);
+      error(l10n.t('The share of "{0}" in "{1}" must be between 0 and 100 %.', target.level, target.column), target.column, target.level);
       continue;
     }
     sums.set(target.column, (sums.get(target.column) ?? 0) + target.targetShare);
   }
   for (const [column, sum] of sums) {
-    if (sum > 1 + SHARE_EPSILON) error(`The shares of "${column}" add up to ${formatPercent(sum)}, more than 100 %.`, column);
+    if (sum > 1 + SHARE_EPSILON) error(l10n.t('The shares of "{0}" add up to {1}, more than 100 %.', column, formatPercent(sum)), column);
   }
 
   const seenRanges = new Set<string>();
   for (const range of request.conditions.numeric) {
     const column = columns.get(range.column);
     if (!column) {
-      error(`Column "${range.column}" is not in the cleaned schema; condition only on the schema's columns.`, range.column);
+      error(l10n.t('Column "{0}" is not in the cleaned schema; condition only on the schema\'s columns.', range.column), range.column);
       continue;
     }
     if (!isNumeric(column)) {
-      error(`Column "${range.column}" is ${column.type}, not numeric: give it shares, not a range.`, range.column);
+      error(l10n.t('Column "{0}" is {1}, not numeric: give it shares, not a range.', range.column, column.type), range.column);
       continue;
     }
-    if (seenRanges.has(range.column)) error(`Column "${range.column}" has more than one range.`, range.column);
+    if (seenRanges.has(range.column)) error(l10n.t('Column "{0}" has more than one range.', range.column), range.column);
     seenRanges.add(range.column);
     if (!Number.isFinite(range.min) || !Number.isFinite(range.max)) {
-      error(`The range of "${range.column}" needs both a minimum and a maximum.`, range.column);
+      error(l10n.t('The range of "{0}" needs both a minimum and a maximum.', range.column), range.column);
       continue;
     }
     if (range.min > range.max) {
-      error(`The range of "${range.column}" has its minimum (${range.min}) above its maximum (${range.max}).`, range.column);
+      error(l10n.t('The range of "{0}" has its minimum ({1}) above its maximum ({2}).', range.column, range.min, range.max), range.column);
       continue;
     }
     const low = column.min;
@@ -132,16 +133,16 @@ export function checkScenario(request: GenerationRequest, schema: DatasetSchema)
       issues.push({
         severity: 'warning',
         column: range.column,
-        message: `The range ${range.min}–${range.max} of "${range.column}" reaches outside the learned range ${low ?? '−∞'}–${high ?? '∞'}; the generation may come back partial.`,
+        message: l10n.t('The range {0}–{1} of "{2}" reaches outside the learned range {3}–{4}; the generation may come back partial.', range.min, range.max, range.column, low ?? '−∞', high ?? '∞'),
       });
     }
   }
 
   if (!Number.isInteger(request.rowCount) || request.rowCount < 1 || request.rowCount > MAX_ROW_COUNT) {
-    error(`The row count must be a whole number from 1 to ${MAX_ROW_COUNT}.`);
+    error(l10n.t('The row count must be a whole number from 1 to {0}.', MAX_ROW_COUNT));
   }
   if (request.seed !== undefined && (!Number.isSafeInteger(request.seed) || request.seed < 0)) {
-    error('The seed must be a whole number of 0 or more.');
+    error(l10n.t('The seed must be a whole number of 0 or more.'));
   }
   return issues;
 }

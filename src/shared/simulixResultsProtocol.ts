@@ -8,6 +8,7 @@
  * the message channel. The filter semantics are those of `filterRows` in `src/providers/simulix/simulixResults.ts`
  * (a unit test holds the two together); an export sends the filter, and the host applies `filterRows` to its own copy.
  */
+import * as l10n from '@vscode/l10n';
 import { z } from 'zod';
 
 export const SIMULIX_RESULTS_VIEW_TYPE = 'simcloud.simulix.results';
@@ -183,8 +184,8 @@ export function fitFilter(view: Pick<ResultsView, 'columns' | 'levels'>, filter:
 /** "4,210 of 10,000 agents" (one agent, no agents). */
 export function agentCountText(shown: number, total: number): string {
   const n = (value: number) => value.toLocaleString('en-US');
-  if (shown === total) return `${n(total)} ${total === 1 ? 'agent' : 'agents'}`;
-  return `${n(shown)} of ${n(total)} ${total === 1 ? 'agent' : 'agents'}`;
+  if (shown === total) return total === 1 ? l10n.t('1 agent') : l10n.t('{0} agents', n(total));
+  return total === 1 ? l10n.t('{0} of 1 agent', n(shown)) : l10n.t('{0} of {1} agents', n(shown), n(total));
 }
 
 /**

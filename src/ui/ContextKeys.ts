@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import type { ProviderId } from '../core/providers/providerCatalog';
 
+/** The walkthrough steps that complete on something Sim Cloud does (the others complete on sign-in, settings or views). */
+export type WalkthroughStep = 'submittedJob' | 'openedJob' | 'downloadedResults';
+
 /** Every context key Sim Cloud sets, one method each, so `when` clauses in package.json have one place to match. */
 export class ContextKeys {
   setAnySignedIn(value: boolean): Thenable<unknown> {
@@ -9,6 +12,14 @@ export class ContextKeys {
 
   setSignedIn(provider: ProviderId, value: boolean): Thenable<unknown> {
     return vscode.commands.executeCommand('setContext', `simcloud.signedIn.${provider}`, value);
+  }
+
+  /**
+   * A "Get started" walkthrough step happened (package.json `walkthroughs`: its completionEvents wait for
+   * `onContext:simcloud.walkthrough.<step>`). VS Code remembers a completed step, so setting it once is enough.
+   */
+  setWalkthroughStepDone(step: WalkthroughStep): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', `simcloud.walkthrough.${step}`, true);
   }
 
   /** The Simulix webhook listener is running in this window (Stop Listening… shows). */

@@ -1,12 +1,28 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROVIDER_IDS } from '../../src/core/providers/providerCatalog';
 import { UPLOADING_COMMANDS } from '../../src/ui/trust/uploadingCommands';
 
 const root = path.resolve(__dirname, '../..');
-const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const rawManifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nls = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+/** Every `%key%` placeholder found while resolving, so the localisation tests below can check both directions. */
+const placeholders = new Set<string>();
+/** The manifest as an English-speaking user sees it: `%key%` strings replaced by package.nls.json's text. */
+function resolveNls(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const key = /^%(.+)%$/.exec(value)?.[1];
+    if (key === undefined) return value;
+    placeholders.add(key);
+    return nls[key] ?? value;
+  }
+  if (Array.isArray(value)) return value.map(resolveNls);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveNls(v)]));
+  return value;
+}
+const manifest = resolveNls(rawManifest) as typeof rawManifest;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -143,5 +159,75 @@ describe('untrusted workspaces (Restricted Mode uploads nothing)', () => {
     const { supported, description } = manifest.capabilities.untrustedWorkspaces as { supported: string; description: string };
     assert.equal(supported, 'limited');
     assert.match(description, /uploads nothing/);
+  });
+});
+
+describe('manifest localisation (package.nls.json)', () => {
+  it('resolves every %key% in package.json from package.nls.json, and package.nls.json holds no key nothing uses', () => {
+    for (const key of placeholders) assert.ok(key in nls, `package.json uses %${key}% but package.nls.json has no "${key}"`);
+    for (const key of Object.keys(nls)) assert.ok(placeholders.has(key), `package.nls.json has "${key}" but package.json never uses %${key}%`);
+  });
+
+  it('writes every user-visible manifest string as %key%, never as English in package.json', () => {
+    const visible: [string, unknown][] = [
+      ['displayName', rawManifest.displayName],
+      ['description', rawManifest.description],
+      ['capabilities.untrustedWorkspaces.description', rawManifest.capabilities.untrustedWorkspaces.description],
+    ];
+    const c = rawManifest.contributes;
+    for (const list of Object.values(c.viewsContainers ?? {}) as { id: string; title: string }[][]) for (const v of list) visible.push([`viewsContainer ${v.id}`, v.title]);
+    for (const list of Object.values(c.views ?? {}) as { id: string; name: string; contextualTitle?: string }[][]) {
+      for (const v of list) visible.push([`view ${v.id}`, v.name], ...(v.contextualTitle ? [[`view ${v.id} contextualTitle`, v.contextualTitle] as [string, unknown]] : []));
+    }
+    for (const w of c.viewsWelcome ?? []) visible.push([`viewsWelcome ${w.view}`, w.contents]);
+    for (const cmd of c.commands ?? []) visible.push([`${cmd.command} title`, cmd.title], [`${cmd.command} category`, cmd.category], ...(cmd.shortTitle ? [[`${cmd.command} shortTitle`, cmd.shortTitle] as [string, unknown]] : []));
+    for (const menu of c.submenus ?? []) visible.push([`submenu ${menu.id}`, menu.label]);
+    const configurations = Array.isArray(c.configuration) ? c.configuration : [c.configuration];
+    for (const configuration of configurations) {
+      visible.push(['configuration title', configuration.title]);
+      for (const [id, property] of Object.entries(configuration.properties ?? {}) as [string, Record<string, unknown>][]) {
+        for (const field of ['description', 'markdownDescription', 'deprecationMessage', 'markdownDeprecationMessage']) if (property[field] !== undefined) visible.push([`${id} ${field}`, property[field]]);
+        for (const field of ['enumDescriptions', 'markdownEnumDescriptions', 'enumItemLabels']) for (const text of (property[field] as unknown[] | undefined) ?? []) visible.push([`${id} ${field}`, text]);
+      }
+    }
+    for (const walkthrough of c.walkthroughs ?? []) {
+      visible.push([`walkthrough ${walkthrough.id} title`, walkthrough.title], [`walkthrough ${walkthrough.id} description`, walkthrough.description]);
+      for (const step of walkthrough.steps ?? []) {
+        visible.push([`step ${step.id} title`, step.title], [`step ${step.id} description`, step.description]);
+        if (step.media?.altText !== undefined) visible.push([`step ${step.id} altText`, step.media.altText]);
+      }
+    }
+    for (const tool of c.languageModelTools ?? []) for (const field of ['displayName', 'userDescription']) if (tool[field] !== undefined) visible.push([`tool ${tool.name} ${field}`, tool[field]]);
+    for (const [where, text] of visible) assert.match(String(text), /^%[\w.-]+%$/, `${where} is ${JSON.stringify(text)}: write it as %key% with the English in package.nls.json`);
+  });
+});
+
+describe('Get started walkthrough', () => {
+  type Step = { id: string; description: string; media: { svg?: string; markdown?: string; image?: string }; completionEvents?: string[] };
+  const walkthrough = (manifest.contributes.walkthroughs as { id: string; steps: Step[] }[]).find((w) => w.id === 'getStarted');
+  const contextKeys = readFileSync(path.join(root, 'src/ui/ContextKeys.ts'), 'utf8');
+
+  it('has the five steps, each completing on its own event, with media that exists and uses theme colours', () => {
+    assert.ok(walkthrough, 'no getStarted walkthrough');
+    assert.deepEqual(walkthrough.steps.map((step) => step.id), ['signIn', 'sandbox', 'submit', 'watch', 'download']);
+    for (const step of walkthrough.steps) {
+      assert.ok((step.completionEvents ?? []).length > 0, `${step.id} never completes by itself`);
+      const media = step.media.svg ?? step.media.markdown ?? step.media.image ?? '';
+      assert.ok(existsSync(path.join(root, media)), `${step.id}: ${media} is missing`);
+      if (media.endsWith('.svg')) assert.doesNotMatch(readFileSync(path.join(root, media), 'utf8'), /#[0-9a-f]{3,6}\b|fill="(?!var|none)[a-z]/i, `${media} hard-codes a colour`);
+    }
+  });
+
+  it('waits only for context keys Sim Cloud sets and links only contributed commands', () => {
+    const ids = new Set((manifest.contributes.commands as { command: string }[]).map((command) => command.command));
+    for (const step of walkthrough?.steps ?? []) {
+      for (const event of step.completionEvents ?? []) {
+        const key = /^onContext:(.+)$/.exec(event)?.[1];
+        if (key === 'simcloud.anySignedIn') assert.match(contextKeys, /'simcloud\.anySignedIn'/);
+        else if (key) assert.ok(key.startsWith('simcloud.walkthrough.') && contextKeys.includes('simcloud.walkthrough.') && new RegExp(`'${key.slice('simcloud.walkthrough.'.length)}'`).test(contextKeys), `${step.id} waits for ${key}, which nothing sets`);
+        else assert.match(event, /^onSettingChanged:simcloud\.|^onView:simcloud\.|^onCommand:simcloud\./, `${step.id}: ${event}`);
+      }
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g)) assert.ok(ids.has(command), `${step.id} links ${command}, which is not contributed`);
+    }
   });
 });

@@ -8,6 +8,8 @@ import type { ChartConfiguration } from 'chart.js' with { 'resolution-mode': 'im
 import { themedChart, type ThemeColours } from '../common/chart';
 import { el, replaceChildren, uniqueId, type Child } from '../common/dom';
 import { HostConnection, newRequestId } from '../common/hostConnection';
+import * as l10n from '@vscode/l10n';
+import '../common/l10n'; // the host's translations, loaded before this page draws
 import {
   BudgetHostMessage,
   BudgetPageState,
@@ -51,7 +53,7 @@ const app = document.getElementById('app') as HTMLElement;
 
 /** Kept across renders: the chart lives in this canvas, and re-creating it on every refresh would flicker. */
 const chartBox = el('div', { className: 'chart-box' });
-const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Daily spending chart' } });
+const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': l10n.t('Daily spending chart') } });
 chartBox.append(canvas);
 let chart: { update(): void } | undefined;
 let chartStarting = false;
@@ -100,7 +102,7 @@ connection.start((message) => {
       model.touched = false;
       if (model.data) model.data = { ...model.data, figures: message.figures };
       model.draft = draftFromFigures(message.figures);
-      model.notice = 'Saved. The new limits apply to sessions and runs started from now on.';
+      model.notice = l10n.t('Saved. The new limits apply to sessions and runs started from now on.');
       persist();
       return renderAll();
     case 'saveError':
@@ -119,12 +121,12 @@ function renderAll(): void {
   const header = el(
     'header',
     { className: 'page-header' },
-    el('h1', { text: 'Cybernetic Physics budget' }),
+    el('h1', { text: l10n.t('Cybernetic Physics budget') }),
     el(
       'div',
       { className: 'header-actions' },
-      model.data ? el('span', { className: 'muted', text: `As of ${formatTime(model.data.readAt)}` }) : null,
-      el('vscode-button', { props: { secondary: true, disabled: model.loading }, text: 'Refresh', on: { click: () => connection.post({ type: 'refresh' }) } }),
+      model.data ? el('span', { className: 'muted', text: l10n.t('As of {0}', formatTime(model.data.readAt)) }) : null,
+      el('vscode-button', { props: { secondary: true, disabled: model.loading }, text: l10n.t('Refresh'), on: { click: () => connection.post({ type: 'refresh' }) } }),
     ),
   );
   if (model.loadError) {
@@ -132,7 +134,7 @@ function renderAll(): void {
     return;
   }
   if (!model.data) {
-    replaceChildren(app, header, el('p', { className: 'empty', attrs: { role: 'status' }, text: 'Loading the budget…' }));
+    replaceChildren(app, header, el('p', { className: 'empty', attrs: { role: 'status' }, text: l10n.t('Loading the budget…') }));
     return;
   }
   replaceChildren(app, header, renderFigures(model.data.figures), renderHistory(model.data), renderLimitsForm());
@@ -144,14 +146,14 @@ function renderLoadError(error: BudgetPanelError): HTMLElement {
   return el(
     'div',
     { className: 'error-box load-error', attrs: { role: 'alert' } },
-    el('p', { text: error.signIn ? 'The budget needs a Cybernetic Physics sign-in.' : 'The budget could not be loaded.' }),
+    el('p', { text: error.signIn ? l10n.t('The budget needs a Cybernetic Physics sign-in.') : l10n.t('The budget could not be loaded.') }),
     el('p', { text: error.message }),
-    error.providerRequestId ? el('p', { className: 'muted' }, 'Request ID ', el('code', { text: error.providerRequestId })) : null,
+    error.providerRequestId ? el('p', { className: 'muted' }, l10n.t('Request ID'), ' ', el('code', { text: error.providerRequestId })) : null,
     el(
       'div',
       { className: 'row' },
-      error.signIn ? el('vscode-button', { text: 'Sign In to Cybernetic Physics', on: { click: () => connection.post({ type: 'signIn' }) } }) : null,
-      el('vscode-button', { props: { secondary: !!error.signIn }, text: 'Try Again', on: { click: () => connection.post({ type: 'refresh' }) } }),
+      error.signIn ? el('vscode-button', { text: l10n.t('Sign In to Cybernetic Physics'), on: { click: () => connection.post({ type: 'signIn' }) } }) : null,
+      el('vscode-button', { props: { secondary: !!error.signIn }, text: l10n.t('Try Again'), on: { click: () => connection.post({ type: 'refresh' }) } }),
     ),
   );
 }
@@ -160,28 +162,28 @@ function renderFigures(figures: BudgetFigures): HTMLElement {
   const use = budgetUse(figures);
   return el(
     'section',
-    { className: 'figures', attrs: { 'aria-label': 'Current spend' } },
-    renderMeter('Today', use.day, 'daily limit'),
-    renderMeter('This month', use.month, 'monthly budget'),
-    el('p', { className: 'muted threshold-note', text: `Alert threshold: ${use.thresholdPercent}% of each limit. At a limit, new sessions, reconstructions and Eureka runs are refused.` }),
+    { className: 'figures', attrs: { 'aria-label': l10n.t('Current spend') } },
+    renderMeter(l10n.t('Today'), use.day, 'day'),
+    renderMeter(l10n.t('This month'), use.month, 'month'),
+    el('p', { className: 'muted threshold-note', text: l10n.t('Alert threshold: {0}% of each limit. At a limit, new sessions, reconstructions and Eureka runs are refused.', use.thresholdPercent) }),
   );
 }
 
-function renderMeter(title: string, use: LimitUse, limitName: string): HTMLElement {
+function renderMeter(title: string, use: LimitUse, period: 'day' | 'month'): HTMLElement {
   const percent = use.fraction === undefined ? undefined : Math.round(use.fraction * 100);
   const bar = el('div', { className: 'meter-fill' });
   // CSSOM, not a style attribute: the page's CSP allows no inline styles.
   bar.style.width = `${Math.min(100, percent ?? 0)}%`;
-  const state = use.level === 'over' ? 'Limit reached' : use.level === 'warning' ? 'Past the alert threshold' : '';
+  const state = use.level === 'over' ? l10n.t('Limit reached') : use.level === 'warning' ? l10n.t('Past the alert threshold') : '';
   return el(
     'div',
     { className: `meter level-${use.level}` },
     el('h2', { text: title }),
-    el('p', { className: 'meter-amount' }, el('strong', { text: exactUsd(use.spend) }), use.limit === undefined ? ` spent (no ${limitName} set)` : ` of ${exactUsd(use.limit)} ${limitName}`),
+    el('p', { className: 'meter-amount' }, el('strong', { text: exactUsd(use.spend) }), ' ', amountText(use, period)),
     use.limit === undefined
       ? null
-      : el('div', { className: 'meter-track', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(use.limit), 'aria-valuenow': String(use.spend), 'aria-label': `${title}: ${exactUsd(use.spend)} of ${exactUsd(use.limit)}` } }, bar),
-    el('p', { className: 'muted' }, percent === undefined ? '' : `${percent}% used`, state ? el('span', { className: use.level === 'over' ? 'error-text' : 'warning-text', text: ` · ${state}` }) : null),
+      : el('div', { className: 'meter-track', attrs: { role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': String(use.limit), 'aria-valuenow': String(use.spend), 'aria-label': l10n.t('{0}: {1} of {2}', title, exactUsd(use.spend), exactUsd(use.limit)) } }, bar),
+    el('p', { className: 'muted' }, percent === undefined ? '' : l10n.t('{0}% used', percent), state ? el('span', { className: use.level === 'over' ? 'error-text' : 'warning-text', text: ` · ${state}` }) : null),
   );
 }
 
@@ -189,32 +191,33 @@ function renderHistory(data: BudgetPanelData): HTMLElement {
   const total = data.totalUsd ?? data.history.reduce((sum, day) => sum + day.spendUsd, 0);
   const ranges = el(
     'div',
-    { className: 'range', attrs: { role: 'group', 'aria-label': 'Days shown' } },
+    { className: 'range', attrs: { role: 'group', 'aria-label': l10n.t('Days shown') } },
     ...HISTORY_RANGES.map((days) =>
       el('vscode-button', {
         props: { secondary: days !== model.range, disabled: model.loading },
         attrs: { 'aria-pressed': String(days === model.range) },
-        text: `${days} days`,
+        text: l10n.t('{0} days', days),
         on: { click: () => setRange(days) },
       }),
     ),
   );
-  const section = el('section', { className: 'history' }, el('div', { className: 'section-header' }, el('h2', { text: 'Daily spending' }), ranges));
+  const section = el('section', { className: 'history' }, el('div', { className: 'section-header' }, el('h2', { text: l10n.t('Daily spending') }), ranges));
   if (data.history.length === 0) {
-    section.append(el('p', { className: 'empty', text: `No spending history for the last ${data.range} days yet. Days appear here once sessions, reconstructions or Eureka runs have cost something.` }));
+    section.append(el('p', { className: 'empty', text: l10n.t('No spending history for the last {0} days yet. Days appear here once sessions, reconstructions or Eureka runs have cost something.', data.range) }));
     return section;
   }
   const limit = data.figures.dailyLimitUsd;
   section.append(
-    el('p', { className: 'muted' }, `${exactUsd(total)} over the last ${data.range} days`, total === 0 ? ' — nothing spent in this period.' : '.'),
+    el('p', { className: 'muted' }, total === 0 ? l10n.t('{0} over the last {1} days — nothing spent in this period.', exactUsd(total), data.range) : l10n.t('{0} over the last {1} days.', exactUsd(total), data.range)),
     chartBox,
     el(
       'p',
       { className: 'legend muted' },
       el('span', { className: 'swatch swatch-spend', attrs: { 'aria-hidden': 'true' } }),
-      ' Spend per day (UTC)',
+      ' ',
+      l10n.t('Spend per day (UTC)'),
       limit === undefined ? null : el('span', { className: 'swatch swatch-limit', attrs: { 'aria-hidden': 'true' } }),
-      limit === undefined ? null : ` Daily limit (${exactUsd(limit)})`,
+      limit === undefined ? null : ` ${l10n.t('Daily limit ({0})', exactUsd(limit))}`,
     ),
   );
   return section;
@@ -254,10 +257,10 @@ function renderLimitsForm(): HTMLElement {
       issue,
     );
   };
-  live.save = el('vscode-button', { text: 'Save Limits', on: { click: save } });
+  live.save = el('vscode-button', { text: l10n.t('Save Limits'), on: { click: save } });
   const reset = el('vscode-button', {
     props: { secondary: true },
-    text: 'Reset',
+    text: l10n.t('Reset'),
     on: {
       click: () => {
         if (!model.data) return;
@@ -274,13 +277,13 @@ function renderLimitsForm(): HTMLElement {
   return el(
     'section',
     { className: 'limits' },
-    el('h2', { text: 'Limits' }),
+    el('h2', { text: l10n.t('Limits') }),
     el(
       'div',
       { className: 'row' },
-      field('monthly', 'Monthly budget (USD)', 'Spend allowed per calendar month (UTC).', '100'),
-      field('daily', 'Daily limit (USD)', 'Spend allowed per day (UTC); at most the monthly budget.', '20'),
-      field('threshold', 'Alert threshold (%)', 'The status bar warns past this share of a limit.', '80'),
+      field('monthly', l10n.t('Monthly budget (USD)'), l10n.t('Spend allowed per calendar month (UTC).'), '100'),
+      field('daily', l10n.t('Daily limit (USD)'), l10n.t('Spend allowed per day (UTC); at most the monthly budget.'), '20'),
+      field('threshold', l10n.t('Alert threshold (%)'), l10n.t('The status bar warns past this share of a limit.'), '80'),
     ),
     el('div', { className: 'row actions' }, live.save, reset),
     live.formStatus,
@@ -296,7 +299,7 @@ function renderForm(): void {
   }
   if (live.save) live.save.disabled = model.saving !== undefined || (model.touched && check.issues.length > 0);
   const parts: Child[] = [];
-  if (model.saving) parts.push(el('p', { className: 'muted', attrs: { role: 'status' }, text: 'Saving…' }));
+  if (model.saving) parts.push(el('p', { className: 'muted', attrs: { role: 'status' }, text: l10n.t('Saving…') }));
   if (model.saveError) {
     const error = model.saveError;
     parts.push(
@@ -304,8 +307,8 @@ function renderForm(): void {
         'div',
         { className: 'error-box', attrs: { role: 'alert' } },
         el('p', { text: error.message }),
-        error.providerRequestId ? el('p', { className: 'muted' }, 'Request ID ', el('code', { text: error.providerRequestId })) : null,
-        error.signIn ? el('vscode-button', { text: 'Sign In to Cybernetic Physics', on: { click: () => connection.post({ type: 'signIn' }) } }) : null,
+        error.providerRequestId ? el('p', { className: 'muted' }, l10n.t('Request ID'), ' ', el('code', { text: error.providerRequestId })) : null,
+        error.signIn ? el('vscode-button', { text: l10n.t('Sign In to Cybernetic Physics'), on: { click: () => connection.post({ type: 'signIn' }) } }) : null,
       ),
     );
   }
@@ -326,7 +329,7 @@ function chartConfig(colours: ThemeColours) {
       datasets: [
         {
           type: 'bar' as const,
-          label: 'Spend',
+          label: l10n.t('Spend'),
           data: days.map((day) => day.spendUsd),
           backgroundColor: days.map((day) => (limit !== undefined && day.spendUsd >= limit ? colours.error : spend)),
           borderRadius: 2,
@@ -337,7 +340,7 @@ function chartConfig(colours: ThemeColours) {
           : [
               {
                 type: 'line' as const,
-                label: 'Daily limit',
+                label: l10n.t('Daily limit'),
                 data: days.map(() => limit),
                 borderColor: colours.warning,
                 backgroundColor: colours.warning,
@@ -384,7 +387,7 @@ function drawChart(): void {
     })
     .catch((error: unknown) => {
       chartStarting = false;
-      replaceChildren(chartBox, el('p', { className: 'error-text', text: `The chart could not be drawn: ${error instanceof Error ? error.message : String(error)}` }));
+      replaceChildren(chartBox, el('p', { className: 'error-text', text: l10n.t('The chart could not be drawn: {0}', error instanceof Error ? error.message : String(error)) }));
     });
 }
 
@@ -415,8 +418,15 @@ function save(): void {
 function shortDate(date: string): string {
   const match = /^\d{4}-(\d{2})-(\d{2})/.exec(date);
   if (!match) return date;
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  return `${months[Number(match[1]) - 1] ?? match[1]} ${Number(match[2])}`;
+  // The UI language's short month and day (the shell sets <html lang> from vscode.env.language); the date is UTC.
+  const day = new Date(Date.UTC(2000, Number(match[1]) - 1, Number(match[2])));
+  return Number.isNaN(day.getTime()) ? date : day.toLocaleDateString(document.documentElement.lang || undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** "$3.20 of $20.00 daily limit", or "$3.20 spent (no daily limit set)": whole phrases, for translators. */
+function amountText(use: LimitUse, period: 'day' | 'month'): string {
+  if (use.limit === undefined) return period === 'day' ? l10n.t('spent (no daily limit set)') : l10n.t('spent (no monthly budget set)');
+  return period === 'day' ? l10n.t('of {0} daily limit', exactUsd(use.limit)) : l10n.t('of {0} monthly budget', exactUsd(use.limit));
 }
 
 function formatTime(iso: string): string {

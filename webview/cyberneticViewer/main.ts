@@ -6,6 +6,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { el, replaceChildren } from '../common/dom';
 import { HostConnection } from '../common/hostConnection';
+import * as l10n from '@vscode/l10n';
+import '../common/l10n'; // the host's translations, loaded before this page draws
 import {
   checkViewerUrl,
   costAt,
@@ -23,21 +25,21 @@ const app = document.getElementById('app') as HTMLElement;
 
 const model: { session?: ViewerSession; viewerUrl?: string; error?: PanelError; notice?: string; busy: Set<ViewerAction> } = { busy: new Set() };
 
-const status = el('vscode-badge', { className: 'status-badge', attrs: { 'aria-label': 'Session status' } });
+const status = el('vscode-badge', { className: 'status-badge', attrs: { 'aria-label': l10n.t('Session status') } });
 const identity = el('span', { className: 'identity' });
 const timeLeft = el('strong', { className: 'number', attrs: { 'aria-live': 'off' } });
 const cost = el('strong', { className: 'number' });
 const price = el('span', { className: 'muted' });
-const timeFact = el('span', { className: 'fact' }, el('span', { className: 'muted', text: 'Time left ' }), timeLeft);
-const costLabel = el('span', { className: 'muted', text: 'Cost so far ' });
-const costFact = el('span', { className: 'fact' }, costLabel, cost, ' ', price);
+const timeFact = el('span', { className: 'fact' }, el('span', { className: 'muted', text: l10n.t('Time left') }), ' ', timeLeft);
+const costLabel = el('span', { className: 'muted', text: l10n.t('Cost so far') });
+const costFact = el('span', { className: 'fact' }, costLabel, ' ', cost, ' ', price);
 const buttons: Record<ViewerAction, HTMLElement> = {
-  openExternal: button('Open in External Browser', 'openExternal', true),
-  publish: button('Publish as Environment Version', 'publish', true),
-  stop: button('Stop', 'stop', false),
+  openExternal: button(l10n.t('Open in External Browser'), 'openExternal', true),
+  publish: button(l10n.t('Publish as Environment Version'), 'publish', true),
+  stop: button(l10n.t('Stop'), 'stop', false),
 };
 const message = el('div', { className: 'message', attrs: { role: 'status', 'aria-live': 'polite' } });
-const stage = el('section', { className: 'stage', attrs: { 'aria-label': 'Isaac Sim viewer' } });
+const stage = el('section', { className: 'stage', attrs: { 'aria-label': l10n.t('Isaac Sim viewer') } });
 let frame: HTMLIFrameElement | undefined;
 let frameUrl: string | undefined;
 
@@ -108,10 +110,10 @@ function render(): void {
 function renderToolbar(): void {
   const session = model.session;
   const phase = session?.phase;
-  status.textContent = session ? session.status : 'loading';
+  status.textContent = session ? session.status : l10n.t('loading');
   status.dataset.phase = phase ?? 'waiting';
   identity.textContent = session ? [session.sessionId, session.gpu].filter(Boolean).join(' · ') : '';
-  costLabel.textContent = phase === 'ended' ? 'Cost ' : 'Cost so far ';
+  costLabel.textContent = phase === 'ended' ? l10n.t('Cost') : l10n.t('Cost so far');
   price.textContent = session?.costPerHour !== undefined ? `(${usd(session.costPerHour)}/h)` : '';
   setDisabled('stop', phase !== 'running' && phase !== 'waiting');
   setDisabled('publish', phase !== 'running');
@@ -139,7 +141,7 @@ function renderTicking(): void {
 
 function renderMessage(): void {
   if (model.error) {
-    const parts = [model.error.message, model.error.providerRequestId ? `(request id ${model.error.providerRequestId})` : ''].filter(Boolean).join(' ');
+    const parts = [model.error.message, model.error.providerRequestId ? l10n.t('(request id {0})', model.error.providerRequestId) : ''].filter(Boolean).join(' ');
     replaceChildren(message, el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('span', { className: 'error-text', text: parts })));
   } else if (model.notice) {
     replaceChildren(message, el('p', { className: 'muted', text: model.notice }));
@@ -156,7 +158,7 @@ function renderStage(): void {
     if (frame && frameUrl === url) return; // Same stream: a cost or time update must not reload it.
     frame = el('iframe', {
       className: 'viewer',
-      attrs: { title: `Isaac Sim viewer of ${session?.sessionId ?? ''}`, allow: 'autoplay; fullscreen', sandbox: 'allow-scripts allow-same-origin', referrerpolicy: 'no-referrer' },
+      attrs: { title: l10n.t('Isaac Sim viewer of {0}', session?.sessionId ?? ''), allow: 'autoplay; fullscreen', sandbox: 'allow-scripts allow-same-origin', referrerpolicy: 'no-referrer' },
     });
     frame.src = url;
     frameUrl = url;
@@ -169,45 +171,46 @@ function renderStage(): void {
 }
 
 function stateBox(session: ViewerSession | undefined): HTMLElement {
-  if (!session) return el('div', { className: 'state' }, el('p', { className: 'muted', text: 'Loading the session…' }));
+  if (!session) return el('div', { className: 'state' }, el('p', { className: 'muted', text: l10n.t('Loading the session…') }));
   switch (session.phase) {
     case 'waiting':
       return el(
         'div',
         { className: 'state' },
-        el('h2', { text: `Session ${session.status}` }),
-        el('p', { text: 'The GPU is being prepared. The viewer appears here as soon as the session is running.' }),
+        el('h2', { text: l10n.t('Session {0}', session.status) }),
+        el('p', { text: l10n.t('The GPU is being prepared. The viewer appears here as soon as the session is running.') }),
       );
     case 'stopping':
-      return el('div', { className: 'state' }, el('h2', { text: 'Stopping…' }), el('p', { text: 'The GPU is being released.' }));
+      return el('div', { className: 'state' }, el('h2', { text: l10n.t('Stopping…') }), el('p', { text: l10n.t('The GPU is being released.') }));
     case 'ended': {
       const amount = costAt(session, Date.now());
       return el(
         'div',
         { className: 'state ended' },
-        el('h2', { text: session.status === 'unlisted' ? 'Session not listed' : `Session ${session.status}${stopReasonText(session.stopReason)}` }),
-        el('p', { text: session.status === 'unlisted' ? 'Sign in to Cybernetic Physics again to see it.' : 'The GPU was released; nothing more is billed for this session.' }),
-        amount !== undefined ? el('p', {}, 'Total cost: ', el('strong', { text: usd(amount) })) : null,
-        el('p', { className: 'muted', text: 'To continue from it, run Start Isaac Sim Session and choose "Restart from a previous session".' }),
+        el('h2', { text: session.status === 'unlisted' ? l10n.t('Session not listed') : endedTitle(session.status, session.stopReason) }),
+        el('p', { text: session.status === 'unlisted' ? l10n.t('Sign in to Cybernetic Physics again to see it.') : l10n.t('The GPU was released; nothing more is billed for this session.') }),
+        amount !== undefined ? el('p', {}, l10n.t('Total cost:'), ' ', el('strong', { text: usd(amount) })) : null,
+        el('p', { className: 'muted', text: l10n.t('To continue from it, run Start Isaac Sim Session and choose "Restart from a previous session".') }),
       );
     }
     case 'running':
-      return el('div', { className: 'state' }, el('h2', { text: 'Viewer not available' }), el('p', { text: 'The session is running, but its viewer could not be embedded.' }));
+      return el('div', { className: 'state' }, el('h2', { text: l10n.t('Viewer not available') }), el('p', { text: l10n.t('The session is running, but its viewer could not be embedded.') }));
   }
 }
 
-function stopReasonText(reason: string | undefined): string {
+/** Whole sentences per reason, so a translation can put the status where its language wants it. */
+function endedTitle(status: string, reason: string | undefined): string {
   switch (reason) {
     case undefined:
-      return '';
+      return l10n.t('Session {0}', status);
     case 'user':
-      return ' by request';
+      return l10n.t('Session {0} by request', status);
     case 'max_runtime':
-      return ' at its runtime limit';
+      return l10n.t('Session {0} at its runtime limit', status);
     case 'idle_timeout':
-      return ' after its idle timeout';
+      return l10n.t('Session {0} after its idle timeout', status);
     default:
-      return ` (${reason})`;
+      return l10n.t('Session {0} ({1})', status, reason);
   }
 }
 

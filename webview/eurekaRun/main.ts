@@ -5,6 +5,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { el, replaceChildren } from '../common/dom';
 import { HostConnection } from '../common/hostConnection';
+import * as l10n from '@vscode/l10n';
+import '../common/l10n'; // the host's translations, loaded before this page draws
 import { themedChart } from '../common/chart';
 import { EurekaRunHostMessage, EurekaRunPageState, type EurekaRunPageMessage, type EurekaRunView } from '../../src/shared/eurekaRunProtocol';
 
@@ -16,12 +18,12 @@ let chart: { update(): void; dispose(): void } | undefined;
 /** The chart being made (chart.js loads lazily): a second `show` meanwhile waits for it instead of making another on the same canvas. */
 let pendingChart: Promise<void> | undefined;
 let current: EurekaRunView | undefined;
-const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Best reward per iteration' } });
+const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': l10n.t('Best reward per iteration') } });
 const chartBox = el('div', { className: 'chart-box' }, canvas);
 const chartNote = el('p', { className: 'muted chart-note' });
 const header = el('section', { className: 'run-header', attrs: { 'aria-live': 'polite' } });
 
-replaceChildren(app, el('p', { className: 'empty', text: 'Loading the run…' }));
+replaceChildren(app, el('p', { className: 'empty', text: l10n.t('Loading the run…') }));
 
 connection.start((message) => {
   if (message.type === 'gone') {
@@ -29,7 +31,7 @@ connection.start((message) => {
     chart?.dispose();
     chart = undefined;
     current = undefined;
-    replaceChildren(app, el('h1', { text: 'Eureka run' }), el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('p', { text: message.message })));
+    replaceChildren(app, el('h1', { text: l10n.t('Eureka run') }), el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('p', { text: message.message })));
     return;
   }
   connection.setState({ runId: message.view.runId });
@@ -40,7 +42,7 @@ connection.start((message) => {
 function render(view: EurekaRunView): void {
   replaceChildren(header, ...headerParts(view));
   if (!app.contains(header)) {
-    replaceChildren(app, header, el('h2', { id: 'chart-heading', text: 'Best reward per iteration' }), chartBox, chartNote);
+    replaceChildren(app, header, el('h2', { id: 'chart-heading', text: l10n.t('Best reward per iteration') }), chartBox, chartNote);
   }
   chartNote.textContent = chartNoteText(view);
   if (chart) chart.update();
@@ -55,17 +57,17 @@ function headerParts(view: EurekaRunView): HTMLElement[] {
   const facts = el(
     'dl',
     { className: 'facts' },
-    fact('Iteration', view.totalIterations !== undefined ? `${view.iteration ?? 0} / ${view.totalIterations}` : view.iteration !== undefined ? String(view.iteration) : '—'),
-    fact('Best reward', view.bestReward !== undefined ? formatReward(view.bestReward) : 'none yet'),
-    fact('LLM tokens', view.tokens ? tokensText(view.tokens) : '—'),
-    fact('Cost', view.costUsd !== undefined ? `$${view.costUsd.toFixed(2)}` : '—'),
+    fact(l10n.t('Iteration'), view.totalIterations !== undefined ? `${view.iteration ?? 0} / ${view.totalIterations}` : view.iteration !== undefined ? String(view.iteration) : '—'),
+    fact(l10n.t('Best reward'), view.bestReward !== undefined ? formatReward(view.bestReward) : l10n.t('none yet')),
+    fact(l10n.t('LLM tokens'), view.tokens ? tokensText(view.tokens) : '—'),
+    fact(l10n.t('Cost'), view.costUsd !== undefined ? `$${view.costUsd.toFixed(2)}` : '—'),
   );
-  const about = el('p', { className: 'muted' }, `Run ${view.runId}`, view.rlLibrary ? ` · ${view.rlLibrary}` : '', view.numParallelRuns !== undefined ? ` · ${view.numParallelRuns} reward candidates per iteration` : '', view.active ? ' · updating while it runs' : '');
+  const about = el('p', { className: 'muted' }, l10n.t('Run {0}', view.runId), view.rlLibrary ? ` · ${view.rlLibrary}` : '', view.numParallelRuns !== undefined ? l10n.t(' · {0} reward candidates per iteration', view.numParallelRuns) : '', view.active ? l10n.t(' · updating while it runs') : '');
   const actions = el(
     'div',
     { className: 'row' },
-    el('vscode-button', { props: { secondary: true }, text: 'Show Log', on: { click: () => connection.post({ type: 'showLog' }) } }),
-    el('vscode-button', { props: { secondary: true, disabled: (view.bestReward === undefined) }, text: 'Open Reward Function', on: { click: () => connection.post({ type: 'openRewardFunction' }) } }),
+    el('vscode-button', { props: { secondary: true }, text: l10n.t('Show Log'), on: { click: () => connection.post({ type: 'showLog' }) } }),
+    el('vscode-button', { props: { secondary: true, disabled: (view.bestReward === undefined) }, text: l10n.t('Open Reward Function'), on: { click: () => connection.post({ type: 'openRewardFunction' }) } }),
   );
   const parts = [title, about, facts, actions];
   if (view.error) parts.push(el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('p', { text: view.error })));
@@ -78,7 +80,7 @@ function fact(label: string, value: string): HTMLElement {
 }
 
 function tokensText(tokens: NonNullable<EurekaRunView['tokens']>): string {
-  const split = tokens.prompt !== undefined && tokens.completion !== undefined ? ` (${tokens.prompt.toLocaleString()} prompt + ${tokens.completion.toLocaleString()} completion)` : '';
+  const split = tokens.prompt !== undefined && tokens.completion !== undefined ? l10n.t(' ({0} prompt + {1} completion)', tokens.prompt.toLocaleString(), tokens.completion.toLocaleString()) : '';
   return `${tokens.total.toLocaleString()}${split}`;
 }
 
@@ -91,11 +93,12 @@ function cssWord(word: string): string {
 }
 
 function chartNoteText(view: EurekaRunView): string {
-  if (view.points.length === 0) return view.active ? 'No iteration has finished yet: the first point appears when one does.' : 'No iteration finished while Sim Cloud was watching this run.';
+  if (view.points.length === 0) return view.active ? l10n.t('No iteration has finished yet: the first point appears when one does.') : l10n.t('No iteration finished while Sim Cloud was watching this run.');
   const finished = view.status === 'running' ? Math.max(0, (view.iteration ?? 1) - 1) : (view.iteration ?? 0);
   const missing = finished - view.points.length;
-  const base = 'The service reports the current best reward only; each point is what a refresh saw after that iteration.';
-  return missing > 0 ? `${base} ${missing} finished iteration${missing === 1 ? '' : 's'} ended while no one was watching and have no point.` : base;
+  const base = l10n.t('The service reports the current best reward only; each point is what a refresh saw after that iteration.');
+  if (missing <= 0) return base;
+  return `${base} ${missing === 1 ? l10n.t('1 finished iteration ended while no one was watching and has no point.') : l10n.t('{0} finished iterations ended while no one was watching and have no point.', missing)}`;
 }
 
 /** Labels 1..N (the run's iterations); iterations without a point stay gaps rather than invented values. */
@@ -113,13 +116,13 @@ async function makeChart(): Promise<void> {
     const colour = colours.series[0] ?? colours.foreground;
     return {
       type: 'line',
-      data: { labels, datasets: [{ label: 'Best reward', data: values, borderColor: colour, backgroundColor: colour, pointRadius: 4, spanGaps: true, tension: 0 }] },
+      data: { labels, datasets: [{ label: l10n.t('Best reward'), data: values, borderColor: colour, backgroundColor: colour, pointRadius: 4, spanGaps: true, tension: 0 }] },
       options: {
         // Room for the last point's marker at the right edge.
         layout: { padding: { right: 8, top: 4 } },
         scales: {
-          x: { title: { display: true, text: 'Iteration' }, grid: { color: colours.grid } },
-          y: { title: { display: true, text: 'Best reward' }, grid: { color: colours.grid }, beginAtZero: true },
+          x: { title: { display: true, text: l10n.t('Iteration') }, grid: { color: colours.grid } },
+          y: { title: { display: true, text: l10n.t('Best reward') }, grid: { color: colours.grid }, beginAtZero: true },
         },
         plugins: { tooltip: { enabled: true } },
       },

@@ -9,6 +9,8 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { el, replaceChildren, uniqueId, type Child } from '../common/dom';
 import { HostConnection, newRequestId } from '../common/hostConnection';
+import * as l10n from '@vscode/l10n';
+import '../common/l10n'; // the host's translations, loaded before this page draws
 import type { SchemaColumn } from '../../src/shared/datasetSchema';
 import { checkScenario, hasErrors, toGenerationBody, type ScenarioIssue } from '../../src/shared/scenarioConditions';
 import {
@@ -44,7 +46,7 @@ const app = document.getElementById('app') as HTMLElement;
 const live = {
   status: el('div', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } }),
   issues: el('div', { className: 'issues', attrs: { 'aria-live': 'polite' } }),
-  preview: el('pre', { className: 'json-preview', attrs: { tabindex: '0', 'aria-label': 'Request preview' } }),
+  preview: el('pre', { className: 'json-preview', attrs: { tabindex: '0', 'aria-label': l10n.t('Request preview') } }),
   sums: new Map<string, HTMLElement>(),
   generate: undefined as HTMLElement | undefined,
   save: undefined as HTMLElement | undefined,
@@ -83,12 +85,12 @@ connection.start((message) => {
     case 'scenarioLoaded':
       model.pending.delete(message.requestId);
       if (model.data) model.draft = draftFromScenario(message.scenario, model.data.schema);
-      model.notice = 'Scenario loaded. It was checked against this dataset’s schema below.';
+      model.notice = l10n.t('Scenario loaded. It was checked against this dataset’s schema below.');
       persist();
       return renderAll();
     case 'scenarioSaved':
       model.pending.delete(message.requestId);
-      model.notice = 'Scenario saved.';
+      model.notice = l10n.t('Scenario saved.');
       return renderLive();
     case 'requestDone':
       model.pending.delete(message.requestId);
@@ -120,7 +122,7 @@ function renderAll(): void {
   const data = model.data;
   live.sums.clear();
   if (!data) {
-    replaceChildren(app, el('p', { className: 'empty', text: 'Loading the dataset schema…' }));
+    replaceChildren(app, el('p', { className: 'empty', text: l10n.t('Loading the dataset schema…') }));
     return;
   }
   replaceChildren(app, renderHeader(data), live.status, renderSchemaTable(data), renderCleaning(data), renderBuilder(data));
@@ -133,7 +135,7 @@ function renderHeader(data: SchemaPanelData): HTMLElement {
     'header',
     {},
     el('h1', { text: data.dataset.displayName || data.dataset.id }),
-    el('p', { className: 'muted' }, 'Dataset ', el('code', { text: data.dataset.id }), retention ? ` · kept until ${formatDate(retention)}` : ''),
+    el('p', { className: 'muted' }, l10n.t('Dataset'), ' ', el('code', { text: data.dataset.id }), retention ? l10n.t(' · kept until {0}', formatDate(retention)) : ''),
   );
 }
 
@@ -144,20 +146,20 @@ function formatDate(iso: string): string {
 
 function renderSchemaTable(data: SchemaPanelData): HTMLElement {
   const columns = data.schema.columns;
-  const section = el('section', { attrs: { 'aria-labelledby': 'schema-heading' } }, el('h2', { id: 'schema-heading', text: `Cleaned schema (${columns.length} columns)` }));
+  const section = el('section', { attrs: { 'aria-labelledby': 'schema-heading' } }, el('h2', { id: 'schema-heading', text: l10n.t('Cleaned schema ({0} columns)', columns.length) }));
   if (columns.length === 0) {
-    section.append(el('p', { className: 'empty', text: 'The schema has no columns, so there is nothing to condition on.' }));
+    section.append(el('p', { className: 'empty', text: l10n.t('The schema has no columns, so there is nothing to condition on.') }));
     return section;
   }
   section.append(
-    el('p', { className: 'muted', text: 'Conditions use these cleaned names, levels and ranges — not the original seed headers.' }),
+    el('p', { className: 'muted', text: l10n.t('Conditions use these cleaned names, levels and ranges — not the original seed headers.') }),
     el(
       'div',
       { className: 'table-wrap' },
       el(
         'table',
         {},
-        el('thead', {}, el('tr', {}, ...['Column', 'Type', 'Levels', 'Learned range'].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
+        el('thead', {}, el('tr', {}, ...[l10n.t('Column'), l10n.t('Type'), l10n.t('Levels'), l10n.t('Learned range')].map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
         el('tbody', {}, ...columns.map(schemaRow)),
       ),
     ),
@@ -187,39 +189,39 @@ function renderCleaning(data: SchemaPanelData): Child {
   if (!cleaning) return null;
   const changed = cleaning.renamed.length + cleaning.droppedColumns.length + cleaning.droppedLevels.length > 0;
   const body: Child[] = [];
-  if (!changed) body.push(el('p', { className: 'muted', text: 'Cleaning kept every column and level under its original name.' }));
+  if (!changed) body.push(el('p', { className: 'muted', text: l10n.t('Cleaning kept every column and level under its original name.') }));
   if (cleaning.renamed.length > 0) {
     body.push(
-      el('h3', { text: 'Renamed' }),
+      el('h3', { text: l10n.t('Renamed') }),
       el(
         'table',
         {},
-        el('thead', {}, el('tr', {}, el('th', { text: 'Original', attrs: { scope: 'col' } }), el('th', { text: 'Cleaned (use this)', attrs: { scope: 'col' } }))),
+        el('thead', {}, el('tr', {}, el('th', { text: l10n.t('Original'), attrs: { scope: 'col' } }), el('th', { text: l10n.t('Cleaned (use this)'), attrs: { scope: 'col' } }))),
         el('tbody', {}, ...cleaning.renamed.map((r) => el('tr', {}, el('td', {}, el('code', { text: r.from })), el('td', {}, el('code', { text: r.to }))))),
       ),
     );
   }
   if (cleaning.droppedColumns.length > 0) {
-    body.push(el('h3', { text: 'Dropped columns' }), el('ul', {}, ...cleaning.droppedColumns.map((name) => el('li', {}, el('code', { text: name })))));
+    body.push(el('h3', { text: l10n.t('Dropped columns') }), el('ul', {}, ...cleaning.droppedColumns.map((name) => el('li', {}, el('code', { text: name })))));
   }
   if (cleaning.droppedLevels.length > 0) {
     body.push(
-      el('h3', { text: 'Dropped levels (too rare to model)' }),
+      el('h3', { text: l10n.t('Dropped levels (too rare to model)') }),
       el('ul', {}, ...cleaning.droppedLevels.map((d) => el('li', {}, el('code', { text: d.column }), ': ', d.levels.join(', ')))),
     );
   }
-  return el('section', {}, el('details', { props: { open: changed } }, el('summary', {}, el('h2', { className: 'inline', text: 'What cleaning did' })), ...body));
+  return el('section', {}, el('details', { props: { open: changed } }, el('summary', {}, el('h2', { className: 'inline', text: l10n.t('What cleaning did') })), ...body));
 }
 
 function renderBuilder(data: SchemaPanelData): HTMLElement {
-  const section = el('section', { attrs: { 'aria-labelledby': 'builder-heading' } }, el('h2', { id: 'builder-heading', text: 'Scenario' }));
+  const section = el('section', { attrs: { 'aria-labelledby': 'builder-heading' } }, el('h2', { id: 'builder-heading', text: l10n.t('Scenario') }));
   const addable = addableColumns(data.schema, model.draft);
   if (addable.length > 0) {
     const selectId = uniqueId('add-column');
-    const select = el('vscode-single-select', { id: selectId, attrs: { 'aria-label': 'Column to condition on' } });
+    const select = el('vscode-single-select', { id: selectId, attrs: { 'aria-label': l10n.t('Column to condition on') } });
     for (const column of addable) select.append(el('vscode-option', { props: { value: column.name }, text: `${column.name} (${column.type})` }));
     const add = el('vscode-button', {
-      text: 'Add Condition',
+      text: l10n.t('Add Condition'),
       on: {
         click: () => {
           const column = data.schema.columns.find((c) => c.name === select.value) ?? addable[0];
@@ -228,15 +230,15 @@ function renderBuilder(data: SchemaPanelData): HTMLElement {
         },
       },
     });
-    section.append(el('div', { className: 'row' }, el('vscode-label', { props: { htmlFor: selectId }, text: 'Condition on' }), select, add));
+    section.append(el('div', { className: 'row' }, el('vscode-label', { props: { htmlFor: selectId }, text: l10n.t('Condition on') }), select, add));
   } else if (model.draft.columns.length === 0) {
-    section.append(el('p', { className: 'empty', text: 'No categorical or numeric column in the schema to condition on; Generate still produces unconditioned rows.' }));
+    section.append(el('p', { className: 'empty', text: l10n.t('No categorical or numeric column in the schema to condition on; Generate still produces unconditioned rows.') }));
   }
   if (model.draft.columns.length === 0 && addable.length > 0) {
-    section.append(el('p', { className: 'muted', text: 'No conditions yet: pick a column and add it. Shares are desired outcome percentages; ranges need both bounds.' }));
+    section.append(el('p', { className: 'muted', text: l10n.t('No conditions yet: pick a column and add it. Shares are desired outcome percentages; ranges need both bounds.') }));
   }
   for (const column of model.draft.columns) section.append(renderDraftColumn(column, data));
-  section.append(renderOutputOptions(), live.issues, el('h3', { text: 'Request preview' }), live.preview, renderActions());
+  section.append(renderOutputOptions(), live.issues, el('h3', { text: l10n.t('Request preview') }), live.preview, renderActions());
   return section;
 }
 
@@ -255,8 +257,8 @@ function renderDraftColumn(column: DraftColumn, data: SchemaPanelData): HTMLElem
   const schemaColumn = data.schema.columns.find((c) => c.name === column.column);
   const remove = el('vscode-button', {
     props: { secondary: true },
-    attrs: { 'aria-label': `Remove the condition on ${column.column}` },
-    text: 'Remove',
+    attrs: { 'aria-label': l10n.t('Remove the condition on {0}', column.column) },
+    text: l10n.t('Remove'),
     on: {
       click: () => {
         model.draft.columns = model.draft.columns.filter((c) => c !== column);
@@ -266,13 +268,13 @@ function renderDraftColumn(column: DraftColumn, data: SchemaPanelData): HTMLElem
   });
   const legend = el('legend', {}, el('code', { text: column.column }), ` · ${column.kind}`);
   const fieldset = el('fieldset', { className: 'condition' }, legend);
-  if (!schemaColumn) fieldset.append(el('p', { className: 'error-text', text: 'This column is not in the cleaned schema; remove it.' }));
+  if (!schemaColumn) fieldset.append(el('p', { className: 'error-text', text: l10n.t('This column is not in the cleaned schema; remove it.') }));
   if (column.kind === 'categorical') {
     const grid = el('div', { className: 'share-grid' });
     for (const share of column.shares) {
       const known = schemaColumn?.levels?.includes(share.level) ?? false;
       grid.append(
-        textField(known ? share.level : `${share.level} (not in schema)`, share.percent, (value) => {
+        textField(known ? share.level : l10n.t('{0} (not in schema)', share.level), share.percent, (value) => {
           share.percent = value;
           changed(false);
         }, { type: 'number', min: '0', max: '100', step: 'any', placeholder: '— %' }),
@@ -280,19 +282,19 @@ function renderDraftColumn(column: DraftColumn, data: SchemaPanelData): HTMLElem
     }
     const sum = el('p', { className: 'muted' });
     live.sums.set(column.column, sum);
-    fieldset.append(el('p', { className: 'muted', text: 'Target share per level, 0–100 %. Leave a level empty to leave it free.' }), grid, sum);
+    fieldset.append(el('p', { className: 'muted', text: l10n.t('Target share per level, 0–100 %. Leave a level empty to leave it free.') }), grid, sum);
   } else {
-    const learned = schemaColumn ? rangeText(schemaColumn) : 'unknown';
+    const learned = schemaColumn ? rangeText(schemaColumn) : l10n.t('unknown');
     fieldset.append(
-      el('p', { className: 'muted', text: `Learned range ${learned}. Both bounds are required.` }),
+      el('p', { className: 'muted', text: l10n.t('Learned range {0}. Both bounds are required.', learned) }),
       el(
         'div',
         { className: 'row' },
-        textField('Minimum', column.min, (value) => {
+        textField(l10n.t('Minimum'), column.min, (value) => {
           column.min = value;
           changed(false);
         }, { type: 'number', step: 'any', placeholder: schemaColumn?.min === undefined ? '' : String(schemaColumn.min) }),
-        textField('Maximum', column.max, (value) => {
+        textField(l10n.t('Maximum'), column.max, (value) => {
           column.max = value;
           changed(false);
         }, { type: 'number', step: 'any', placeholder: schemaColumn?.max === undefined ? '' : String(schemaColumn.max) }),
@@ -319,12 +321,12 @@ function renderOutputOptions(): HTMLElement {
   return el(
     'div',
     { className: 'row output-options' },
-    textField('Rows', model.draft.rowCount, (value) => {
+    textField(l10n.t('Rows'), model.draft.rowCount, (value) => {
       model.draft.rowCount = value;
       changed(false);
     }, { type: 'number', min: '1', step: '1' }),
-    el('div', { className: 'field' }, el('vscode-label', { props: { htmlFor: formatId }, text: 'Format' }), format),
-    textField('Seed (optional)', model.draft.seed, (value) => {
+    el('div', { className: 'field' }, el('vscode-label', { props: { htmlFor: formatId }, text: l10n.t('Format') }), format),
+    textField(l10n.t('Seed (optional)'), model.draft.seed, (value) => {
       model.draft.seed = value;
       changed(false);
     }, { type: 'number', min: '0', step: '1' }),
@@ -332,9 +334,9 @@ function renderOutputOptions(): HTMLElement {
 }
 
 function renderActions(): HTMLElement {
-  live.generate = el('vscode-button', { text: 'Generate', on: { click: generate } });
-  live.save = el('vscode-button', { props: { secondary: true }, text: 'Save Scenario…', on: { click: save } });
-  live.load = el('vscode-button', { props: { secondary: true }, text: 'Load Scenario…', on: { click: load } });
+  live.generate = el('vscode-button', { text: l10n.t('Generate'), on: { click: generate } });
+  live.save = el('vscode-button', { props: { secondary: true }, text: l10n.t('Save Scenario…'), on: { click: save } });
+  live.load = el('vscode-button', { props: { secondary: true }, text: l10n.t('Load Scenario…'), on: { click: load } });
   return el('div', { className: 'row actions' }, live.generate, live.save, live.load);
 }
 
@@ -352,7 +354,7 @@ function renderLive(): void {
       : el(
           'ul',
           { className: 'issue-list' },
-          ...issues.map((issue) => el('li', { className: issue.severity === 'error' ? 'error-text' : 'warning-text', text: `${issue.severity === 'error' ? 'Error' : 'Warning'}: ${issue.message}` })),
+          ...issues.map((issue) => el('li', { className: issue.severity === 'error' ? 'error-text' : 'warning-text', text: issue.severity === 'error' ? l10n.t('Error: {0}', issue.message) : l10n.t('Warning: {0}', issue.message) })),
         ),
   );
   live.preview.textContent = JSON.stringify(toGenerationBody(requestFromDraft(model.draft)), (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2);
@@ -360,7 +362,7 @@ function renderLive(): void {
     if (column.kind !== 'categorical') continue;
     const total = column.shares.reduce((sum, share) => sum + (share.percent.trim() === '' ? 0 : Number(share.percent) || 0), 0);
     const sum = live.sums.get(column.column);
-    if (sum) sum.textContent = `Total ${Number(total.toPrecision(12))} % of 100 %`;
+    if (sum) sum.textContent = l10n.t('Total {0} % of 100 %', Number(total.toPrecision(12)));
   }
   setDisabled(live.generate, blocked || isPending('generate'));
   setDisabled(live.save, blocked || isPending('save'));
@@ -382,24 +384,26 @@ function renderStatus(): void {
         'div',
         { className: 'error-box', attrs: { role: 'alert' } },
         el('p', { text: error.message }),
-        code ? el('p', { className: 'muted' }, 'Code ', el('code', { text: code })) : null,
-        error.providerRequestId ? el('p', { className: 'muted' }, 'Request id ', el('code', { text: error.providerRequestId })) : null,
-        code ? el('vscode-button', { props: { secondary: true }, text: 'Open Error Docs', on: { click: () => connection.post({ type: 'openErrorDocs', code }) } }) : null,
+        code ? el('p', { className: 'muted' }, l10n.t('Code'), ' ', el('code', { text: code })) : null,
+        error.providerRequestId ? el('p', { className: 'muted' }, l10n.t('Request ID'), ' ', el('code', { text: error.providerRequestId })) : null,
+        code ? el('vscode-button', { props: { secondary: true }, text: l10n.t('Open Error Docs'), on: { click: () => connection.post({ type: 'openErrorDocs', code }) } }) : null,
       ),
     );
   }
   const generation = model.generation;
   if (generation) {
-    const progress = generation.rowCount > 0 ? ` — ${generation.rowsGenerated.toLocaleString()} of ${generation.rowCount.toLocaleString()} rows` : '';
+    const progress = generation.rowCount > 0 ? l10n.t(' — {0} of {1} rows', generation.rowsGenerated.toLocaleString(), generation.rowCount.toLocaleString()) : '';
     parts.push(
       el(
         'p',
         { className: generation.partial ? 'warning-text' : '' },
         el('vscode-badge', { text: generation.status }),
-        ` Generation${generation.generationId ? ' ' : ''}`,
+        ' ',
+        l10n.t('Generation'),
+        generation.generationId ? ' ' : '',
         generation.generationId ? el('code', { text: generation.generationId }) : null,
         progress,
-        generation.partial ? '. Partial: the scenario was feasible for fewer rows than requested; check the rows before using them.' : '',
+        generation.partial ? l10n.t('. Partial: the scenario was feasible for fewer rows than requested; check the rows before using them.') : '',
       ),
     );
   }

@@ -9,6 +9,8 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { themedChart, type ThemeColours } from '../common/chart';
 import { el, replaceChildren, uniqueId, type Child } from '../common/dom';
 import { HostConnection, newRequestId } from '../common/hostConnection';
+import * as l10n from '@vscode/l10n';
+import '../common/l10n'; // the host's translations, loaded before this page draws
 import {
   EMPTY_FILTER,
   ResultsHostMessage,
@@ -86,7 +88,7 @@ connection.start((message) => {
     case 'exported':
       if (model.exporting !== message.requestId) return;
       model.exporting = undefined;
-      model.exportNote = { text: `Exported ${message.agents.toLocaleString('en-US')} ${message.agents === 1 ? 'agent' : 'agents'} as ${message.format.toUpperCase()} to ${message.path}.` };
+      model.exportNote = { text: message.agents === 1 ? l10n.t('Exported 1 agent as {0} to {1}.', message.format.toUpperCase(), message.path) : l10n.t('Exported {0} agents as {1} to {2}.', message.agents.toLocaleString('en-US'), message.format.toUpperCase(), message.path) };
       return renderExportStatus();
     case 'exportCancelled':
       if (model.exporting !== message.requestId) return;
@@ -96,7 +98,7 @@ connection.start((message) => {
     case 'exportError':
       if (message.error.requestId && model.exporting !== message.error.requestId) return;
       model.exporting = undefined;
-      model.exportNote = { text: 'The export failed.', error: message.error };
+      model.exportNote = { text: l10n.t('The export failed.'), error: message.error };
       return renderExportStatus();
   }
 });
@@ -115,13 +117,13 @@ function renderPage(): void {
   const view = model.view;
   if (!view) {
     disposeChart();
-    replaceChildren(app, heading(), el('p', { className: 'empty', attrs: { role: 'status' }, text: `Loading the results${model.simulationId ? ` of ${model.simulationId}` : ''}…` }));
+    replaceChildren(app, heading(), el('p', { className: 'empty', attrs: { role: 'status' }, text: model.simulationId ? l10n.t('Loading the results of {0}…', model.simulationId) : l10n.t('Loading the results…') }));
     return;
   }
   const parts: Child[] = [heading(view), renderOutcome(view)];
   if (view.rows.length === 0) {
     disposeChart();
-    parts.push(el('p', { className: 'empty', attrs: { role: 'status' }, text: view.status === 'failed' ? 'No agent finished before the simulation failed, so there are no answers to show.' : 'This simulation has no agent responses.' }));
+    parts.push(el('p', { className: 'empty', attrs: { role: 'status' }, text: view.status === 'failed' ? l10n.t('No agent finished before the simulation failed, so there are no answers to show.') : l10n.t('This simulation has no agent responses.') }));
     replaceChildren(app, ...parts);
     return;
   }
@@ -136,7 +138,7 @@ function heading(view?: ResultsView): HTMLElement {
   const actions = el('div', { className: 'header-actions' });
   if (view && view.rows.length > 0) {
     for (const format of ['csv', 'json'] as const) {
-      const button = el('vscode-button', { props: { secondary: format === 'json', disabled: !!model.exporting }, text: `Export ${format.toUpperCase()}`, attrs: { title: `Save the agents shown as ${format.toUpperCase()} in the workspace` }, on: { click: () => exportAs(format) } });
+      const button = el('vscode-button', { props: { secondary: format === 'json', disabled: !!model.exporting }, text: l10n.t('Export {0}', format.toUpperCase()), attrs: { title: l10n.t('Save the agents shown as {0} in the workspace', format.toUpperCase()) }, on: { click: () => exportAs(format) } });
       exportButtons.push(button);
       actions.append(button);
     }
@@ -144,12 +146,12 @@ function heading(view?: ResultsView): HTMLElement {
   const subtitle: string[] = [];
   if (view?.workflowId) subtitle.push(view.workflowId);
   else if (!view && model.title && model.title !== model.simulationId) subtitle.push(model.title);
-  subtitle.push(`simulation ${view?.simulationId ?? model.simulationId ?? ''}`);
+  subtitle.push(l10n.t('simulation {0}', view?.simulationId ?? model.simulationId ?? ''));
   if (view?.status) subtitle.push(view.status);
   return el(
     'header',
     { className: 'page-header' },
-    el('div', {}, el('h1', { text: 'Simulix results' }), el('p', { className: 'muted subtitle', text: subtitle.join(' · ') })),
+    el('div', {}, el('h1', { text: l10n.t('Simulix results') }), el('p', { className: 'muted subtitle', text: subtitle.join(' · ') })),
     actions,
     view && view.rows.length > 0 ? exportStatus : null,
   );
@@ -159,10 +161,10 @@ function renderLoadError(error: ResultsPanelError): HTMLElement {
   return el(
     'div',
     { className: 'error-box load-error', attrs: { role: 'alert' } },
-    el('p', { className: 'error-title', text: 'The results could not be loaded.' }),
+    el('p', { className: 'error-title', text: l10n.t('The results could not be loaded.') }),
     el('p', { text: error.message }),
-    error.providerRequestId ? el('p', { className: 'muted' }, 'Request ID ', el('code', { text: error.providerRequestId })) : null,
-    el('div', { className: 'row' }, el('vscode-button', { text: 'Retry', on: { click: () => connection.post({ type: 'retry' }) } })),
+    error.providerRequestId ? el('p', { className: 'muted' }, l10n.t('Request ID'), ' ', el('code', { text: error.providerRequestId })) : null,
+    el('div', { className: 'row' }, el('vscode-button', { text: l10n.t('Retry'), on: { click: () => connection.post({ type: 'retry' }) } })),
   );
 }
 
@@ -170,13 +172,13 @@ function renderLoadError(error: ResultsPanelError): HTMLElement {
 function renderOutcome(view: ResultsView): HTMLElement | null {
   const notes: Child[] = [];
   if (view.status === 'failed') {
-    const finished = view.agentCount !== undefined ? `${view.agentsCompleted.toLocaleString('en-US')} of ${view.agentCount.toLocaleString('en-US')} agents finished` : `${view.agentsCompleted.toLocaleString('en-US')} agents finished`;
+    const finished = view.agentCount !== undefined ? l10n.t('{0} of {1} agents finished', view.agentsCompleted.toLocaleString('en-US'), view.agentCount.toLocaleString('en-US')) : l10n.t('{0} agents finished', view.agentsCompleted.toLocaleString('en-US'));
     const reason = view.failureReason?.trim();
-    notes.push(el('p', {}, el('strong', { text: 'This simulation failed' }), reason ? `: ${reason}${/[.!?]$/.test(reason) ? '' : '.'}` : '.', ` ${finished}; only their answers are shown and exported.`));
+    notes.push(el('p', {}, el('strong', { text: l10n.t('This simulation failed') }), reason ? `: ${reason}${/[.!?]$/.test(reason) ? '' : '.'}` : '.', ' ', l10n.t('{0}; only their answers are shown and exported.', finished)));
   } else if (view.agentCount !== undefined && view.agentCount > view.rows.length) {
-    notes.push(el('p', { text: `${view.rows.length.toLocaleString('en-US')} of the ${view.agentCount.toLocaleString('en-US')} agents asked for have answers.` }));
+    notes.push(el('p', { text: l10n.t('{0} of the {1} agents asked for have answers.', view.rows.length.toLocaleString('en-US'), view.agentCount.toLocaleString('en-US')) }));
   }
-  if (view.skipped > 0) notes.push(el('p', { className: 'muted', text: `${view.skipped.toLocaleString('en-US')} agent ${view.skipped === 1 ? 'record' : 'records'} could not be read and ${view.skipped === 1 ? 'is' : 'are'} left out.` }));
+  if (view.skipped > 0) notes.push(el('p', { className: 'muted', text: view.skipped === 1 ? l10n.t('1 agent record could not be read and is left out.') : l10n.t('{0} agent records could not be read and are left out.', view.skipped.toLocaleString('en-US')) }));
   if (notes.length === 0) return null;
   return el('div', { className: view.status === 'failed' ? 'warning-box' : 'note-box', attrs: { role: view.status === 'failed' ? 'alert' : 'note' } }, ...notes);
 }
@@ -199,7 +201,7 @@ function renderFilters(view: ResultsView): HTMLElement {
     const dimension = column.dimension;
     const levels = view.levels[dimension] ?? [];
     fields.push(
-      select(column.label, [{ value: '', text: 'All' }, ...levels.map((level) => ({ value: level, text: level }))], model.filter.demographics[dimension] ?? '', (value) => {
+      select(column.label, [{ value: '', text: l10n.t('All') }, ...levels.map((level) => ({ value: level, text: level }))], model.filter.demographics[dimension] ?? '', (value) => {
         const demographics = { ...model.filter.demographics };
         if (value === '') delete demographics[dimension];
         else demographics[dimension] = value;
@@ -215,7 +217,7 @@ function renderFilters(view: ResultsView): HTMLElement {
     const values = question ? answerValues(view, question) : [];
     replaceChildren(
       valueBox,
-      select(view.columns.some((c) => c.kind === 'answer' && c.round !== undefined && c.round !== view.columns.find((d) => d.kind === 'answer')?.round) ? 'Answer (in any round)' : 'Answer', [{ value: '', text: question ? 'Any' : '—' }, ...values.map((v) => ({ value: v, text: v }))], value, (picked) => {
+      select(view.columns.some((c) => c.kind === 'answer' && c.round !== undefined && c.round !== view.columns.find((d) => d.kind === 'answer')?.round) ? l10n.t('Answer (in any round)') : l10n.t('Answer'), [{ value: '', text: question ? l10n.t('Any') : '—' }, ...values.map((v) => ({ value: v, text: v }))], value, (picked) => {
         model.filter = { demographics: model.filter.demographics, ...(question && picked !== '' ? { answer: { question, value: picked } } : {}) };
         applyFilter();
       }, !question),
@@ -224,7 +226,7 @@ function renderFilters(view: ResultsView): HTMLElement {
   let question = answer?.question;
   if (questions.length > 0) {
     fields.push(
-      select('Question', [{ value: '', text: 'Any' }, ...questions.map((q) => ({ value: q, text: q }))], question ?? '', (picked) => {
+      select(l10n.t('Question'), [{ value: '', text: l10n.t('Any') }, ...questions.map((q) => ({ value: q, text: q }))], question ?? '', (picked) => {
         question = picked === '' ? undefined : picked;
         model.filter = { demographics: model.filter.demographics };
         renderValuePicker(question, '');
@@ -236,7 +238,7 @@ function renderFilters(view: ResultsView): HTMLElement {
   }
   const clear = el('vscode-button', {
     props: { secondary: true },
-    text: 'Clear Filters',
+    text: l10n.t('Clear Filters'),
     on: {
       click: () => {
         model.filter = EMPTY_FILTER;
@@ -245,7 +247,7 @@ function renderFilters(view: ResultsView): HTMLElement {
       },
     },
   });
-  return el('section', { className: 'filters', attrs: { 'aria-label': 'Filters' } }, el('div', { className: 'row filter-row' }, ...fields, el('div', { className: 'field clear-field' }, clear)), countText);
+  return el('section', { className: 'filters', attrs: { 'aria-label': l10n.t('Filters') } }, el('div', { className: 'row filter-row' }, ...fields, el('div', { className: 'field clear-field' }, clear)), countText);
 }
 
 function applyFilter(): void {
@@ -291,7 +293,7 @@ class VirtualGrid {
       'div',
       {
         className: 'grid',
-        attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Agents and their answers', 'aria-readonly': 'true' },
+        attrs: { role: 'grid', tabindex: '0', 'aria-label': l10n.t('Agents and their answers'), 'aria-readonly': 'true' },
         on: { scroll: () => this.schedule(), keydown: (event) => this.onKey(event as KeyboardEvent) },
       },
       el('div', { attrs: { role: 'rowgroup' }, className: 'grid-head' }, this.header),
@@ -461,10 +463,10 @@ function columnWidths(view: ResultsView): number[] {
 
 // ---------- summary chart ----------
 
-const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': 'Answer distribution' } });
+const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': l10n.t('Answer distribution') } });
 const chartBox = el('div', { className: 'chart-box' }, canvas);
 const summaryText = el('p', { className: 'muted summary-text', attrs: { 'aria-live': 'polite' } });
-const countsList = el('ol', { className: 'counts', attrs: { 'aria-label': 'Answer counts' } });
+const countsList = el('ol', { className: 'counts', attrs: { 'aria-label': l10n.t('Answer counts') } });
 let chart: { update(): void; dispose(): void } | undefined;
 let chartStarting = false;
 let summaryFrame = 0;
@@ -472,14 +474,14 @@ let bars: { labels: string[]; full: string[]; counts: number[] } = { labels: [],
 
 function renderSummary(view: ResultsView): HTMLElement {
   const answerColumns = view.columns.filter((c) => c.kind === 'answer');
-  const section = el('section', { className: 'summary', attrs: { 'aria-label': 'Answer distribution' } });
-  const header = el('div', { className: 'section-header' }, el('h2', { text: 'Answer distribution' }));
+  const section = el('section', { className: 'summary', attrs: { 'aria-label': l10n.t('Answer distribution') } });
+  const header = el('div', { className: 'section-header' }, el('h2', { text: l10n.t('Answer distribution') }));
   if (answerColumns.length === 0) {
-    section.append(header, el('p', { className: 'empty', text: 'The agents gave no answers to summarise.' }));
+    section.append(header, el('p', { className: 'empty', text: l10n.t('The agents gave no answers to summarise.') }));
     return section;
   }
   header.append(
-    select('Question', answerColumns.map((c) => ({ value: c.key, text: c.label })), model.chartColumn ?? '', (value) => {
+    select(l10n.t('Question'), answerColumns.map((c) => ({ value: c.key, text: c.label })), model.chartColumn ?? '', (value) => {
       model.chartColumn = value;
       persist();
       scheduleSummary();
@@ -505,11 +507,11 @@ function drawSummary(): void {
   const { counts, total, mean } = countAnswers(view, column, model.shown);
   const top = counts.length > MAX_BARS ? [...counts].sort((a, b) => b.count - a.count).slice(0, MAX_BARS - 1) : counts;
   const rest = counts.length > MAX_BARS ? total - top.reduce((sum, c) => sum + c.count, 0) : 0;
-  const entries = rest > 0 ? [...top.map((c) => ({ ...c })), { answer: `${counts.length - top.length} other answers`, count: rest }] : counts;
+  const entries = rest > 0 ? [...top.map((c) => ({ ...c })), { answer: l10n.t('{0} other answers', counts.length - top.length), count: rest }] : counts;
   bars = { labels: entries.map((e) => shorten(e.answer, 28)), full: entries.map((e) => e.answer), counts: entries.map((e) => e.count) };
   const label = view.columns[column]?.label ?? '';
   summaryText.textContent =
-    total === 0 ? `No agent shown answered “${label}”.` : `${total.toLocaleString('en-US')} ${total === 1 ? 'answer' : 'answers'} to “${label}” from the agents shown${mean !== undefined ? `; mean ${mean.toFixed(2)}` : ''}.`;
+    total === 0 ? l10n.t('No agent shown answered “{0}”.', label) : answersText(total, label, mean);
   replaceChildren(
     countsList,
     ...entries.map((e) =>
@@ -524,7 +526,7 @@ function drawSummary(): void {
 function chartConfig(colours: ThemeColours) {
   return {
     type: 'bar' as const,
-    data: { labels: bars.labels, datasets: [{ label: 'Agents', data: bars.counts, backgroundColor: colours.series[0] ?? '#3794ff', borderRadius: 2 }] },
+    data: { labels: bars.labels, datasets: [{ label: l10n.t('Agents'), data: bars.counts, backgroundColor: colours.series[0] ?? '#3794ff', borderRadius: 2 }] },
     options: {
       scales: { x: { grid: { display: false }, ticks: { maxRotation: 45, autoSkip: false } }, y: { beginAtZero: true, ticks: { precision: 0 } } },
       plugins: { tooltip: { callbacks: { title: (items: { dataIndex: number }[]) => bars.full[items[0]?.dataIndex ?? 0] ?? '' } } },
@@ -542,7 +544,7 @@ function startChart(): void {
     })
     .catch((error: unknown) => {
       chartStarting = false;
-      replaceChildren(chartBox, el('p', { className: 'error-text', text: `The chart could not be drawn: ${error instanceof Error ? error.message : String(error)}` }));
+      replaceChildren(chartBox, el('p', { className: 'error-text', text: l10n.t('The chart could not be drawn: {0}', error instanceof Error ? error.message : String(error)) }));
     });
 }
 
@@ -552,6 +554,13 @@ function disposeChart(): void {
     chart.dispose();
     chart = undefined;
   }
+}
+
+/** "12 answers to “Q1” from the agents shown; mean 3.40.": one sentence per case, for translators. */
+function answersText(total: number, label: string, mean: number | undefined): string {
+  const count = total.toLocaleString('en-US');
+  if (mean === undefined) return total === 1 ? l10n.t('1 answer to “{0}” from the agents shown.', label) : l10n.t('{0} answers to “{1}” from the agents shown.', count, label);
+  return total === 1 ? l10n.t('1 answer to “{0}” from the agents shown; mean {1}.', label, mean.toFixed(2)) : l10n.t('{0} answers to “{1}” from the agents shown; mean {2}.', count, label, mean.toFixed(2));
 }
 
 function shorten(text: string, max: number): string {
@@ -564,7 +573,7 @@ function exportAs(format: ExportFormat): void {
   if (model.exporting || !model.view) return;
   const requestId = newRequestId();
   model.exporting = requestId;
-  model.exportNote = { text: `Exporting ${agentCountText(model.shown.length, model.view.rows.length)} as ${format.toUpperCase()}…` };
+  model.exportNote = { text: l10n.t('Exporting {0} as {1}…', agentCountText(model.shown.length, model.view.rows.length), format.toUpperCase()) };
   connection.post({ type: 'export', requestId, format, filter: model.filter });
   renderExportStatus();
 }
@@ -579,7 +588,7 @@ function renderExportStatus(): void {
   if (note.error) {
     replaceChildren(
       exportStatus,
-      el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('p', { text: `${note.text} ${note.error.message}` }), note.error.providerRequestId ? el('p', { className: 'muted' }, 'Request ID ', el('code', { text: note.error.providerRequestId })) : null),
+      el('div', { className: 'error-box', attrs: { role: 'alert' } }, el('p', { text: `${note.text} ${note.error.message}` }), note.error.providerRequestId ? el('p', { className: 'muted' }, l10n.t('Request ID'), ' ', el('code', { text: note.error.providerRequestId })) : null),
     );
     return;
   }

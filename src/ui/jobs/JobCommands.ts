@@ -4,6 +4,7 @@ import type { Resource, ResourceAction } from '../../core/jobs/Resource';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import type { JobLogChannels } from './JobLogChannels';
 import { resourceDescription } from '../tree/resourceTreeItem';
+import { walkthroughStepDone } from '../walkthrough/walkthroughStepDone';
 
 export const DETAILS_SCHEME = 'simcloud-details';
 
@@ -50,6 +51,7 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
   async showLog(arg: unknown): Promise<void> {
     const resource = await this.resolve(arg, 'log', vscode.l10n.t('Show the log of which job?'));
     if (!resource) return;
+    walkthroughStepDone('openedJob');
     const showLog = this.operations.get(resource.provider)?.showLog;
     if (showLog) await showLog(resource);
     else this.logChannels.show(resource);
@@ -58,6 +60,7 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
   async showDetails(arg: unknown): Promise<void> {
     const resource = await this.resolve(arg, 'details', vscode.l10n.t('Show the details of which job?'));
     if (!resource) return;
+    walkthroughStepDone('openedJob');
     const document = await vscode.workspace.openTextDocument(detailsUri(resource));
     await vscode.languages.setTextDocumentLanguage(document, 'json');
     await vscode.window.showTextDocument(document, { preview: true });

@@ -3,6 +3,7 @@ import type { JobStore } from '../../core/jobs/JobStore';
 import { TERMINAL_STATUSES, type Resource } from '../../core/jobs/Resource';
 import type { ProviderId } from '../../core/providers/providerCatalog';
 import { notificationText } from '../../core/util/notificationText';
+import { walkthroughStepDone } from '../walkthrough/walkthroughStepDone';
 
 const WATCHED_KEY = 'simcloud.watchedJobs';
 
@@ -31,6 +32,8 @@ export class JobNotifier implements vscode.Disposable {
   }
 
   watch(provider: ProviderId, id: string): Thenable<void> {
+    // Every submit path watches the job it just submitted: the walkthrough's "submit a first job" is done.
+    walkthroughStepDone('submittedJob');
     const watched = new Set(this.watched());
     watched.add(key(provider, id));
     return this.state.update(WATCHED_KEY, [...watched]);

@@ -10,6 +10,7 @@ import { notificationText } from '../../core/util/notificationText';
 import { downloadFiles, TEMP_FILE_PATTERN, type DownloadFile, type DownloadResult } from '../../core/transfer/downloadFiles';
 import { isInside } from '../../core/transfer/safePath';
 import { formatBytes, formatRate } from '../format';
+import { walkthroughStepDone } from '../walkthrough/walkthroughStepDone';
 
 export interface ResultsDownload {
   /** Shown in titles and messages: the job id. */
@@ -70,6 +71,7 @@ export async function downloadResultsWithProgress(request: ResultsDownload): Pro
     },
   )).finally(() => entry && request.journal?.operations.finish(entry.id));
   report(request, target, result);
+  if (result.downloaded.length + result.skipped.length > 0 && result.failed.length === 0) walkthroughStepDone('downloadedResults');
   return result;
 }
 

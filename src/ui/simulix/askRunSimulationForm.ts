@@ -158,7 +158,7 @@ async function askCallbackUrl(webhooks: RunSimulationFormDeps['webhooks']): Prom
       const url = await vscode.window.showInputBox({
         title: `${TITLE} (4/4)`,
         prompt: vscode.l10n.t('Callback URL: https://… (a tunnel to the local listener, or your own receiver), or http:// to a loopback host.'),
-        placeHolder: 'https://example.trycloudflare.com/webhooks/simulix',
+        placeHolder: 'https://example.trycloudflare.com/webhooks/simulix', // l10n-exempt: an example URL
         ignoreFocusOut: true,
         validateInput: validateCallbackUrl,
       });

@@ -141,6 +141,8 @@ export class WebviewPanelHost<HostMessage extends { type: string }, PageMessage 
       styleUris: [asUri('media', 'webview', 'common.css'), asUri('media', 'webview', `${this.options.bundle}.css`)],
       title: this.options.title,
       frameSrc: this.frameSrc,
+      language: vscode.env.language,
+      l10nBundle: vscode.l10n.bundle,
     });
   }
 

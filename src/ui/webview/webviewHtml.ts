@@ -3,6 +3,7 @@
  * empty root, no inline script. Kept free of `vscode` so tests can check the CSP and the nonce directly.
  */
 import { randomBytes } from 'node:crypto';
+import { L10N_META_NAME } from '../../shared/l10nBundle';
 
 /** 128 bits from the OS CSPRNG, fresh for every render (VS Code's guidance; the samples' Math.random is not enough). */
 export function createNonce(): string {
@@ -23,6 +24,10 @@ export interface WebviewHtmlParts {
   title: string;
   /** The one origin the page may embed in an iframe (`frame-src`); none when absent. */
   frameSrc?: string;
+  /** The UI language (`vscode.env.language`), for the document's `lang`; English when absent. */
+  language?: string;
+  /** `vscode.l10n.bundle`: the page's translations (webview/common/l10n.ts reads them before drawing); none in English. */
+  l10nBundle?: Record<string, unknown>;
 }
 
 /** A bare http(s) origin, nothing that could add a CSP source or directive (no path, space, quote or `;`). */
@@ -45,11 +50,13 @@ export function contentSecurityPolicy(cspSource: string, nonce: string, frameSrc
 
 export function renderWebviewHtml(parts: WebviewHtmlParts): string {
   const links = parts.styleUris.map((uri) => `<link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n    ');
+  // An attribute, not an inline script: the page reads it as text and checks it with zod; nothing here can run.
+  const l10n = parts.l10nBundle ? `\n    <meta name="${L10N_META_NAME}" content="${escapeHtml(JSON.stringify(parts.l10nBundle))}">` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(parts.language ?? 'en')}">
   <head>
     <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(parts.cspSource, parts.nonce, parts.frameSrc)}">
+    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(parts.cspSource, parts.nonce, parts.frameSrc)}">${l10n}
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     ${links}
     <title>${escapeHtml(parts.title)}</title>

@@ -45,6 +45,10 @@ export interface SessionOptions {
   workspaceFiles?: Record<string, string>;
   /** Merged over the sandbox URL settings. */
   settings?: Record<string, unknown>;
+  /** More vsix files to install next to Sim Cloud (e.g. a language pack). */
+  extraExtensions?: string[];
+  /** More code-server flags (e.g. `['--locale', 'qps-ploc']`). */
+  codeServerArgs?: string[];
 }
 
 export async function startSession(options: SessionOptions = {}): Promise<E2eSession> {
@@ -62,7 +66,8 @@ export async function startSession(options: SessionOptions = {}): Promise<E2eSes
     const sandbox = await startSandbox({ ports: 'ephemeral', speed: options.speed ?? 1, startAt: options.startAt, storage: options.storage ?? false });
     cleanups.push(() => sandbox.close());
     const codeServer = await startCodeServer({
-      extensions: [vsix],
+      extensions: [vsix, ...(options.extraExtensions ?? [])],
+      args: options.codeServerArgs,
       settings: { ...simCloudSettings(sandbox.urls), ...options.settings },
       workspaceFiles: options.workspaceFiles,
       env: options.env,

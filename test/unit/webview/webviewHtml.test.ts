@@ -38,4 +38,15 @@ describe('webview HTML shell', () => {
     const html = renderWebviewHtml({ ...parts, nonce: 'n0nce', frameSrc: 'http://127.0.0.1:4104' });
     assert.match(html, /frame-src http:\/\/127\.0\.0\.1:4104;/);
   });
+
+  it('carries the l10n bundle and the UI language as escaped attributes, never as script', () => {
+    const html = renderWebviewHtml({ ...parts, nonce: 'n0nce', language: 'de"><script>x()</script>', l10nBundle: { 'Show Log': '"><script>window.__pwned=1</script>' } });
+    assert.equal((html.match(/<script/g) ?? []).length, 1);
+    const meta = /<meta name="simcloud-l10n" content="([^"]*)">/.exec(html);
+    assert.ok(meta, 'no l10n meta');
+    const decoded = meta[1].replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+    assert.deepEqual(JSON.parse(decoded), { 'Show Log': '"><script>window.__pwned=1</script>' });
+    assert.match(html, /<html lang="de&#34;&#62;&#60;script&#62;x\(\)&#60;\/script&#62;">/);
+    assert.doesNotMatch(renderWebviewHtml({ ...parts, nonce: 'n0nce' }), /simcloud-l10n/);
+  });
 });

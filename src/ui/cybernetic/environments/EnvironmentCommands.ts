@@ -92,7 +92,7 @@ export class EnvironmentCommands {
     const name = await vscode.window.showInputBox({
       title: vscode.l10n.t('Create Environment (1/2) — name'),
       prompt: vscode.l10n.t('Letters, digits, dots, dashes and underscores.'),
-      placeHolder: 'warehouse-scene',
+      placeHolder: 'warehouse-scene', // l10n-exempt: an example name, not prose
       ignoreFocusOut: true,
       validateInput: (value) => (ENV_NAME.test(value.trim()) ? undefined : vscode.l10n.t('Use 1 to 100 letters, digits, dots, dashes or underscores, starting with a letter or digit.')),
     });
