@@ -303,13 +303,13 @@ describe('simcloud_submitSpec', () => {
   it('confirms naming the spec, provider, kind and cost; invoke submits through simcloud.spec.submit with confirmed and via tool', async () => {
     const w = await world();
     await mkdir(path.join(w.workspace, 'jobs'));
-    await writeFile(path.join(w.workspace, 'jobs', 'annotate.simjob.json'), JSON.stringify({ provider: 'simulacrum', kind: 'render', render_mode: 'annotations' }));
+    await writeFile(path.join(w.workspace, 'jobs', 'annotate.simjob.json'), JSON.stringify({ kind: 'simulacrum.job', render_mode: 'annotations', num_frames: 6 }));
     const tool = new T.SubmitSpecTool(w.context);
     const asked = confirmation(await tool.prepareInvocation({ input: { path: 'jobs/annotate.simjob.json' } } as never));
     assert.equal(asked.title, 'Submit jobs/annotate.simjob.json?');
     assert.match(asked.message, /Spec file: jobs\/annotate\.simjob\.json/);
     assert.match(asked.message, /Provider: Simulacrum Labs/);
-    assert.match(asked.message, /Kind: render/);
+    assert.match(asked.message, /Kind: simulacrum\.job/);
     assert.match(asked.message, /charged in credits/);
     assert.equal(w.submitted.length, 0, 'preparing submits nothing');
 
@@ -383,7 +383,9 @@ describe('simcloud_generateScenario', () => {
     const datasetId = await readyDataset(w.simulacra);
     const tool = new T.GenerateScenarioTool(w.context);
     sb.requests.clear();
-    const wrongColumn = json(await tool.invoke({ input: { datasetId, rows: 500, numeric: [{ column: 'purchase_intent', min: 10, max: 60 }] } } as never, token));
+    const wrongColumnResult = await tool.invoke({ input: { datasetId, rows: 500, numeric: [{ column: 'purchase_intent', min: 10, max: 60 }] } } as never, token);
+    assert.deepEqual(requests('simulacra', (r) => r.method === 'POST').map((r) => r.path), [], 'nothing was generated');
+    const wrongColumn = json(wrongColumnResult);
     assert.equal(wrongColumn.generated, false);
     assert.match(String((wrongColumn.refused as string[])[0]), /Column "purchase_intent" is not in the cleaned schema/);
     assert.ok((wrongColumn.columns as { name: string }[]).some((c) => c.name === 'purchase.intent'), 'the real column is listed');

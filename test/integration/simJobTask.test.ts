@@ -219,4 +219,27 @@ describe('simcloud task terminal', () => {
     assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'in order');
     for (const line of log) assert.equal(printed.filter((p) => p === line).length, log.filter((l) => l === line).length, `printed once: ${line}`);
   });
+
+  it('prints the log lines written just before the job ended (read after the end, not lost), then exits with 2 for a cancelled run', async () => {
+    const api = new CyberneticApi(http(sb.urls.cybernetic, 'cybernetic', dev.CYBERNETIC_DEV_API_KEY));
+    const store = new JobStore();
+    const source = new CyberneticJobSource({ api, store, records: new CyberneticRecords(new InMemoryKeyValueStore(), 'task-test-2'), clock: sb.clock });
+    const run = await api.createEurekaRun({ taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rl_games', maxTrainingIterations: 3, numParallelRuns: 2, seed: 8 }, signal());
+    await source.track('eureka-run', run);
+    const task = runTask(store, { provider: 'cybernetic', id: run.jobId, specFile: 'jobs/eureka.simjob.json' }, (resource) =>
+      resource.kind === 'eureka-run' ? (offset, pageSignal) => api.getEurekaLogPage(resource.id, offset, pageSignal) : undefined,
+    );
+    sb.clock.advance(31 * SECOND);
+    await source.poll(signal());
+    const logReads = () => sb.requests.all().filter((r) => r.provider === 'cybernetic' && r.path.endsWith('/logs'));
+    // The tail has read the log once and sleeps on the paused clock: nothing wakes it from here on.
+    await waitFor(() => /running/.test(task.output()) && logReads().length > 0 && logReads().every((r) => r.status > 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    await control(`/cybernetic/eureka/runs/${run.jobId}/logs`, { count: 300, text: 'burst line' });
+    await api.cancelEurekaRun(run.jobId, signal());
+    await source.poll(signal());
+    assert.equal(await task.exit, 2, task.output());
+    const burst = task.output().split('\r\n').filter((line) => line.includes('burst line'));
+    assert.equal(burst.length, 300, `all 300 lines printed once:\n${task.output().slice(-2000)}`);
+  });
 });

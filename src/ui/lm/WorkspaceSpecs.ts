@@ -34,12 +34,10 @@ export class WorkspaceSpecs {
       throw new Error(vscode.l10n.t('{0} is not valid JSON.', relativePath));
     }
     const fields = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-    return {
-      fsPath,
-      path: relative.split(path.sep).join('/'),
-      ...(typeof fields.provider === 'string' ? { provider: fields.provider.slice(0, 100) } : {}),
-      ...(typeof fields.kind === 'string' ? { kind: fields.kind.slice(0, 100) } : {}),
-    };
+    const kind = typeof fields.kind === 'string' ? fields.kind.slice(0, 100) : undefined;
+    // A spec's `kind` is `<provider>.<job kind>` ("simulacrum.job"): the provider is its first part.
+    const provider = kind?.includes('.') ? kind.slice(0, kind.indexOf('.')) : undefined;
+    return { fsPath, path: relative.split(path.sep).join('/'), ...(provider ? { provider } : {}), ...(kind ? { kind } : {}) };
   }
 
   /** The tool's confirmation was the user's consent: `confirmed: true`, recorded as submitted by a tool. */
