@@ -69,7 +69,7 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
   // Tasks and language-model tools follow jobs through the store and ask the provider's poller to poll soon.
   const refresh: Record<ProviderId, () => void> = { simulacrum: () => simulacrum.refresh(), simulacra: () => simulacra.refresh(), cybernetic: () => cybernetic.refresh(), simulix: () => simulix.refresh() };
   const follow = { store, refresh: (provider: ProviderId) => refresh[provider](), logReader: (resource: Parameters<JobCommands['logPageReader']>[0]) => jobCommands.logPageReader(resource), redact: (text: string) => redactor.redact(text) };
-  const specs = new WorkspaceSpecs(
+  const toolSpecs = new WorkspaceSpecs(
     () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     (fsPath, options) => Promise.resolve(vscode.commands.executeCommand<SubmittedJob | undefined>(SUBMIT_SPEC_COMMAND, vscode.Uri.file(fsPath), options)),
   );
@@ -80,8 +80,8 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
       isSignedIn: (provider) => accounts.status(provider).state === 'signedIn',
       simulacra: () => simulacra.connection(),
       cancel: (resource) => jobCommands.cancelConfirmed(resource),
-      readSpec: (relativePath) => specs.read(relativePath),
-      submitSpec: (relativePath, options) => specs.submit(relativePath, options),
+      readSpec: (relativePath) => toolSpecs.read(relativePath),
+      submitSpec: (relativePath, options) => toolSpecs.submit(relativePath, options),
     }),
   );
 

@@ -153,10 +153,13 @@ describe('simcloud task terminal', () => {
     const task = runTask(store, { provider: 'simulacrum', id, specFile: 'jobs/annotate.simjob.json' });
     sb.clock.advance(10 * SECOND);
     await source.poll(signal());
-    await control(`/simulacrum/jobs/${id}/fail`, { error: 'GPU node lost' });
+    // A hostile error text: an escape sequence that would retitle the terminal, and a key that must not be shown.
+    await control(`/simulacrum/jobs/${id}/fail`, { error: `GPU node lost \u001b]0;pwned\u0007 near ${dev.SIMULACRUM_DEV_API_KEY}` });
     const code = await driveUntilExit(task, () => source.poll(signal()), 4 * SECOND);
     assert.equal(code, 1, task.output());
-    assert.match(task.raw(), new RegExp(`\\x1b\\[31m${id}: failed.*GPU node lost`));
+    assert.match(task.raw(), new RegExp(`\\x1b\\[31m${id}: failed.*GPU node lost \\]0;pwned near \\[REDACTED\\]`));
+    assert.ok(!task.raw().includes('\u001b]') && !task.raw().includes('\u0007'), 'no escape sequence from the server reaches the terminal');
+    assert.ok(!task.raw().includes(dev.SIMULACRUM_DEV_API_KEY));
     assert.match(task.output(), /the task exits with code 1/);
   });
 
