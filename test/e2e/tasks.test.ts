@@ -29,6 +29,7 @@ const TASKS = {
 const WORKSPACE: Record<string, string> = {
   'jobs/annotate.simjob.json': `${JSON.stringify(ANNOTATE, null, 2)}\n`,
   'jobs/doomed.simjob.json': `${JSON.stringify(DOOMED, null, 2)}\n`,
+  'jobs/extra.simjob.json': `${JSON.stringify({ ...ANNOTATE, num_frames: 2 }, null, 2)}\n`,
   '.vscode/tasks.json': `${JSON.stringify(TASKS, null, 2)}\n`,
   'Config/DefaultEngine.ini': '[/Script/EngineSettings.GameMapsSettings]\nGameDefaultMap=/Game/Maps/Warehouse\n',
 };
@@ -85,6 +86,18 @@ describe('Sim Cloud spec files as VS Code tasks', { timeout: 900_000 }, () => {
     await workbench.open(codeServer.url);
     await workbench.openSimCloud();
     await workbench.waitForProvider('Simulacrum Labs', 'Signed in (environment)');
+  });
+
+  step('Run Task offers each spec file of the workspace as a Sim Cloud task', async () => {
+    const { workbench, page } = current();
+    await workbench.runCommand('Tasks: Run Task');
+    await workbench.pickQuickItem('simcloud');
+    // The specs tasks.json configures show as its entries; a spec it does not name is offered as "Submit <path>".
+    for (const label of ['Submit jobs/extra.simjob.json', 'render on Simulacrum', 'doomed render']) {
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    }
+    await screenshot(page, 'tasks-00-detected');
+    await page.keyboard.press('Escape');
   });
 
   step('runs the chain: build, then the spec as a task that submits the job and prints its id', async () => {
