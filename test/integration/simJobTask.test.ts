@@ -191,6 +191,15 @@ describe('simcloud task terminal', () => {
     assert.equal(jobs.find((job) => job.job_id === id)?.status, 'running');
   });
 
+  it('stops with 1 when the job leaves the store (signed out), saying the job was not touched', { timeout: 60_000 }, async () => {
+    const { store, id } = await simulacrumJob(600);
+    const task = runTask(store, { provider: 'simulacrum', id, specFile: 'jobs/annotate.simjob.json' });
+    await waitFor(() => /queued/.test(task.output()));
+    store.clear('simulacrum');
+    assert.equal(await task.exit, 1);
+    assert.match(task.output(), new RegExp(`The task stopped: ${id} is no longer listed by Simulacrum Labs \\(signed out\\?\\); the job itself was not touched\\.`));
+  });
+
   it('exits with 1 and says so when nothing was submitted', async () => {
     const task = runTask(new JobStore(), undefined);
     assert.equal(await task.exit, 1);

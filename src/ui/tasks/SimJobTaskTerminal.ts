@@ -114,7 +114,12 @@ export class SimJobTaskTerminal implements vscode.Pseudoterminal {
           }
         };
         const subscription = this.deps.store.onDidChangeResources((change) => {
-          if (change.provider === job.provider && (change.changed.some((r) => r.id === job.id) || change.removed.includes(job.id))) check();
+          if (change.provider !== job.provider) return;
+          if (change.removed.includes(job.id)) {
+            // Signed out (the store forgets the account's jobs) or no longer listed: nothing more will arrive.
+            subscription.dispose();
+            reject(new Error(vscode.l10n.t('{0} is no longer listed by {1} (signed out?); the job itself was not touched.', job.id, PROVIDERS[job.provider].displayName)));
+          } else if (change.changed.some((r) => r.id === job.id)) check();
         });
         this.abort.signal.addEventListener('abort', () => {
           subscription.dispose();
