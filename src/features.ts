@@ -24,6 +24,12 @@ import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
 import { registerSimulacra } from './ui/simulacra/registerSimulacra';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulix } from './ui/simulix/registerSimulix';
+import { registerLanguageModelTools } from './ui/lm/registerLanguageModelTools';
+import { WorkspaceSpecs } from './ui/lm/WorkspaceSpecs';
+import { SUBMIT_SPEC_COMMAND, type SubmittedJob } from './core/spec/SubmittedJob';
+import { SimJobTaskProvider, TASK_TYPE } from './ui/tasks/SimJobTaskProvider';
+import { systemClock } from './core/util/clock';
+import type { ProviderId } from './core/providers/providerCatalog';
 import { LOAD_MORE_COMMAND, type JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 
 export { CredentialRepository } from './core/accounts/CredentialRepository';
@@ -61,6 +67,25 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
   });
   const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
   const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log });
+
+  // Tasks and language-model tools follow jobs through the store and ask the provider's poller to poll soon.
+  const refresh: Record<ProviderId, () => void> = { simulacrum: () => simulacrum.refresh(), simulacra: () => simulacra.refresh(), cybernetic: () => cybernetic.refresh(), simulix: () => simulix.refresh() };
+  const follow = { store, refresh: (provider: ProviderId) => refresh[provider](), logReader: (resource: Parameters<JobCommands['logPageReader']>[0]) => jobCommands.logPageReader(resource), redact: (text: string) => redactor.redact(text) };
+  const toolSpecs = new WorkspaceSpecs(
+    () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    (fsPath, options) => Promise.resolve(vscode.commands.executeCommand<SubmittedJob | undefined>(SUBMIT_SPEC_COMMAND, vscode.Uri.file(fsPath), options)),
+  );
+  context.subscriptions.push(
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new SimJobTaskProvider({ ...follow, clock: systemClock })),
+    ...registerLanguageModelTools({
+      ...follow,
+      isSignedIn: (provider) => accounts.status(provider).state === 'signedIn',
+      simulacra: () => simulacra.connection(),
+      cancel: (resource) => jobCommands.cancelConfirmed(resource),
+      readSpec: (relativePath) => toolSpecs.read(relativePath),
+      submitSpec: (relativePath, options) => toolSpecs.submit(relativePath, options),
+    }),
+  );
 
   for (const provider of PROVIDER_IDS) {
     context.subscriptions.push(

@@ -43,13 +43,14 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
   const byKind = new Map<ResourceKind, ResourceOperations>();
   const forKind = (resource: Resource) => byKind.get(resource.kind);
   deps.jobCommands.register('cybernetic', {
-    cancel: async (resource) => forKind(resource)?.cancel?.(resource),
+    cancel: async (resource, options) => forKind(resource)?.cancel?.(resource, options),
     download: async (resource) => forKind(resource)?.download?.(resource),
     showLog: async (resource) => {
       const showLog = forKind(resource)?.showLog;
       if (showLog) await showLog(resource);
       else deps.logChannels.show(resource);
     },
+    readLogPage: async (resource, offset, signal) => forKind(resource)?.readLogPage?.(resource, offset, signal),
   });
   const feature: CyberneticFeatureContext = {
     context,

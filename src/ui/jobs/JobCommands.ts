@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobStore } from '../../core/jobs/JobStore';
+import type { LogPage } from '../../core/logs/LogTail';
 import type { Resource, ResourceAction } from '../../core/jobs/Resource';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import type { JobLogChannels } from './JobLogChannels';
@@ -10,11 +11,21 @@ export const DETAILS_SCHEME = 'simcloud-details';
 
 /** What one provider does for the job commands; a provider without an operation never gets its menu entry. */
 export interface ResourceOperations {
-  cancel?(resource: Resource): Promise<void>;
+  /** `confirmed`: the user already agreed elsewhere (a language-model tool's confirmation), so no second modal. */
+  cancel?(resource: Resource, options?: CancelOptions): Promise<void>;
   complete?(resource: Resource): Promise<void>;
   download?(resource: Resource): Promise<void>;
   /** A provider that streams a job's log (Eureka) fills the channel itself; without this the channel shows status lines. */
   showLog?(resource: Resource): Promise<void>;
+  /**
+   * One page of the job's own log where the provider has a log endpoint (Eureka runs), undefined for resources
+   * without one: tasks and language-model tools read it; Show Log streams it through showLog.
+   */
+  readLogPage?(resource: Resource, offset: number, signal: AbortSignal): Promise<LogPage | undefined>;
+}
+
+export interface CancelOptions {
+  readonly confirmed?: boolean;
 }
 
 /**
@@ -36,6 +47,23 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
   async cancel(arg: unknown): Promise<void> {
     const resource = await this.resolve(arg, 'cancel', vscode.l10n.t('Cancel which job?'));
     if (resource) await this.operations.get(resource.provider)?.cancel?.(resource);
+  }
+
+  /**
+   * Cancels without asking (the caller asked: a language-model tool's confirmation). False when the provider cannot
+   * cancel this resource.
+   */
+  async cancelConfirmed(resource: Resource): Promise<boolean> {
+    const cancel = this.operations.get(resource.provider)?.cancel;
+    if (!cancel || !resource.actions.includes('cancel')) return false;
+    await cancel(resource, { confirmed: true });
+    return true;
+  }
+
+  /** The job's own log, page by page, where the provider has a log endpoint; undefined otherwise (status lines only). */
+  logPageReader(resource: Resource): ((offset: number, signal: AbortSignal) => Promise<LogPage | undefined>) | undefined {
+    const read = this.operations.get(resource.provider)?.readLogPage;
+    return read && ((offset, signal) => read(resource, offset, signal));
   }
 
   async complete(arg: unknown): Promise<void> {

@@ -11,7 +11,7 @@ import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import { SchemaPanel } from './SchemaPanel';
 import { ArtifactPreviewPanel } from './ArtifactPreviewPanel';
 import { SimulacraCommands } from './SimulacraCommands';
-import { createSimulacraSession } from './SimulacraSession';
+import { createSimulacraSession, type SimulacraConnection } from './SimulacraSession';
 
 export interface SimulacraFeatureDeps {
   readonly context: vscode.ExtensionContext;
@@ -26,7 +26,7 @@ export interface SimulacraFeatureDeps {
 }
 
 /** Simulacra in the extension: its session (records + polling of in-flight work), commands and panels. */
-export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void } {
+export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void; connection(): Promise<SimulacraConnection> } {
   const { context, log } = deps;
   const session = createSimulacraSession(deps.accounts, deps.clients, deps.store, deps.tree, context.globalState, log);
   const commands = new SimulacraCommands({
@@ -75,5 +75,5 @@ export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void
     SchemaPanel.registerSerializer(context.extensionUri, log, (datasetKey) => commands.schemaPanelFor(datasetKey)),
     ArtifactPreviewPanel.registerSerializer(context.extensionUri, log, async () => undefined),
   );
-  return { refresh: () => session.refresh() };
+  return { refresh: () => session.refresh(), connection: () => session.connection() };
 }

@@ -7,6 +7,7 @@ import type { InFlightOperations } from '../../core/inflight/InFlightOperations'
 import { findSubmittedJob, type ResumeDecision } from '../../core/inflight/resumeDecision';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource } from '../../core/jobs/Resource';
+import type { CancelOptions } from '../jobs/JobCommands';
 import type { RenderRequest } from '../../providers/simulacrum/SimulacrumApi';
 import type { Logger } from '../../core/log/Logger';
 import type { BlockBlobUploader } from '../../core/transfer/BlockBlobUploader';
@@ -134,8 +135,8 @@ export class SimulacrumCommands {
     });
   }
 
-  cancel(resource: Resource): Promise<void> {
-    return this.loggedFor(resource, 'Cancel', () => this.cancelNow(resource));
+  cancel(resource: Resource, options?: CancelOptions): Promise<void> {
+    return this.loggedFor(resource, 'Cancel', () => this.cancelNow(resource, options));
   }
 
   complete(resource: Resource): Promise<void> {
@@ -156,16 +157,18 @@ export class SimulacrumCommands {
     }
   }
 
-  private async cancelNow(resource: Resource): Promise<void> {
+  private async cancelNow(resource: Resource, options?: CancelOptions): Promise<void> {
     const connected = await this.deps.session.api();
     const targets = resource.kind === 'sweep' ? this.deps.store.children('simulacrum', resource.id).filter((variant) => variant.actions.includes('cancel')).map((variant) => variant.id) : [resource.id];
-    const yes = vscode.l10n.t('Cancel Job');
-    const confirmed = await vscode.window.showWarningMessage(
-      resource.kind === 'sweep' ? vscode.l10n.t('Cancel the {0} unfinished variants of {1}?', targets.length, resource.displayName) : vscode.l10n.t('Cancel {0}?', resource.displayName),
-      { modal: true, detail: vscode.l10n.t('The job stops now and its outputs are discarded. You are not charged for cancelled compute.') },
-      yes,
-    );
-    if (confirmed !== yes) return;
+    if (!options?.confirmed) {
+      const yes = vscode.l10n.t('Cancel Job');
+      const confirmed = await vscode.window.showWarningMessage(
+        resource.kind === 'sweep' ? vscode.l10n.t('Cancel the {0} unfinished variants of {1}?', targets.length, resource.displayName) : vscode.l10n.t('Cancel {0}?', resource.displayName),
+        { modal: true, detail: vscode.l10n.t('The job stops now and its outputs are discarded. You are not charged for cancelled compute.') },
+        yes,
+      );
+      if (confirmed !== yes) return;
+    }
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling {0}', notificationText(resource.displayName)), cancellable: targets.length > 1 }, async (progress, token) => {
       const controller = new AbortController();
       const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));

@@ -58,7 +58,7 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
   deps.resumer.handle('job-submission', (entry, decision) => commands.resumeSubmission(entry, decision));
   deps.resumer.handle('download', (entry) => (entry.provider === 'simulacrum' ? commands.resumeDownload(entry) : Promise.resolve()));
   deps.jobCommands.register('simulacrum', {
-    cancel: (resource) => commands.cancel(resource),
+    cancel: (resource, options) => commands.cancel(resource, options),
     complete: (resource) => commands.complete(resource),
     download: (resource) => commands.download(resource),
   });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../../../core/http/ApiError';
 import type { Resource } from '../../../core/jobs/Resource';
+import type { CancelOptions } from '../../jobs/JobCommands';
 import { LogStreamer } from '../../../core/logs/LogStreamer';
 import { notificationText } from '../../../core/util/notificationText';
 import { systemClock } from '../../../core/util/clock';
@@ -81,9 +82,10 @@ export function registerEureka(feature: CyberneticFeatureContext): void {
   );
 
   feature.registerOperations('eureka-run', {
-    cancel: (resource) => cancelRun(feature, resource),
+    cancel: (resource, options) => cancelRun(feature, resource, options),
     download: (resource) => downloadResults(feature, resource),
     showLog,
+    readLogPage: async (resource, offset, signal) => (await feature.session.connection()).api.getEurekaLogPage(resource.id, offset, signal),
   });
 }
 
@@ -146,15 +148,17 @@ function describeForm(form: EurekaRunRequest): string {
   return parts.filter(Boolean).join(' ');
 }
 
-async function cancelRun(feature: CyberneticFeatureContext, resource: Resource): Promise<void> {
+async function cancelRun(feature: CyberneticFeatureContext, resource: Resource, options?: CancelOptions): Promise<void> {
   const connection = await feature.session.connection();
-  const yes = vscode.l10n.t('Cancel Run');
-  const confirmed = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Cancel {0}?', resource.displayName),
-    { modal: true, detail: vscode.l10n.t('Training stops now. The best reward function and the checkpoints of finished iterations stay available.') },
-    yes,
-  );
-  if (confirmed !== yes) return;
+  if (!options?.confirmed) {
+    const yes = vscode.l10n.t('Cancel Run');
+    const confirmed = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Cancel {0}?', resource.displayName),
+      { modal: true, detail: vscode.l10n.t('Training stops now. The best reward function and the checkpoints of finished iterations stay available.') },
+      yes,
+    );
+    if (confirmed !== yes) return;
+  }
   const channel = feature.logChannels.streamChannel('cybernetic', resource.id, resource);
   try {
     const answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Cancelling {0}', notificationText(resource.displayName)) }, () =>

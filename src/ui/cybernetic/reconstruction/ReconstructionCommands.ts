@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ApiError } from '../../../core/http/ApiError';
 import { readAll } from '../../../core/http/responseBody';
 import type { Resource } from '../../../core/jobs/Resource';
+import type { CancelOptions } from '../../jobs/JobCommands';
 import { notificationText } from '../../../core/util/notificationText';
 import { parseExpiresAt } from '../../../core/transfer/presignedExpiry';
 import { PresignedUploader } from '../../../core/transfer/PresignedUploader';
@@ -67,11 +68,13 @@ export class ReconstructionCommands {
     this.announce(connection, job);
   }
 
-  async cancel(resource: Resource): Promise<void> {
+  async cancel(resource: Resource, options?: CancelOptions): Promise<void> {
     const connection = await this.feature.session.connection();
-    const yes = vscode.l10n.t('Cancel Reconstruction');
-    const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Cancel {0}?', resource.displayName), { modal: true, detail: vscode.l10n.t('The job stops now; GPU time used so far is billed and no artifacts are produced.') }, yes);
-    if (confirmed !== yes) return;
+    if (!options?.confirmed) {
+      const yes = vscode.l10n.t('Cancel Reconstruction');
+      const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Cancel {0}?', resource.displayName), { modal: true, detail: vscode.l10n.t('The job stops now; GPU time used so far is billed and no artifacts are produced.') }, yes);
+      if (confirmed !== yes) return;
+    }
     await this.cancelNow(connection, resource.id);
   }
 

@@ -15,7 +15,7 @@ export function registerReconstruction(feature: CyberneticFeatureContext): void 
       }
     }));
   feature.registerOperations('reconstruction', {
-    cancel: (resource) => commands.cancel(resource),
+    cancel: (resource, options) => commands.cancel(resource, options),
     download: (resource) => commands.download(resource),
     showLog: (resource) => commands.showLog(resource),
   });

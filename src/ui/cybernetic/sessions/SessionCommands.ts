@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../../../core/http/ApiError';
 import type { Resource } from '../../../core/jobs/Resource';
+import type { CancelOptions } from '../../jobs/JobCommands';
 import { notificationText } from '../../../core/util/notificationText';
 import type { CyberneticEnvironment, CyberneticPublishResult, CyberneticSession } from '../../../providers/cybernetic/CyberneticApi';
 import { formatUsd, sessionToResource } from '../../../providers/cybernetic/cyberneticResources';
@@ -85,16 +86,18 @@ export class SessionCommands {
   }
 
   /** Stop Session (tree, palette, viewer, and the generic Cancel): confirm, stop, show the stopped row. False if declined. */
-  async stop(resourceOrId: Resource | string): Promise<boolean> {
+  async stop(resourceOrId: Resource | string, options?: CancelOptions): Promise<boolean> {
     const id = typeof resourceOrId === 'string' ? resourceOrId : resourceOrId.id;
     const resource = this.feature.store.get('cybernetic', id);
-    const stopButton = vscode.l10n.t('Stop Session');
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Stop Isaac Sim session {0}?', id),
-      { modal: true, detail: vscode.l10n.t('The GPU is released and billing stops{0}. Unsaved work in the simulator is lost; publish the session first to keep it.', resource ? ` (${resourceDescription(resource, Date.now())})` : '') },
-      stopButton,
-    );
-    if (answer !== stopButton) return false;
+    if (!options?.confirmed) {
+      const stopButton = vscode.l10n.t('Stop Session');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Stop Isaac Sim session {0}?', id),
+        { modal: true, detail: vscode.l10n.t('The GPU is released and billing stops{0}. Unsaved work in the simulator is lost; publish the session first to keep it.', resource ? ` (${resourceDescription(resource, Date.now())})` : '') },
+        stopButton,
+      );
+      if (answer !== stopButton) return false;
+    }
     const connection = await this.feature.session.connection();
     let stopped: CyberneticSession | undefined;
     try {

@@ -32,7 +32,7 @@ export function registerSessions(feature: CyberneticFeatureContext): void {
   });
   const commands: SessionCommands = new SessionCommands(feature, watcher, openViewer);
 
-  feature.registerOperations('session', { cancel: async (resource) => void (await commands.stop(resource)) });
+  feature.registerOperations('session', { cancel: async (resource, options) => void (await commands.stop(resource, options)) });
 
   /** A session from a tree node, a session id (notifications), or a quick pick of the sessions that allow it. */
   const sessionFor = async (arg: unknown, allowed: (r: Resource) => boolean, placeHolder: string): Promise<string | undefined> => {

@@ -1,0 +1,35 @@
+import type { JobStore } from '../../core/jobs/JobStore';
+import type { Resource } from '../../core/jobs/Resource';
+import type { ProviderId } from '../../core/providers/providerCatalog';
+import type { SubmittedJob } from '../../core/spec/SubmittedJob';
+import type { SimulacraApi } from '../../providers/simulacra/SimulacraApi';
+import type { SimulacraJobSource } from '../../providers/simulacra/SimulacraJobSource';
+import type { ReadLogPage } from '../tasks/SimJobTaskTerminal';
+
+/** What a spec file says about itself, for a confirmation: read as plain JSON, the spec engineer's code validates it. */
+export interface SpecSummary {
+  /** Workspace-relative, `/` separators. */
+  readonly path: string;
+  readonly provider?: string;
+  readonly kind?: string;
+}
+
+/**
+ * Everything the language-model tools need, as narrow functions: the composition root wires them to the JobStore,
+ * the provider sessions and the commands; tests wire them to the sandbox.
+ */
+export interface SimCloudToolContext {
+  readonly store: Pick<JobStore, 'get' | 'list'>;
+  isSignedIn(provider: ProviderId): boolean;
+  /** Simulacra's API and job source for the signed-in account; throws NotSignedInError otherwise. */
+  simulacra(): Promise<{ readonly api: Pick<SimulacraApi, 'getSchema' | 'createGeneration'>; readonly source: Pick<SimulacraJobSource, 'afterGeneration'> }>;
+  /** Cancels without a second prompt (the tool's confirmation was the prompt); false when the provider cannot. */
+  cancel(resource: Resource): Promise<boolean>;
+  logReader(resource: Resource): ReadLogPage | undefined;
+  /** Reads a spec file inside the workspace; throws an Error that says what is wrong (outside, missing, not JSON). */
+  readSpec(relativePath: string): Promise<SpecSummary>;
+  /** `simcloud.spec.submit(uri, { confirmed: true, via: 'tool' })`. */
+  submitSpec(relativePath: string, options: { sweep?: boolean }): Promise<SubmittedJob | undefined>;
+  refresh(provider: ProviderId): void;
+  redact(text: string): string;
+}
