@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountsModel } from './core/accounts/AccountsModel';
+import type { JobOrigins } from './core/jobs/JobOrigins';
 import type { JobStore } from './core/jobs/JobStore';
 import type { Redactor } from './core/log/Redactor';
 import { PROVIDER_IDS } from './core/providers/providerCatalog';
@@ -23,6 +24,8 @@ import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
 import { registerSimulacra } from './ui/simulacra/registerSimulacra';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulix } from './ui/simulix/registerSimulix';
+import { registerSpecFiles } from './ui/spec/registerSpecFiles';
+import { specFromJobRecord } from './ui/simulacrum/simulacrumSpecs';
 import { LOAD_MORE_COMMAND, type JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 
 export { CredentialRepository } from './core/accounts/CredentialRepository';
@@ -34,17 +37,18 @@ export interface FeatureHost {
   readonly redactor: Redactor;
   readonly accounts: AccountsModel;
   readonly store: JobStore;
+  readonly origins: JobOrigins;
   readonly tree: JobsTreeDataProvider;
   readonly view: vscode.TreeView<JobsTreeNode>;
 }
 
-export function registerFeatures({ context, log, redactor, accounts, store, tree, view }: FeatureHost): void {
+export function registerFeatures({ context, log, redactor, accounts, store, origins, tree, view }: FeatureHost): void {
   const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
   context.subscriptions.push(clients);
   const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
 
   const logChannels = new JobLogChannels(store, redactor);
-  const jobCommands = new JobCommands(store, logChannels);
+  const jobCommands = new JobCommands(store, logChannels, origins);
   const notifier = new JobNotifier(store, context.globalState, {
     download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
     showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
@@ -53,10 +57,13 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
   const treeView = view as vscode.TreeView<unknown>;
   const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
   const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer });
+  const specs = registerSpecFiles({ context, store, log });
   const simulacrum = registerSimulacrum({
     context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, resumer,
+    origins, specs: specs.submitters, saveSpec: async (spec, folder) => void (await specs.commands.saveSpec(spec, folder)),
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
+  specs.specFromResource.set('simulacrum', (resource) => (resource.kind === 'job' ? specFromJobRecord(resource.raw as Record<string, unknown>) : undefined));
   const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
   const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log });
 

@@ -1,0 +1,84 @@
+// Reading *.simjob.json files: what is accepted, and that every rejection names the field and what it allows.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parseSpec, type ParsedSpec } from '../../../src/core/spec/parseSpec';
+import { RENDER_MODES, SIM_MODES } from '../../../src/core/spec/simulacrumJobSpec';
+import { SIMULACRUM_RENDER_MODES, SIMULACRUM_SIM_MODES } from '../../../src/providers/simulacrum/SimulacrumApi';
+
+const problems = (parsed: ParsedSpec) => ('problems' in parsed ? parsed.problems : assert.fail(`expected problems, got ${JSON.stringify(parsed)}`));
+const spec = (parsed: ParsedSpec) => ('spec' in parsed ? parsed.spec : assert.fail(`expected a spec, got ${JSON.stringify(parsed)}`));
+const text = (value: unknown) => JSON.stringify(value);
+
+describe('simulacrum.job specs', () => {
+  it('accepts a training job with exactly its fields', () => {
+    const parsed = spec(parseSpec(text({ $schema: 'x', kind: 'simulacrum.job', description: 'lr study', render_mode: 'run_as_is', python_script: 'scripts/train.py', python_args: '--lr 0.01', sim_mode: 'Multirotor', require_gvisor: true })));
+    assert.deepEqual(parsed, { $schema: 'x', kind: 'simulacrum.job', description: 'lr study', render_mode: 'run_as_is', python_script: 'scripts/train.py', python_args: '--lr 0.01', sim_mode: 'Multirotor', require_gvisor: true });
+  });
+
+  it('names an unknown field and lists the allowed ones', () => {
+    const [problem] = problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'annotations', num_frames: 6, frames: 6 })));
+    assert.equal(problem.field, 'frames');
+    assert.match(problem.message, /Not a field of a simulacrum\.job spec; allowed: .*num_frames/);
+  });
+
+  it('names a wrong enum value and lists the allowed ones; a missing one says it is required', () => {
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'render', num_frames: 1 }))), [{ field: 'render_mode', message: 'Allowed: "annotations", "run_as_is", "docker_only".' }]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job' }))), [{ field: 'render_mode', message: 'Required; allowed: "annotations", "run_as_is", "docker_only".' }]);
+  });
+
+  it('asks for what a mode needs: frames for annotations, a script for training', () => {
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'annotations' }))), [{ field: 'num_frames', message: 'An annotations job needs num_frames above 0.' }]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'docker_only' }))), [{ field: 'python_script', message: 'A docker_only job needs python_script, the script to run inside the workspace.' }]);
+  });
+
+  it('rejects an unknown kind, naming the known ones, and text that is not a JSON object', () => {
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job.' }]);
+    assert.equal(problems(parseSpec('{"kind": "simulacrum.job",'))[0].field, '');
+    assert.match(problems(parseSpec('[1]'))[0].message, /JSON object with a "kind" field/);
+  });
+
+  it('keeps python_script inside the uploaded workspace folder', () => {
+    for (const escape of ['../secrets.py', 'a/../../b.py', '/etc/passwd', 'C:/x.py', 'scripts\\train.py']) {
+      const [problem] = problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: escape })));
+      assert.equal(problem.field, 'python_script', escape);
+      assert.match(problem.message, /inside the workspace folder/, escape);
+    }
+  });
+
+  it('rejects any path with a ".." segment, wherever it is (property)', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/).filter((s) => s !== '..');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 4 }), fc.array(segment, { maxLength: 4 }), (before, after) => {
+        const path = [...before, '..', ...after].join('/');
+        return 'problems' in parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: path }));
+      }),
+    );
+  });
+
+  it('checks a sweep grid: parameter names, non-empty lists, no value twice', () => {
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 't.py', parameter_grid: { 'learning rate': [1] } }))), [
+      { field: 'parameter_grid.learning rate', message: 'A parameter name is letters, digits, _ . - (passed to the script as --name value).' },
+    ]);
+    assert.equal(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 't.py', parameter_grid: { lr: [] } })))[0].field, 'parameter_grid.lr');
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 't.py', parameter_grid: { lr: [0.1, 0.1] } }))), [
+      { field: 'parameter_grid.lr', message: 'Lists a value twice: that would run the same variant twice.' },
+    ]);
+  });
+
+  it('accepts every well-formed training spec unchanged (property)', () => {
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/);
+    const values = fc.uniqueArray(fc.oneof(fc.integer(), fc.boolean(), fc.string({ maxLength: 5 })), { minLength: 1, maxLength: 3, selector: (v) => JSON.stringify(v) });
+    fc.assert(
+      fc.property(fc.dictionary(name, values, { minKeys: 1, maxKeys: 3 }), fc.constantFrom(...SIM_MODES), fc.boolean(), (grid, simMode, gvisor) => {
+        const value = { kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 'train.py', sim_mode: simMode, require_gvisor: gvisor, parameter_grid: grid };
+        assert.deepEqual(spec(parseSpec(text(value))), JSON.parse(text(value)));
+      }),
+    );
+  });
+
+  it('lists the same render and simulator modes as the API client', () => {
+    assert.deepEqual([...RENDER_MODES], [...SIMULACRUM_RENDER_MODES]);
+    assert.deepEqual([...SIM_MODES], [...SIMULACRUM_SIM_MODES]);
+  });
+});
