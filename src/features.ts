@@ -65,7 +65,7 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   });
   specs.specFromResource.set('simulacrum', (resource) => (resource.kind === 'job' ? specFromJobRecord(resource.raw as Record<string, unknown>) : undefined));
   const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
-  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log });
+  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log, origins, specs: specs.submitters });
 
   for (const provider of PROVIDER_IDS) {
     context.subscriptions.push(

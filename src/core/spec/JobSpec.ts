@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SimulacrumJobSpec } from './simulacrumJobSpec';
+import { SimulixSimulationSpec } from './simulixSimulationSpec';
 
 /**
  * Every spec kind, each with its provider. Adding a kind: its zod schema here, a submitter registered by its provider
@@ -7,16 +8,17 @@ import { SimulacrumJobSpec } from './simulacrumJobSpec';
  */
 export const SPEC_KINDS = {
   'simulacrum.job': { provider: 'simulacrum', schema: SimulacrumJobSpec, sweep: true },
+  'simulix.simulation': { provider: 'simulix', schema: SimulixSimulationSpec, sweep: false },
 } as const;
 
 export type SpecKind = keyof typeof SPEC_KINDS;
 export const SPEC_KIND_IDS = Object.keys(SPEC_KINDS) as SpecKind[];
 
-export const JobSpec = z.discriminatedUnion('kind', [SimulacrumJobSpec]);
+export const JobSpec = z.discriminatedUnion('kind', [SimulacrumJobSpec, SimulixSimulationSpec]);
 export type JobSpec = z.infer<typeof JobSpec>;
 export type JobSpecOf<K extends SpecKind> = Extract<JobSpec, { kind: K }>;
 
 /** Whether "Submit Sweep" applies: the kind has sweeps and the spec carries a grid. */
 export function hasSweep(spec: JobSpec): boolean {
-  return SPEC_KINDS[spec.kind].sweep && spec.parameter_grid !== undefined;
+  return spec.kind === 'simulacrum.job' && spec.parameter_grid !== undefined;
 }

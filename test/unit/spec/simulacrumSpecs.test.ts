@@ -1,13 +1,16 @@
 // "Save as Spec File" then "Submit" must send what the form sent: form → spec → request is the identity.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { SimulacrumJobSpec } from '../../../src/core/spec/simulacrumJobSpec';
 import { parseSpec } from '../../../src/core/spec/parseSpec';
 import { renderFormFromSpec, renderJobSpec, specFromJobRecord, sweepFormFromSpec, sweepSpec } from '../../../src/ui/simulacrum/simulacrumSpecs';
 import type { RenderJobForm } from '../../../src/ui/simulacrum/askRenderJobForm';
 
 const reparsed = (value: unknown) => {
   const parsed = parseSpec(JSON.stringify(value));
-  return 'spec' in parsed ? parsed.spec : assert.fail(JSON.stringify(parsed.problems));
+  if ('problems' in parsed) return assert.fail(JSON.stringify(parsed.problems));
+  assert.equal(parsed.spec.kind, 'simulacrum.job');
+  return parsed.spec as SimulacrumJobSpec;
 };
 
 describe('Simulacrum forms as spec files', () => {

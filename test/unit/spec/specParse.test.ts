@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { parseSpec, type ParsedSpec } from '../../../src/core/spec/parseSpec';
 import { RENDER_MODES, SIM_MODES } from '../../../src/core/spec/simulacrumJobSpec';
 import { SIMULACRUM_RENDER_MODES, SIMULACRUM_SIM_MODES } from '../../../src/providers/simulacrum/SimulacrumApi';
+import { AGENT_CEILING } from '../../../src/core/spec/simulixSimulationSpec';
+import { SIMULIX_AGENT_CEILING } from '../../../src/providers/simulix/SimulixApi';
 
 const problems = (parsed: ParsedSpec) => ('problems' in parsed ? parsed.problems : assert.fail(`expected problems, got ${JSON.stringify(parsed)}`));
 const spec = (parsed: ParsedSpec) => ('spec' in parsed ? parsed.spec : assert.fail(`expected a spec, got ${JSON.stringify(parsed)}`));
@@ -33,7 +35,7 @@ describe('simulacrum.job specs', () => {
   });
 
   it('rejects an unknown kind, naming the known ones, and text that is not a JSON object', () => {
-    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job.' }]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation.' }]);
     assert.equal(problems(parseSpec('{"kind": "simulacrum.job",'))[0].field, '');
     assert.match(problems(parseSpec('[1]'))[0].message, /JSON object with a "kind" field/);
   });
@@ -80,5 +82,30 @@ describe('simulacrum.job specs', () => {
   it('lists the same render and simulator modes as the API client', () => {
     assert.deepEqual([...RENDER_MODES], [...SIMULACRUM_RENDER_MODES]);
     assert.deepEqual([...SIM_MODES], [...SIMULACRUM_SIM_MODES]);
+  });
+});
+
+describe('simulix.simulation specs', () => {
+  it('accepts a workflow, an agent count and a scenario context', () => {
+    const value = { kind: 'simulix.simulation', workflow_id: 'cdc_nhis_smoking', agent_count: 2500, scenario_context: { region: 'South', years: [2020, 2021] } };
+    assert.deepEqual(spec(parseSpec(text(value))), value);
+  });
+
+  it('names what is wrong: the plan ceiling, spaces in the workflow, a context that is not an object, a field of another kind', () => {
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulix.simulation', workflow_id: 'cdc nhis', agent_count: 10_001 }))).map((p) => p.field), ['workflow_id', 'agent_count']);
+    assert.match(problems(parseSpec(text({ kind: 'simulix.simulation', workflow_id: 'w', agent_count: 0 })))[0].message, />=1|at least|too small/i);
+    assert.equal(problems(parseSpec(text({ kind: 'simulix.simulation', workflow_id: 'w', agent_count: 1, scenario_context: [1] })))[0].field, 'scenario_context');
+    const [foreign] = problems(parseSpec(text({ kind: 'simulix.simulation', workflow_id: 'w', agent_count: 1, render_mode: 'annotations' })));
+    assert.deepEqual(foreign, { field: 'render_mode', message: 'Not a field of a simulix.simulation spec; allowed: kind, description, workflow_id, agent_count, scenario_context.' });
+  });
+
+  it('refuses a scenario context over 16 KiB', () => {
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulix.simulation', workflow_id: 'w', agent_count: 1, scenario_context: { blob: 'x'.repeat(17_000) } }))), [
+      { field: 'scenario_context', message: 'The scenario context is over 16 KiB.' },
+    ]);
+  });
+
+  it('has the same agent ceiling as the API client', () => {
+    assert.equal(AGENT_CEILING, SIMULIX_AGENT_CEILING);
   });
 });
