@@ -56,7 +56,7 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   context.subscriptions.push(logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
   const treeView = view as vscode.TreeView<unknown>;
   const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
-  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer });
+  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer, origins });
   const specs = registerSpecFiles({ context, store, log });
   const simulacrum = registerSimulacrum({
     context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, resumer,
@@ -64,7 +64,7 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
   specs.specFromResource.set('simulacrum', (resource) => (resource.kind === 'job' ? specFromJobRecord(resource.raw as Record<string, unknown>) : undefined));
-  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
+  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, origins });
   const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log, origins, specs: specs.submitters });
 
   for (const provider of PROVIDER_IDS) {

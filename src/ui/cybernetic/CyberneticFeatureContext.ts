@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource, ResourceKind } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
@@ -23,6 +24,8 @@ export interface CyberneticFeatureContext {
   readonly notifier: JobNotifier;
   readonly redactor: Redactor;
   readonly log: Logger;
+  /** Where each session, run and reconstruction started here came from (the Jobs view's "mine"). */
+  readonly origins: JobOrigins;
   /** Selects the resource's row in the Jobs view. */
   reveal(resource: Resource): void;
   /** The job commands (Cancel, Download Results, Show Log) for one kind of Cybernetic resource. */

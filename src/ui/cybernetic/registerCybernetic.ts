@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource, ResourceKind } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
@@ -30,6 +31,7 @@ export interface CyberneticFeatureDeps {
   readonly notifier: JobNotifier;
   readonly redactor: Redactor;
   readonly log: Logger;
+  readonly origins: JobOrigins;
 }
 
 /**
@@ -62,6 +64,7 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
     notifier: deps.notifier,
     redactor: deps.redactor,
     log,
+    origins: deps.origins,
     // Selecting the row is a courtesy: it may be gone by now (a poll removed it, the view is hidden), which is not an error.
     reveal: (resource) =>
       void Promise.resolve(deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true })).catch((error: unknown) =>

@@ -118,6 +118,7 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
     feature.session.refresh();
     return;
   }
+  await feature.origins.record('cybernetic', run.jobId, { via: 'form', submittedAt: new Date().toISOString() });
   await feature.notifier.watch('cybernetic', run.jobId);
   // Signed out or switched keys meanwhile: the run exists on the old account, the view now shows another one.
   if (!feature.session.isCurrent(connection)) {

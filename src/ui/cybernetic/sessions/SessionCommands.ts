@@ -72,6 +72,7 @@ export class SessionCommands {
     }
     this.feature.log.info(`Started Isaac Sim session ${session.sessionId} on ${gpu.spec} (${request.maxRuntimeMinutes} min max, ${request.idleTimeoutMinutes} min idle)`);
     this.started.add(session.sessionId);
+    await this.feature.origins.record('cybernetic', session.sessionId, { via: 'form', submittedAt: new Date().toISOString() });
     if (this.feature.session.isCurrent(connection)) {
       const resource = sessionToResource(session, Date.now());
       this.feature.store.upsert(resource);
