@@ -20,6 +20,8 @@ import { SimulacrumApi } from '../../src/providers/simulacrum/SimulacrumApi';
 import { WorkspaceJobSubmitter, type WorkspaceTarget } from '../../src/providers/simulacrum/WorkspaceJobSubmitter';
 import { renderFormFromSpec, sweepFormFromSpec } from '../../src/ui/simulacrum/simulacrumSpecs';
 import { SimulixApi } from '../../src/providers/simulix/SimulixApi';
+import { sessionFormFromSpec } from '../../src/ui/cybernetic/sessions/sessionSpecs';
+import { apiFor as cyberneticApiFor, dev } from './cyberneticApiSupport';
 import { simulixFormFromSpec, simulixRequest } from '../../src/ui/simulix/simulixSpecs';
 import { zipWorkerScript } from '../unit/archive/zipWorkerBundle';
 
@@ -89,6 +91,16 @@ describe('Spec files submitted to the sandbox', () => {
     } finally {
       await http.close();
     }
+  });
+
+  it('a cybernetic.session spec: GPU, runtime and idle limits as written, read back from the service', async () => {
+    const written = { kind: 'cybernetic.session', gpuSpec: 'L40S', maxRuntimeMinutes: 90, idleTimeoutMinutes: 15 };
+    const parsed = parseSpec(JSON.stringify(written));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'cybernetic.session', JSON.stringify(parsed));
+    const api = cyberneticApiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
+    const started = await api.startSession(sessionFormFromSpec(parsed.spec).request, new AbortController().signal);
+    const session = await api.getSession(started.sessionId, new AbortController().signal);
+    assert.deepEqual({ gpuSpec: session.gpuSpec, maxRuntimeMinutes: session.maxRuntimeMinutes, idleTimeoutMinutes: session.idleTimeoutMinutes }, { gpuSpec: 'L40S', maxRuntimeMinutes: 90, idleTimeoutMinutes: 15 });
   });
 
   const read = (value: unknown): SimulacrumJobSpec => {

@@ -9,6 +9,7 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import type { ResourceOperations } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
+import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import type { CyberneticSession } from './CyberneticSession';
 
@@ -26,6 +27,8 @@ export interface CyberneticFeatureContext {
   readonly log: Logger;
   /** Where each session, run and reconstruction started here came from (the Jobs view's "mine"). */
   readonly origins: JobOrigins;
+  /** Spec kinds this provider submits (src/ui/spec). */
+  readonly specs: SpecSubmitters;
   /** Selects the resource's row in the Jobs view. */
   reveal(resource: Resource): void;
   /** The job commands (Cancel, Download Results, Show Log) for one kind of Cybernetic resource. */

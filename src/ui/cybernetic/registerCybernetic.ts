@@ -9,6 +9,7 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import type { JobCommands, ResourceOperations } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
+import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import type { CyberneticFeatureContext } from './CyberneticFeatureContext';
 import { createCyberneticSession } from './CyberneticSession';
@@ -32,6 +33,7 @@ export interface CyberneticFeatureDeps {
   readonly redactor: Redactor;
   readonly log: Logger;
   readonly origins: JobOrigins;
+  readonly specs: SpecSubmitters;
 }
 
 /**
@@ -65,6 +67,7 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
     redactor: deps.redactor,
     log,
     origins: deps.origins,
+    specs: deps.specs,
     // Selecting the row is a courtesy: it may be gone by now (a poll removed it, the view is hidden), which is not an error.
     reveal: (resource) =>
       void Promise.resolve(deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true })).catch((error: unknown) =>

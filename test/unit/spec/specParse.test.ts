@@ -7,6 +7,9 @@ import { RENDER_MODES, SIM_MODES } from '../../../src/core/spec/simulacrumJobSpe
 import { SIMULACRUM_RENDER_MODES, SIMULACRUM_SIM_MODES } from '../../../src/providers/simulacrum/SimulacrumApi';
 import { AGENT_CEILING } from '../../../src/core/spec/simulixSimulationSpec';
 import { SIMULIX_AGENT_CEILING } from '../../../src/providers/simulix/SimulixApi';
+import { SESSION_GPUS, SESSION_MAX_RUNTIME_MINUTES } from '../../../src/core/spec/cyberneticSessionSpec';
+import { GPU_CATALOG, MAX_RUNTIME_LIMIT_MINUTES } from '../../../src/ui/cybernetic/sessions/gpuCatalog';
+import { sessionFormFromSpec } from '../../../src/ui/cybernetic/sessions/sessionSpecs';
 
 const problems = (parsed: ParsedSpec) => ('problems' in parsed ? parsed.problems : assert.fail(`expected problems, got ${JSON.stringify(parsed)}`));
 const spec = (parsed: ParsedSpec) => ('spec' in parsed ? parsed.spec : assert.fail(`expected a spec, got ${JSON.stringify(parsed)}`));
@@ -35,7 +38,7 @@ describe('simulacrum.job specs', () => {
   });
 
   it('rejects an unknown kind, naming the known ones, and text that is not a JSON object', () => {
-    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation.' }]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation, cybernetic.session.' }]);
     assert.equal(problems(parseSpec('{"kind": "simulacrum.job",'))[0].field, '');
     assert.match(problems(parseSpec('[1]'))[0].message, /JSON object with a "kind" field/);
   });
@@ -107,5 +110,34 @@ describe('simulix.simulation specs', () => {
 
   it('has the same agent ceiling as the API client', () => {
     assert.equal(AGENT_CEILING, SIMULIX_AGENT_CEILING);
+  });
+});
+
+describe('cybernetic.session specs', () => {
+  const base = { kind: 'cybernetic.session', gpuSpec: 'RTX_4090', maxRuntimeMinutes: 120, idleTimeoutMinutes: 20 };
+
+  it('becomes the request and confirmation Start Session makes: an empty stage, an environment, a restart', () => {
+    const of = (extra: object) => {
+      const parsed = spec(parseSpec(text({ ...base, ...extra })));
+      assert.equal(parsed.kind, 'cybernetic.session');
+      return sessionFormFromSpec(parsed as Extract<typeof parsed, { kind: 'cybernetic.session' }>);
+    };
+    assert.deepEqual(of({}).request, { gpuSpec: 'RTX_4090', maxRuntimeMinutes: 120, idleTimeoutMinutes: 20 });
+    assert.equal(of({}).gpu.costPerHour, 0.85);
+    const env = of({ envId: 'env_1', baseVersionId: 'ver_2' });
+    assert.deepEqual([env.request.envId, env.request.baseVersionId, env.environmentLabel], ['env_1', 'ver_2', 'env_1 ver_2']);
+    assert.deepEqual([of({ fromSessionId: 'sess_9' }).request.fromSessionId, of({ fromSessionId: 'sess_9' }).fromSession], ['sess_9', 'sess_9']);
+  });
+
+  it('names what is wrong: an unknown GPU, an idle timeout above the runtime, half an environment, both a restart and an environment', () => {
+    assert.match(problems(parseSpec(text({ ...base, gpuSpec: 'RTX_3090' })))[0].message, /Allowed: "RTX_4090", "L40S", "A100_80GB", "H100"/);
+    assert.deepEqual(problems(parseSpec(text({ ...base, idleTimeoutMinutes: 121 }))), [{ field: 'idleTimeoutMinutes', message: 'Must not be above maxRuntimeMinutes.' }]);
+    assert.deepEqual(problems(parseSpec(text({ ...base, envId: 'env_1' }))), [{ field: 'baseVersionId', message: 'envId and baseVersionId go together.' }]);
+    assert.deepEqual(problems(parseSpec(text({ ...base, envId: 'e', baseVersionId: 'v', fromSessionId: 's' }))), [{ field: 'fromSessionId', message: 'Either restart from a session or load an environment, not both.' }]);
+  });
+
+  it('offers the same GPUs and runtime limit as the form', () => {
+    assert.deepEqual([...SESSION_GPUS], GPU_CATALOG.map((gpu) => gpu.spec));
+    assert.equal(SESSION_MAX_RUNTIME_MINUTES, MAX_RUNTIME_LIMIT_MINUTES);
   });
 });
