@@ -21,6 +21,7 @@ import { WorkspaceJobSubmitter, type WorkspaceTarget } from '../../src/providers
 import { renderFormFromSpec, sweepFormFromSpec } from '../../src/ui/simulacrum/simulacrumSpecs';
 import { SimulixApi } from '../../src/providers/simulix/SimulixApi';
 import { sessionFormFromSpec } from '../../src/ui/cybernetic/sessions/sessionSpecs';
+import { eurekaRequestFromSpec } from '../../src/ui/cybernetic/eureka/eurekaSpecs';
 import { apiFor as cyberneticApiFor, dev } from './cyberneticApiSupport';
 import { simulixFormFromSpec, simulixRequest } from '../../src/ui/simulix/simulixSpecs';
 import { zipWorkerScript } from '../unit/archive/zipWorkerBundle';
@@ -101,6 +102,20 @@ describe('Spec files submitted to the sandbox', () => {
     const started = await api.startSession(sessionFormFromSpec(parsed.spec).request, new AbortController().signal);
     const session = await api.getSession(started.sessionId, new AbortController().signal);
     assert.deepEqual({ gpuSpec: session.gpuSpec, maxRuntimeMinutes: session.maxRuntimeMinutes, idleTimeoutMinutes: session.idleTimeoutMinutes }, { gpuSpec: 'L40S', maxRuntimeMinutes: 90, idleTimeoutMinutes: 15 });
+  });
+
+  it('a cybernetic.eureka spec: task, library, iterations, parallel runs and seed as written, read back from the service', async () => {
+    const written = { kind: 'cybernetic.eureka', description: 'cartpole baseline', taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rsl_rl', maxTrainingIterations: 3, numParallelRuns: 2, seed: 7, notes: 'baseline' };
+    const parsed = parseSpec(JSON.stringify(written));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'cybernetic.eureka', JSON.stringify(parsed));
+    const api = cyberneticApiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
+    const started = await api.createEurekaRun(eurekaRequestFromSpec(parsed.spec), new AbortController().signal);
+    const run = await api.getEurekaRun(started.jobId, new AbortController().signal);
+    assert.deepEqual(
+      { taskId: run.taskId, rlLibrary: run.rlLibrary, maxTrainingIterations: run.maxTrainingIterations, numParallelRuns: run.numParallelRuns },
+      { taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rsl_rl', maxTrainingIterations: 3, numParallelRuns: 2 },
+    );
+    assert.deepEqual(eurekaRequestFromSpec(parsed.spec), { taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rsl_rl', maxTrainingIterations: 3, numParallelRuns: 2, seed: 7, notes: 'baseline' }, 'the reviewer\'s description stays out of the request');
   });
 
   const read = (value: unknown): SimulacrumJobSpec => {

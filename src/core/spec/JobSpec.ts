@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CyberneticEurekaSpec } from './cyberneticEurekaSpec';
 import { CyberneticSessionSpec } from './cyberneticSessionSpec';
 import { SimulacrumJobSpec } from './simulacrumJobSpec';
 import { SimulixSimulationSpec } from './simulixSimulationSpec';
@@ -11,12 +12,13 @@ export const SPEC_KINDS = {
   'simulacrum.job': { provider: 'simulacrum', schema: SimulacrumJobSpec, sweep: true },
   'simulix.simulation': { provider: 'simulix', schema: SimulixSimulationSpec, sweep: false },
   'cybernetic.session': { provider: 'cybernetic', schema: CyberneticSessionSpec, sweep: false },
+  'cybernetic.eureka': { provider: 'cybernetic', schema: CyberneticEurekaSpec, sweep: false },
 } as const;
 
 export type SpecKind = keyof typeof SPEC_KINDS;
 export const SPEC_KIND_IDS = Object.keys(SPEC_KINDS) as SpecKind[];
 
-export const JobSpec = z.discriminatedUnion('kind', [SimulacrumJobSpec, SimulixSimulationSpec, CyberneticSessionSpec]);
+export const JobSpec = z.discriminatedUnion('kind', [SimulacrumJobSpec, SimulixSimulationSpec, CyberneticSessionSpec, CyberneticEurekaSpec]);
 export type JobSpec = z.infer<typeof JobSpec>;
 export type JobSpecOf<K extends SpecKind> = Extract<JobSpec, { kind: K }>;
 

@@ -10,6 +10,8 @@ import { SIMULIX_AGENT_CEILING } from '../../../src/providers/simulix/SimulixApi
 import { SESSION_GPUS, SESSION_MAX_RUNTIME_MINUTES } from '../../../src/core/spec/cyberneticSessionSpec';
 import { GPU_CATALOG, MAX_RUNTIME_LIMIT_MINUTES } from '../../../src/ui/cybernetic/sessions/gpuCatalog';
 import { sessionFormFromSpec } from '../../../src/ui/cybernetic/sessions/sessionSpecs';
+import { EUREKA_SPEC_LIMITS } from '../../../src/core/spec/cyberneticEurekaSpec';
+import { EUREKA_LIMITS } from '../../../src/ui/cybernetic/eureka/eurekaTasks';
 
 const problems = (parsed: ParsedSpec) => ('problems' in parsed ? parsed.problems : assert.fail(`expected problems, got ${JSON.stringify(parsed)}`));
 const spec = (parsed: ParsedSpec) => ('spec' in parsed ? parsed.spec : assert.fail(`expected a spec, got ${JSON.stringify(parsed)}`));
@@ -38,7 +40,7 @@ describe('simulacrum.job specs', () => {
   });
 
   it('rejects an unknown kind, naming the known ones, and text that is not a JSON object', () => {
-    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation, cybernetic.session.' }]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation, cybernetic.session, cybernetic.eureka.' }]);
     assert.equal(problems(parseSpec('{"kind": "simulacrum.job",'))[0].field, '');
     assert.match(problems(parseSpec('[1]'))[0].message, /JSON object with a "kind" field/);
   });
@@ -139,5 +141,19 @@ describe('cybernetic.session specs', () => {
   it('offers the same GPUs and runtime limit as the form', () => {
     assert.deepEqual([...SESSION_GPUS], GPU_CATALOG.map((gpu) => gpu.spec));
     assert.equal(SESSION_MAX_RUNTIME_MINUTES, MAX_RUNTIME_LIMIT_MINUTES);
+  });
+});
+
+describe('cybernetic.eureka specs', () => {
+  const base = { kind: 'cybernetic.eureka', taskId: 'Isaac-Ant-v0', rlLibrary: 'rl_games', maxTrainingIterations: 5, numParallelRuns: 4 };
+
+  it('accepts the form\'s fields and names what is out of range', () => {
+    assert.deepEqual(spec(parseSpec(text({ ...base, seed: 0, envId: 'env_1', notes: 'n' }))), { ...base, seed: 0, envId: 'env_1', notes: 'n' });
+    assert.deepEqual(problems(parseSpec(text({ ...base, maxTrainingIterations: 51, numParallelRuns: 0, taskId: 'cart pole' }))).map((p) => p.field).sort(), ['maxTrainingIterations', 'numParallelRuns', 'taskId']);
+    assert.match(problems(parseSpec(text({ ...base, rlLibrary: 'sb3' })))[0].message, /Allowed: "rl_games", "rsl_rl"/);
+  });
+
+  it('has the same limits as the form', () => {
+    assert.deepEqual({ iterations: { min: EUREKA_LIMITS.iterations.min, max: EUREKA_LIMITS.iterations.max }, parallelRuns: { min: EUREKA_LIMITS.parallelRuns.min, max: EUREKA_LIMITS.parallelRuns.max } }, EUREKA_SPEC_LIMITS);
   });
 });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../../../core/http/ApiError';
+import type { JobOrigin } from '../../../core/jobs/JobOrigins';
 import type { Resource } from '../../../core/jobs/Resource';
 import { LogStreamer } from '../../../core/logs/LogStreamer';
 import { notificationText } from '../../../core/util/notificationText';
@@ -12,6 +13,7 @@ import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
 import { askEurekaRunForm } from './askEurekaRunForm';
+import { eurekaRequestFromSpec } from './eurekaSpecs';
 import { EurekaLogs } from './EurekaLogs';
 import { EurekaRunPanel, type EurekaRunPanelDeps } from './EurekaRunPanel';
 import { eurekaResultFiles, withSizes } from './eurekaResultFiles';
@@ -80,6 +82,10 @@ export function registerEureka(feature: CyberneticFeatureContext): void {
     }),
   );
 
+  feature.specs.register('cybernetic.eureka', async ({ spec, confirmed, origin }) => {
+    const id = await startRunWith(feature, logs, await feature.session.connection(), eurekaRequestFromSpec(spec), { confirmed, origin });
+    return id === undefined ? undefined : { provider: 'cybernetic', id };
+  });
   feature.registerOperations('eureka-run', {
     cancel: (resource) => cancelRun(feature, resource),
     download: (resource) => downloadResults(feature, resource),
@@ -98,9 +104,19 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
     }
   });
   if (!form) return;
-  const start = vscode.l10n.t('Start Run');
-  const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Start a Eureka run of {0}?', form.taskId), { modal: true, detail: describeForm(form) }, start);
-  if (confirmed !== start) return;
+  await startRunWith(feature, logs, connection, form, { confirmed: false, origin: { via: 'form', submittedAt: new Date().toISOString() } });
+}
+
+/**
+ * The second half of Start Eureka Run, shared by the form and a spec file: confirm (unless the caller already did),
+ * start once, record, stream the log, show. The run's id, or undefined when declined or not known to have started.
+ */
+async function startRunWith(feature: CyberneticFeatureContext, logs: EurekaLogs, connection: CyberneticConnection, form: EurekaRunRequest, options: { confirmed: boolean; origin: JobOrigin }): Promise<string | undefined> {
+  if (!options.confirmed) {
+    const start = vscode.l10n.t('Start Run');
+    const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Start a Eureka run of {0}?', form.taskId), { modal: true, detail: describeForm(form) }, start);
+    if (confirmed !== start) return undefined;
+  }
   // Not cancellable: the POST is sent once (a replay could start and bill a second run), and abandoning it half-way
   // would leave a run we cannot show.
   const sentAt = Date.now();
@@ -116,14 +132,14 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
   );
   if (!run) {
     feature.session.refresh();
-    return;
+    return undefined;
   }
-  await feature.origins.record('cybernetic', run.jobId, { via: 'form', submittedAt: new Date().toISOString() });
+  await feature.origins.record('cybernetic', run.jobId, options.origin);
   await feature.notifier.watch('cybernetic', run.jobId);
   // Signed out or switched keys meanwhile: the run exists on the old account, the view now shows another one.
   if (!feature.session.isCurrent(connection)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0} on the account that was signed in when you asked.', notificationText(run.jobId)));
-    return;
+    return run.jobId;
   }
   const resource = await connection.source.track('eureka-run', run);
   const channel = feature.logChannels.streamChannel('cybernetic', run.jobId, resource);
@@ -135,6 +151,7 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
   void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0}.', notificationText(run.jobId)), openChart).then((choice) => {
     if (choice === openChart) void vscode.commands.executeCommand('simcloud.cybernetic.openEurekaRun', run.jobId);
   });
+  return run.jobId;
 }
 
 function describeForm(form: EurekaRunRequest): string {
