@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { JobOrigin } from '../../core/jobs/JobOrigins';
 import type { Logger } from '../../core/log/Logger';
-import { hasSweep, type JobSpec } from '../../core/spec/JobSpec';
+import { hasSweep, SPEC_KIND_IDS, type JobSpec, type SpecKind } from '../../core/spec/JobSpec';
+import { SPEC_TEMPLATES } from '../../core/spec/specTemplates';
 import { gitRevision } from '../../core/spec/gitRevision';
 import { formatProblems, parseSpec, SpecProblemsError, type SpecProblem } from '../../core/spec/parseSpec';
 import type { SpecSubmitOptions, SubmittedJob } from '../../core/spec/SubmittedJob';
@@ -58,6 +59,20 @@ export class SpecCommands {
     return uri;
   }
 
+  /** New Spec File: a template of the chosen kind, saved at the workspace folder's root and opened. */
+  async newSpec(): Promise<vscode.Uri | undefined> {
+    const folder = vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('New spec file in which folder?') });
+    if (!folder) {
+      if (!vscode.workspace.workspaceFolders?.length) void vscode.window.showInformationMessage(vscode.l10n.t('Open a workspace folder first: spec files are saved in it.'));
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      SPEC_KIND_IDS.map((specKind) => ({ ...kindLabels()[specKind], description: specKind, specKind })),
+      { placeHolder: vscode.l10n.t('What should the spec submit?') },
+    );
+    return picked && this.saveSpec(SPEC_TEMPLATES[picked.specKind], folder, picked.specKind.replace('.', '-'));
+  }
+
   private async activeOrPickedSpec(): Promise<vscode.Uri | undefined> {
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active && isSpecFile(active)) return active;
@@ -80,6 +95,15 @@ export class SpecCommands {
     if (choice === open) await vscode.window.showTextDocument(uri);
     return undefined;
   }
+}
+
+function kindLabels(): Record<SpecKind, { label: string; detail: string }> {
+  return {
+    'simulacrum.job': { label: vscode.l10n.t('Simulacrum Labs job'), detail: vscode.l10n.t('Annotations, training or Docker-only run of this workspace folder; add parameter_grid for a sweep.') },
+    'simulix.simulation': { label: vscode.l10n.t('Simulix simulation'), detail: vscode.l10n.t('A synthetic-population simulation of a workflow.') },
+    'cybernetic.session': { label: vscode.l10n.t('Cybernetic Physics Isaac Sim session'), detail: vscode.l10n.t('A GPU session, billed per second, with runtime and idle limits.') },
+    'cybernetic.eureka': { label: vscode.l10n.t('Cybernetic Physics Eureka run'), detail: vscode.l10n.t('LLM-written reward functions trained on an IsaacLab task.') },
+  };
 }
 
 function defaultName(spec: JobSpec): string {

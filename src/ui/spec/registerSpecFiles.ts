@@ -33,6 +33,7 @@ export function registerSpecFiles({ context, store, log }: SpecFeatureDeps): {
     lenses,
     vscode.languages.registerCodeLensProvider({ pattern: SPEC_FILE_GLOB }, lenses),
     registerCommand(SUBMIT_SPEC_COMMAND, log, (uri, options) => commands.submit(uri, (options ?? {}) as SpecSubmitOptions)),
+    registerCommand('simcloud.spec.new', log, () => commands.newSpec()),
     registerCommand(SAVE_JOB_AS_SPEC_COMMAND, log, async (node) => {
       const { provider, id } = (node ?? {}) as { provider?: Resource['provider']; id?: string };
       const resource = provider && id ? store.get(provider, id) : undefined;

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseSpec, type ParsedSpec } from '../../../src/core/spec/parseSpec';
+import { SPEC_KIND_IDS } from '../../../src/core/spec/JobSpec';
+import { SPEC_TEMPLATES } from '../../../src/core/spec/specTemplates';
 import { RENDER_MODES, SIM_MODES } from '../../../src/core/spec/simulacrumJobSpec';
 import { SIMULACRUM_RENDER_MODES, SIMULACRUM_SIM_MODES } from '../../../src/providers/simulacrum/SimulacrumApi';
 import { AGENT_CEILING } from '../../../src/core/spec/simulixSimulationSpec';
@@ -155,5 +157,12 @@ describe('cybernetic.eureka specs', () => {
 
   it('has the same limits as the form', () => {
     assert.deepEqual({ iterations: { min: EUREKA_LIMITS.iterations.min, max: EUREKA_LIMITS.iterations.max }, parallelRuns: { min: EUREKA_LIMITS.parallelRuns.min, max: EUREKA_LIMITS.parallelRuns.max } }, EUREKA_SPEC_LIMITS);
+  });
+});
+
+describe('New Spec File templates', () => {
+  it('are valid specs of their own kind, one per kind', () => {
+    assert.deepEqual(Object.keys(SPEC_TEMPLATES).sort(), [...SPEC_KIND_IDS].sort());
+    for (const [kind, template] of Object.entries(SPEC_TEMPLATES)) assert.equal(spec(parseSpec(text(template))).kind, kind);
   });
 });
