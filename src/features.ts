@@ -64,7 +64,7 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
   specs.specFromResource.set('simulacrum', (resource) => (resource.kind === 'job' ? specFromJobRecord(resource.raw as Record<string, unknown>) : undefined));
-  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, origins, specs: specs.submitters });
+  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, origins, specs: specs.submitters, saveSpec: (spec) => specs.commands.saveSpecInWorkspace(spec) });
   const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log, origins, specs: specs.submitters });
 
   for (const provider of PROVIDER_IDS) {

@@ -9,6 +9,7 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import type { ResourceOperations } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
+import type { JobSpec } from '../../core/spec/JobSpec';
 import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import type { CyberneticSession } from './CyberneticSession';
@@ -29,6 +30,8 @@ export interface CyberneticFeatureContext {
   readonly origins: JobOrigins;
   /** Spec kinds this provider submits (src/ui/spec). */
   readonly specs: SpecSubmitters;
+  /** Save as Spec File after a form: writes the request as a `*.simjob.json` in the workspace and opens it. */
+  saveSpec(spec: JobSpec): Promise<unknown>;
   /** Selects the resource's row in the Jobs view. */
   reveal(resource: Resource): void;
   /** The job commands (Cancel, Download Results, Show Log) for one kind of Cybernetic resource. */

@@ -9,6 +9,7 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import type { JobCommands, ResourceOperations } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
+import type { JobSpec } from '../../core/spec/JobSpec';
 import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import type { CyberneticFeatureContext } from './CyberneticFeatureContext';
@@ -34,6 +35,7 @@ export interface CyberneticFeatureDeps {
   readonly log: Logger;
   readonly origins: JobOrigins;
   readonly specs: SpecSubmitters;
+  saveSpec(spec: JobSpec): Promise<unknown>;
 }
 
 /**
@@ -68,6 +70,7 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
     log,
     origins: deps.origins,
     specs: deps.specs,
+    saveSpec: (spec) => deps.saveSpec(spec),
     // Selecting the row is a courtesy: it may be gone by now (a poll removed it, the view is hidden), which is not an error.
     reveal: (resource) =>
       void Promise.resolve(deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true })).catch((error: unknown) =>

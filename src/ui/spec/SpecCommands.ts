@@ -61,16 +61,19 @@ export class SpecCommands {
 
   /** New Spec File: a template of the chosen kind, saved at the workspace folder's root and opened. */
   async newSpec(): Promise<vscode.Uri | undefined> {
-    const folder = vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('New spec file in which folder?') });
-    if (!folder) {
-      if (!vscode.workspace.workspaceFolders?.length) void vscode.window.showInformationMessage(vscode.l10n.t('Open a workspace folder first: spec files are saved in it.'));
-      return undefined;
-    }
+    const folder = await specFolder();
+    if (!folder) return undefined;
     const picked = await vscode.window.showQuickPick(
       SPEC_KIND_IDS.map((specKind) => ({ ...kindLabels()[specKind], description: specKind, specKind })),
       { placeHolder: vscode.l10n.t('What should the spec submit?') },
     );
     return picked && this.saveSpec(SPEC_TEMPLATES[picked.specKind], folder, picked.specKind.replace('.', '-'));
+  }
+
+  /** Save as Spec File for a request made without a workspace folder of its own (a session, a run). */
+  async saveSpecInWorkspace(spec: JobSpec): Promise<vscode.Uri | undefined> {
+    const folder = await specFolder();
+    return folder && this.saveSpec(spec, folder);
   }
 
   private async activeOrPickedSpec(): Promise<vscode.Uri | undefined> {
@@ -95,6 +98,15 @@ export class SpecCommands {
     if (choice === open) await vscode.window.showTextDocument(uri);
     return undefined;
   }
+}
+
+async function specFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a workspace folder first: spec files are saved in it.'));
+    return undefined;
+  }
+  return folders.length === 1 ? folders[0] : vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Save the spec file in which folder?') });
 }
 
 function kindLabels(): Record<SpecKind, { label: string; detail: string }> {

@@ -6,3 +6,8 @@ export function eurekaRequestFromSpec(spec: CyberneticEurekaSpec): EurekaRunRequ
   const { kind: _kind, $schema: _schema, description: _description, ...request } = spec;
   return request;
 }
+
+/** The form's request as a spec file holds it. */
+export function eurekaSpec(request: EurekaRunRequest): CyberneticEurekaSpec {
+  return { kind: 'cybernetic.eureka', ...Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) } as CyberneticEurekaSpec;
+}

@@ -13,7 +13,7 @@ import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
 import { askEurekaRunForm } from './askEurekaRunForm';
-import { eurekaRequestFromSpec } from './eurekaSpecs';
+import { eurekaRequestFromSpec, eurekaSpec } from './eurekaSpecs';
 import { EurekaLogs } from './EurekaLogs';
 import { EurekaRunPanel, type EurekaRunPanelDeps } from './EurekaRunPanel';
 import { eurekaResultFiles, withSizes } from './eurekaResultFiles';
@@ -148,8 +148,10 @@ async function startRunWith(feature: CyberneticFeatureContext, logs: EurekaLogs,
   feature.reveal(resource);
   feature.session.refresh();
   const openChart = vscode.l10n.t('Open Run Chart');
-  void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0}.', notificationText(run.jobId)), openChart).then((choice) => {
+  const save = vscode.l10n.t('Save as Spec File');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0}.', notificationText(run.jobId)), openChart, ...(options.origin.via === 'form' ? [save] : [])).then((choice) => {
     if (choice === openChart) void vscode.commands.executeCommand('simcloud.cybernetic.openEurekaRun', run.jobId);
+    if (choice === save) void feature.saveSpec(eurekaSpec(form));
   });
   return run.jobId;
 }

@@ -10,6 +10,7 @@ import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import { isBudgetRefusal } from './budgetRefusal';
 import { askStartSessionForm, type EnvironmentChoices, type StartSessionForm } from './askStartSessionForm';
 import type { JobOrigin } from '../../../core/jobs/JobOrigins';
+import { sessionSpec } from './sessionSpecs';
 import type { CyberneticConnection } from '../CyberneticSession';
 import { worstCaseCost } from './gpuCatalog';
 import { refreshAction, sendOnce } from '../sendOnce';
@@ -92,9 +93,12 @@ export class SessionCommands {
     }
     this.feature.session.refresh();
     const price = typeof session.costPerHour === 'number' ? session.costPerHour : gpu.costPerHour;
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Started Isaac Sim session {0} on {1} ({2} per hour). It is {3}; you will be told when the viewer is ready.', notificationText(session.sessionId), gpu.spec, formatUsd(price), session.status),
-    );
+    const message = vscode.l10n.t('Started Isaac Sim session {0} on {1} ({2} per hour). It is {3}; you will be told when the viewer is ready.', notificationText(session.sessionId), gpu.spec, formatUsd(price), session.status);
+    // After a form, the same request can be kept as a spec file; a spec's own submission has one already.
+    const save = vscode.l10n.t('Save as Spec File');
+    void vscode.window.showInformationMessage(message, ...(options.origin.via === 'form' ? [save] : [])).then((choice) => {
+      if (choice === save) void this.feature.saveSpec(sessionSpec(request));
+    });
     return session.sessionId;
   }
 

@@ -17,3 +17,9 @@ export function sessionFormFromSpec(spec: CyberneticSessionSpec): StartSessionFo
   };
   return { request, gpu, environmentLabel: spec.envId !== undefined ? `${spec.envId} ${spec.baseVersionId ?? ''}`.trim() : undefined, fromSession: spec.fromSessionId };
 }
+
+/** The form's request as a spec file holds it (a GPU outside the spec's list cannot come from the form's catalogue). */
+export function sessionSpec(request: StartSessionRequest): CyberneticSessionSpec {
+  const fields = Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined));
+  return { kind: 'cybernetic.session', ...fields } as CyberneticSessionSpec;
+}
