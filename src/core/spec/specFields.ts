@@ -2,13 +2,14 @@ import { z } from 'zod';
 
 /**
  * The fields every spec starts with: `kind` selects the provider and job kind (and the JSON schema the editor checks
- * against); `$schema` is allowed so a spec can also name its schema for editors other than VS Code.
+ * against); `$schema` is allowed so a spec can also name its schema for editors other than VS Code; `description` is
+ * for reviewers.
  */
-export function specHeader<K extends string>(kind: K, description: string) {
+export function specHeader<K extends string>(kind: K) {
   return {
-    $schema: z.string().optional().meta({ description: 'Optional: the JSON schema of this file, for editors other than VS Code.' }),
-    kind: z.literal(kind).meta({ description }),
-    description: z.string().max(2_000).optional().meta({ description: 'What this run is for: for reviewers; not sent to the provider.' }),
+    $schema: z.string().optional(),
+    kind: z.literal(kind),
+    description: z.string().max(2_000).optional(),
   };
 }
 

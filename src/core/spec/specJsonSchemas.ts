@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SPEC_KIND_IDS, SPEC_KINDS } from './JobSpec';
+import { SPEC_DOCS } from './specDocs';
 
 /** The schema VS Code applies to every `*.simjob.json` (package.json `jsonValidation`). */
 export const SPEC_FILE_SCHEMA = 'simjob.schema.json';
@@ -33,7 +34,10 @@ export function specJsonSchemas(): Record<string, object> {
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
 
+/** The kind's zod schema as JSON schema, with the editor's documentation (src/core/spec/specDocs.ts) merged in. */
 function kindSchema(kind: keyof typeof SPEC_KINDS): object {
-  const { $schema: _draft, ...schema } = z.toJSONSchema(SPEC_KINDS[kind].schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
-  return schema;
+  const { $schema: _draft, properties, ...schema } = z.toJSONSchema(SPEC_KINDS[kind].schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown> & { properties: Record<string, object> };
+  const docs = SPEC_DOCS[kind];
+  const documented = Object.fromEntries(Object.entries(properties).map(([field, property]) => [field, { ...docs.properties[field], ...property }]));
+  return { ...docs.root, ...schema, properties: documented };
 }

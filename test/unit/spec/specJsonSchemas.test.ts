@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SPEC_KIND_IDS } from '../../../src/core/spec/JobSpec';
+import { SPEC_DOCS } from '../../../src/core/spec/specDocs';
 import { SPEC_FILE_SCHEMA, specJsonSchemas } from '../../../src/core/spec/specJsonSchemas';
 
 const folder = path.resolve(__dirname, '../../../media/schemas');
@@ -30,6 +31,13 @@ describe('spec JSON schemas', () => {
       const schema = specJsonSchemas()[`${kind}.schema.json`] as { properties: Record<string, { description?: string }>; additionalProperties: boolean };
       assert.equal(schema.additionalProperties, false, kind);
       for (const [field, property] of Object.entries(schema.properties)) assert.ok(property.description, `${kind}.${field} has no description`);
+    }
+  });
+
+  it('document only fields the kinds have (a renamed field cannot keep a stale description)', () => {
+    for (const kind of SPEC_KIND_IDS) {
+      const fields = Object.keys((specJsonSchemas()[`${kind}.schema.json`] as { properties: object }).properties);
+      for (const documented of Object.keys(SPEC_DOCS[kind].properties)) assert.ok(fields.includes(documented), `${kind}: docs for "${documented}", which is not a field`);
     }
   });
 
