@@ -3,7 +3,7 @@
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
-const { undiciUnusedStubs, vscodeApiOnce, zodEnglishOnly } = require('./scripts/bundlePlugins.cjs');
+const { undiciUnusedStubs, vscodeApiOnce, zodEnglishOnly, zodWithoutFromJsonSchema } = require('./scripts/bundlePlugins.cjs');
 const { featuresUseRootModules, rootExportsShared } = require('./scripts/splitBundle.cjs');
 
 const production = process.argv.includes('--production');
@@ -45,8 +45,8 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   metafile: true,
-  // Code Sim Cloud never runs stays out of every bundle: zod's other languages, undici's unused features.
-  plugins: [zodEnglishOnly, undiciUnusedStubs, vscodeApiOnce, ...(watch ? [problemMatcherPlugin] : [])],
+  // Code Sim Cloud never runs stays out of every bundle: zod's other languages and JSON-schema import, undici's unused features.
+  plugins: [zodEnglishOnly, zodWithoutFromJsonSchema, undiciUnusedStubs, vscodeApiOnce, ...(watch ? [problemMatcherPlugin] : [])],
 };
 
 const configs = [

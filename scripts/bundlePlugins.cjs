@@ -45,6 +45,26 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * zod's `z.fromJSONSchema` (12 KB minified: JSON schema → zod) is re-exported by `z` and so bundled, though Sim Cloud
+ * never builds a zod schema from JSON schema at run time (media/schemas go the other way, at build time). Left out: a
+ * stand-in that throws, saying so, if it is ever called.
+ * @type {import('esbuild').Plugin}
+ */
+const zodWithoutFromJsonSchema = {
+  name: 'zod-without-from-json-schema',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]/.test(args.importer)) return undefined;
+      return { path: 'from-json-schema.js', namespace: 'zod-without-from-json-schema' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-without-from-json-schema' }, () => ({
+      contents: `export function fromJSONSchema() { throw new Error("z.fromJSONSchema is not in Sim Cloud's bundle: scripts/bundlePlugins.cjs leaves it out because Sim Cloud does not use it."); }\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** What undici's index.js requires that Sim Cloud never uses (paths exactly as index.js writes them). */
 const UNDICI_UNUSED = new Map([
   ['./lib/mock/mock-client', 'MockClient'],
@@ -137,4 +157,4 @@ const undiciUnusedStubs = {
   },
 };
 
-module.exports = { zodEnglishOnly, undiciUnusedStubs, vscodeApiOnce, UNDICI_UNUSED };
+module.exports = { zodEnglishOnly, zodWithoutFromJsonSchema, undiciUnusedStubs, vscodeApiOnce, UNDICI_UNUSED };

@@ -6,6 +6,7 @@
 
 import * as vscode from 'vscode';
 import { AccountsModel } from './core/accounts/AccountsModel';
+import { JobOrigins } from './core/jobs/JobOrigins';
 import { JobStore } from './core/jobs/JobStore';
 import { Redactor } from './core/log/Redactor';
 import { lazyCredentialRepository } from './ui/activation/lazyCredentialRepository';
@@ -39,14 +40,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const accounts = new AccountsModel(lazyCredentialRepository(context.secrets, process.env), new VscodeUserSettings(), process.env);
   context.subscriptions.push(accounts);
   const store = new JobStore();
-  const tree = new JobsTreeDataProvider(accounts, store);
+  // Where each job submitted from this VS Code came from (form, spec file + commit, task, tool): every submit path writes it.
+  const origins = new JobOrigins(context.globalState);
+  const tree = new JobsTreeDataProvider(accounts, store, Date.now, origins);
   const view = vscode.window.createTreeView<JobsTreeNode>('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: true });
   // The trust gate's one-shot wait for a trust grant (registerCommand consults the gate) ends with the extension.
   context.subscriptions.push(store, tree, view, workspaceTrust);
 
   const loadFeatures = featureLoader(async () => {
     const { registerFeatures } = await import('./features.js');
-    registerFeatures({ context, log, redactor, accounts, store, tree, view });
+    registerFeatures({ context, log, redactor, accounts, store, origins, tree, view });
   }, log);
   const packageJSON = context.extension.packageJSON as { contributes?: { commands?: { command: string }[] }; activationEvents?: string[] };
   for (const { command } of packageJSON.contributes?.commands ?? []) {

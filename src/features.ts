@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccountsModel } from './core/accounts/AccountsModel';
+import type { JobOrigins } from './core/jobs/JobOrigins';
 import type { JobStore } from './core/jobs/JobStore';
 import type { Redactor } from './core/log/Redactor';
 import { PROVIDER_IDS } from './core/providers/providerCatalog';
@@ -30,6 +31,8 @@ import { SUBMIT_SPEC_COMMAND, type SubmittedJob } from './core/spec/SubmittedJob
 import { SimJobTaskProvider, TASK_TYPE } from './ui/tasks/SimJobTaskProvider';
 import { systemClock } from './core/util/clock';
 import type { ProviderId } from './core/providers/providerCatalog';
+import { registerSpecFiles } from './ui/spec/registerSpecFiles';
+import { specFromJobRecord } from './ui/simulacrum/simulacrumSpecs';
 import { LOAD_MORE_COMMAND, type JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
 
 export { CredentialRepository } from './core/accounts/CredentialRepository';
@@ -41,18 +44,19 @@ export interface FeatureHost {
   readonly redactor: Redactor;
   readonly accounts: AccountsModel;
   readonly store: JobStore;
+  readonly origins: JobOrigins;
   readonly tree: JobsTreeDataProvider;
   readonly view: vscode.TreeView<JobsTreeNode>;
 }
 
-export function registerFeatures({ context, log, redactor, accounts, store, tree, view }: FeatureHost): void {
+export function registerFeatures({ context, log, redactor, accounts, store, origins, tree, view }: FeatureHost): void {
   translateSharedStrings();
   const clients = new ProviderClientFactory(accounts, redactor, log, `SimCloud/${context.extension.packageJSON.version} vscode/${vscode.version}`);
   context.subscriptions.push(clients);
   const accountCommands = new AccountCommands(accounts, createCredentialVerifiers(clients), log);
 
   const logChannels = new JobLogChannels(store, redactor);
-  const jobCommands = new JobCommands(store, logChannels);
+  const jobCommands = new JobCommands(store, logChannels, origins);
   const notifier = new JobNotifier(store, context.globalState, {
     download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
     showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
@@ -60,13 +64,16 @@ export function registerFeatures({ context, log, redactor, accounts, store, tree
   context.subscriptions.push(logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
   const treeView = view as vscode.TreeView<unknown>;
   const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
-  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer });
+  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer, origins });
+  const specs = registerSpecFiles({ context, store, log });
   const simulacrum = registerSimulacrum({
     context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, resumer,
+    origins, specs: specs.submitters, saveSpec: async (spec, folder) => void (await specs.commands.saveSpec(spec, folder)),
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
-  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log });
-  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log });
+  specs.specFromResource.set('simulacrum', (resource) => (resource.kind === 'job' ? specFromJobRecord(resource.raw as Record<string, unknown>) : undefined));
+  const cybernetic = registerCybernetic({ context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, origins, specs: specs.submitters, saveSpec: (spec) => specs.commands.saveSpecInWorkspace(spec) });
+  const simulix = registerSimulix({ context, accounts, clients, store, tree, view: treeView, jobCommands, redactor, log, origins, specs: specs.submitters });
 
   // Tasks and language-model tools follow jobs through the store and ask the provider's poller to poll soon.
   const refresh: Record<ProviderId, () => void> = { simulacrum: () => simulacrum.refresh(), simulacra: () => simulacra.refresh(), cybernetic: () => cybernetic.refresh(), simulix: () => simulix.refresh() };

@@ -84,6 +84,7 @@ describe('extension bundles (production options from esbuild.js)', () => {
     // The plugins matched: no other zod language, no undici feature Sim Cloud does not use.
     const files = bundledFiles(features.metafile).map((input) => input.replace(/^.*node_modules\//, ''));
     assert.deepEqual(files.filter((input) => input.startsWith('zod/v4/locales/')), ['zod/v4/locales/en.js']);
+    assert.ok(!files.includes('zod/v4/classic/from-json-schema.js'), 'z.fromJSONSchema is left out');
     assert.deepEqual(files.filter((input) => /^undici\/lib\/(mock|web\/websocket|web\/eventsource|web\/cache|web\/cookies|interceptor)\//.test(input)), []);
   });
 

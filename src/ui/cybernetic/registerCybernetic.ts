@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource, ResourceKind } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
@@ -8,6 +9,8 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import type { JobCommands, ResourceOperations } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
+import type { JobSpec } from '../../core/spec/JobSpec';
+import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import type { CyberneticFeatureContext } from './CyberneticFeatureContext';
 import { createCyberneticSession } from './CyberneticSession';
@@ -30,6 +33,9 @@ export interface CyberneticFeatureDeps {
   readonly notifier: JobNotifier;
   readonly redactor: Redactor;
   readonly log: Logger;
+  readonly origins: JobOrigins;
+  readonly specs: SpecSubmitters;
+  saveSpec(spec: JobSpec): Promise<unknown>;
 }
 
 /**
@@ -63,6 +69,9 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
     notifier: deps.notifier,
     redactor: deps.redactor,
     log,
+    origins: deps.origins,
+    specs: deps.specs,
+    saveSpec: (spec) => deps.saveSpec(spec),
     // Selecting the row is a courtesy: it may be gone by now (a poll removed it, the view is hidden), which is not an error.
     reveal: (resource) =>
       void Promise.resolve(deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true })).catch((error: unknown) =>

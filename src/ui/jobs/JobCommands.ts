@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { LogPage } from '../../core/logs/LogTail';
+import { specOriginText } from '../spec/specOriginText';
 import type { Resource, ResourceAction } from '../../core/jobs/Resource';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import type { JobLogChannels } from './JobLogChannels';
@@ -38,6 +40,7 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
   constructor(
     private readonly store: JobStore,
     private readonly logChannels: JobLogChannels,
+    private readonly origins?: Pick<JobOrigins, 'get'>,
   ) {}
 
   register(provider: ProviderId, operations: ResourceOperations): void {
@@ -90,7 +93,8 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
     if (!resource) return;
     walkthroughStepDone('openedJob');
     const document = await vscode.workspace.openTextDocument(detailsUri(resource));
-    await vscode.languages.setTextDocumentLanguage(document, 'json');
+    // JSON with comments: the origin (spec file, commit) heads the provider's record as a comment, outside its data.
+    await vscode.languages.setTextDocumentLanguage(document, 'jsonc');
     await vscode.window.showTextDocument(document, { preview: true });
   }
 
@@ -107,7 +111,9 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
     const id = decodeURIComponent(file.replace(/\.json$/, ''));
     const resource = PROVIDER_IDS.includes(provider as ProviderId) ? this.store.get(provider as ProviderId, id) : undefined;
     if (!resource) return JSON.stringify({ error: `${id} is no longer listed by ${provider}` }, null, 2);
-    return `${JSON.stringify(resource.raw, null, 2)}\n`;
+    const spec = specOriginText(this.origins?.get(resource.provider, resource.id));
+    const header = spec ? `// ${vscode.l10n.t('Spec file')}: ${spec.replace(/[\r\n]/g, ' ')}\n` : '';
+    return `${header}${JSON.stringify(resource.raw, null, 2)}\n`;
   }
 
   private async resolve(arg: unknown, action: ResourceAction, placeHolder: string): Promise<Resource | undefined> {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { workspaceTrust } from '../trust/workspaceTrustGate';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { Resource } from '../../core/jobs/Resource';
 import type { CredentialClaim, DatasetUpload } from '../../core/inflight/InFlightOperation';
 import type { InFlightOperations } from '../../core/inflight/InFlightOperations';
@@ -45,6 +46,7 @@ export interface SimulacraCommandDeps {
   readonly journal: InFlightOperations;
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
+  readonly origins: JobOrigins;
   reveal(resource: Resource): Thenable<void>;
 }
 
@@ -377,6 +379,7 @@ export class SimulacraCommands {
     // Kept for Preview (targets vs achieved) under every id the generation may be known by: its job's until it has one.
     const keys = new Set([resource?.id, response.generation_id, response.job_id ? `job:${response.job_id}` : undefined].filter((k): k is string => Boolean(k)));
     for (const key of keys) await this.deps.state.update(scenarioKey(key), { version: 1, datasetId, ...request } satisfies Scenario);
+    for (const id of new Set([resource?.id, response.generation_id].filter((k): k is string => Boolean(k)))) await this.deps.origins.record('simulacra', id, { via: 'form', submittedAt: new Date().toISOString() });
     SchemaPanel.get(datasetId)?.postGenerationUpdate({
       status: response.status ?? 'processing',
       rowsGenerated: response.rows_generated ?? 0,

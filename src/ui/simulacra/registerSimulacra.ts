@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
@@ -23,6 +24,7 @@ export interface SimulacraFeatureDeps {
   readonly jobCommands: JobCommands;
   readonly log: Logger;
   readonly resumer: InFlightResumer;
+  readonly origins: JobOrigins;
 }
 
 /** Simulacra in the extension: its session (records + polling of in-flight work), commands and panels. */
@@ -37,6 +39,7 @@ export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void
     journal: deps.resumer.journal,
     extensionUri: context.extensionUri,
     log,
+    origins: deps.origins,
     reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
   });
   deps.resumer.account('simulacra', () => session.connection().then((c) => c.accountId, () => undefined));

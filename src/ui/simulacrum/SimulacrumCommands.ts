@@ -20,8 +20,12 @@ import { isCancellation } from '../commands/registerCommand';
 import { downloadResultsWithProgress } from '../jobs/downloadResultsWithProgress';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
-import { askRenderJobForm } from './askRenderJobForm';
-import { askSweepForm } from './askSweepForm';
+import { askRenderJobForm, type RenderJobForm } from './askRenderJobForm';
+import { askSweepForm, type SweepForm } from './askSweepForm';
+import type { JobOrigin, JobOrigins } from '../../core/jobs/JobOrigins';
+import type { SimulacrumJobSpec } from '../../core/spec/simulacrumJobSpec';
+import { SpecProblemsError } from '../../core/spec/parseSpec';
+import { renderFormFromSpec, renderJobSpec, sweepFormFromSpec, sweepSpec } from './simulacrumSpecs';
 import { formatBytes, formatRate } from '../format';
 import type { SimulacrumConnection, SimulacrumSession } from './SimulacrumSession';
 
@@ -38,7 +42,20 @@ export interface SimulacrumCommandDeps {
   readonly journal: InFlightOperations;
   /** For SAS URLs: no credential, no provider rate limit. */
   readonly storageHttp: HttpClient;
+  readonly origins: JobOrigins;
   reveal(resource: Resource): Thenable<void>;
+  /** Writes a spec file for a request and opens it (src/ui/spec). */
+  saveSpec(spec: SimulacrumJobSpec, folder: vscode.WorkspaceFolder): Promise<void>;
+}
+
+/** How a submission is recorded and whether the upload may be reused. */
+export interface SubmitOptions {
+  readonly forceUpload?: boolean;
+  readonly origin: JobOrigin;
+}
+
+function formOrigin(): JobOrigin {
+  return { via: 'form', submittedAt: new Date().toISOString() };
 }
 
 const TITLE = vscode.l10n.t('Submit Workspace Job — Simulacrum Labs');
@@ -54,21 +71,28 @@ export class SimulacrumCommands {
     if (!folder) return;
     const form = await askRenderJobForm(this.deps.workspaceState, folder, TITLE);
     if (!form) return;
+    await this.submitRenderJob(connected, folder, form, { forceUpload: options.forceUpload, origin: formOrigin() });
+  }
+
+  /** The second half of Submit Workspace Job, shared by the form and a spec file: upload, submit, record, reveal, announce. */
+  async submitRenderJob(connected: SimulacrumConnection, folder: vscode.WorkspaceFolder, form: RenderJobForm, options: SubmitOptions): Promise<string> {
     let request: RenderRequest | undefined;
     const { result: job, upload } = await this.runSubmission(connected, folder, options.forceUpload ?? false, vscode.l10n.t('Submitting a {0} job to Simulacrum Labs', form.render_mode), (projectId, signal) =>
       connected.api.submitRender((request = { project_id: projectId, ...form }), signal),
     );
+    await this.deps.origins.record('simulacrum', job.job_id, options.origin);
     // Watched before it is shown, so even a job that finishes before the next poll is announced.
     await this.deps.notifier.watch('simulacrum', job.job_id);
     const channel = this.deps.logChannels.channel('simulacrum', job.job_id);
-    channel.info(`Submitted ${form.render_mode} job ${job.job_id} from ${folder.name} (project ${upload.projectId}, ${upload.reused ? 'unchanged workspace: upload reused' : `uploaded ${formatBytes(upload.zipBytes ?? 0)}`}).`);
+    channel.info(`Submitted ${form.render_mode} job ${job.job_id} from ${options.origin.specFile ?? folder.name} (project ${upload.projectId}, ${upload.reused ? 'unchanged workspace: upload reused' : `uploaded ${formatBytes(upload.zipBytes ?? 0)}`}).`);
     // Signed out or switched keys meanwhile: the job exists on the old account, but the view now shows another one.
     const resource = this.deps.session.isCurrent(connected) ? connected.source.afterSubmit(job, request) : undefined;
     if (resource) this.deps.logChannels.channel('simulacrum', job.job_id, resource);
     this.deps.session.refresh();
     if (resource) void this.deps.reveal(resource);
     const id = notificationText(job.job_id);
-    void vscode.window.showInformationMessage(upload.reused ? vscode.l10n.t('Submitted {0} (workspace unchanged, nothing uploaded).', id) : vscode.l10n.t('Submitted {0}.', id));
+    this.announce(upload.reused ? vscode.l10n.t('Submitted {0} (workspace unchanged, nothing uploaded).', id) : vscode.l10n.t('Submitted {0}.', id), options.origin, folder, renderJobSpec(form));
+    return job.job_id;
   }
 
   async submitSweep(): Promise<void> {
@@ -77,17 +101,30 @@ export class SimulacrumCommands {
     if (!folder) return;
     const form = await askSweepForm(this.deps.workspaceState, folder, SWEEP_TITLE);
     if (!form) return;
-    const submit = vscode.l10n.t('Submit {0} Variants', form.variants);
-    const confirmed = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Submit a sweep of {0} variants?', form.variants),
-      { modal: true, detail: vscode.l10n.t('Each variant runs {0} on its own GPU and is billed separately. Parameters: {1}', form.python_script, Object.keys(form.parameter_grid).join(', ')) },
-      submit,
-    );
-    if (confirmed !== submit) return;
-    const { variants: _count, ...request } = form;
-    const { result: sweep, upload } = await this.runSubmission(connected, folder, false, vscode.l10n.t('Submitting a sweep of {0} variants to Simulacrum Labs', form.variants), (projectId, signal) =>
+    const { variants, ...sweep } = form;
+    await this.submitSweepRequest(connected, folder, sweep, variants, { origin: formOrigin() });
+  }
+
+  /**
+   * The second half of Submit Sweep, shared by the form and a spec file: the cost confirmation (unless the caller
+   * already asked), upload, submit, record, reveal, announce. Undefined when the user declined.
+   */
+  async submitSweepRequest(connected: SimulacrumConnection, folder: vscode.WorkspaceFolder, form: SweepForm, variants: number, options: SubmitOptions & { confirmed?: boolean }): Promise<string | undefined> {
+    if (!options.confirmed) {
+      const submit = vscode.l10n.t('Submit {0} Variants', variants);
+      const confirmed = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Submit a sweep of {0} variants?', variants),
+        { modal: true, detail: vscode.l10n.t('Each variant runs {0} on its own GPU and is billed separately. Parameters: {1}', form.python_script, Object.keys(form.parameter_grid).join(', ')) },
+        submit,
+      );
+      if (confirmed !== submit) return undefined;
+    }
+    const request = form;
+    const { result: sweep, upload } = await this.runSubmission(connected, folder, false, vscode.l10n.t('Submitting a sweep of {0} variants to Simulacrum Labs', variants), (projectId, signal) =>
       connected.api.submitSweep({ project_id: projectId, ...request }, signal),
     );
+    await this.deps.origins.record('simulacrum', sweep.sweep_id, options.origin);
+    for (const variant of sweep.variant_job_ids) await this.deps.origins.record('simulacrum', variant, options.origin);
     // One announcement for the sweep when all its variants are done, not one per variant.
     await this.deps.notifier.watch('simulacrum', sweep.sweep_id);
     for (const variant of sweep.variant_job_ids) this.deps.logChannels.channel('simulacrum', variant).info(`Submitted as a variant of sweep ${sweep.sweep_id} (project ${upload.projectId}).`);
@@ -97,9 +134,37 @@ export class SimulacrumCommands {
     this.deps.session.refresh();
     if (resource) void this.deps.reveal(resource);
     const sweepId = notificationText(sweep.sweep_id);
-    void vscode.window.showInformationMessage(
+    this.announce(
       sweep.queued !== undefined && sweep.queued !== null ? vscode.l10n.t('Submitted sweep {0}: {1} variants ({2} waiting for a GPU).', sweepId, total, sweep.queued) : vscode.l10n.t('Submitted sweep {0}: {1} variants.', sweepId, total),
+      options.origin,
+      folder,
+      sweepSpec(form),
     );
+    return sweep.sweep_id;
+  }
+
+  /** A `simulacrum.job` spec: the workspace folder holding it is uploaded, as the form uploads the chosen folder. */
+  async submitSpec(spec: SimulacrumJobSpec, folder: vscode.WorkspaceFolder, options: SubmitOptions & { sweep: boolean; confirmed: boolean }): Promise<string | undefined> {
+    if (options.sweep) {
+      const sweep = sweepFormFromSpec(spec);
+      if ('problem' in sweep) throw new SpecProblemsError([sweep.problem]);
+      const connected = await this.deps.session.api();
+      return this.submitSweepRequest(connected, folder, sweep.form, sweep.variants, options);
+    }
+    const connected = await this.deps.session.api();
+    return this.submitRenderJob(connected, folder, renderFormFromSpec(spec), options);
+  }
+
+  /** "Submitted …", with "Save as Spec File" after a form: the same request, reproducible from the workspace. */
+  private announce(message: string, origin: JobOrigin, folder: vscode.WorkspaceFolder, spec: SimulacrumJobSpec): void {
+    if (origin.via !== 'form') {
+      void vscode.window.showInformationMessage(message);
+      return;
+    }
+    const save = vscode.l10n.t('Save as Spec File');
+    void vscode.window.showInformationMessage(message, save).then((choice) => {
+      if (choice === save) void this.deps.saveSpec(spec, folder);
+    });
   }
 
   /**

@@ -13,6 +13,9 @@ import type { JobCommands } from '../jobs/JobCommands';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
 import type { JobNotifier } from '../jobs/JobNotifier';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
+import type { SimulacrumJobSpec } from '../../core/spec/simulacrumJobSpec';
+import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import { BillingStatusItem } from './BillingStatusItem';
 import { SimulacrumCommands } from './SimulacrumCommands';
 import { SimulacrumSession } from './SimulacrumSession';
@@ -31,6 +34,9 @@ export interface SimulacrumFeatureDeps {
   readonly redactor: Redactor;
   readonly log: Logger;
   readonly resumer: InFlightResumer;
+  readonly origins: JobOrigins;
+  readonly specs: SpecSubmitters;
+  saveSpec(spec: SimulacrumJobSpec, folder: vscode.WorkspaceFolder): Promise<void>;
 }
 
 /** Simulacrum Labs in the extension: its session (polling + balance), its commands, its status bar item. */
@@ -52,6 +58,8 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     log,
     journal: deps.resumer.journal,
     storageHttp,
+    origins: deps.origins,
+    saveSpec: (spec, folder) => deps.saveSpec(spec, folder),
     reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
   });
   deps.resumer.account('simulacrum', () => session.api().then((c) => c.accountId, () => undefined));
@@ -61,6 +69,10 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     cancel: (resource, options) => commands.cancel(resource, options),
     complete: (resource) => commands.complete(resource),
     download: (resource) => commands.download(resource),
+  });
+  deps.specs.register('simulacrum.job', async ({ spec, folder, sweep, confirmed, origin }) => {
+    const id = await commands.submitSpec(spec, folder, { sweep, confirmed, origin });
+    return id === undefined ? undefined : { provider: 'simulacrum', id };
   });
   context.subscriptions.push(
     registerCommand('simcloud.simulacrum.submitJob', log, () => commands.submitJob()),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { JobOrigin, JobOrigins } from '../../core/jobs/JobOrigins';
 import type { Resource } from '../../core/jobs/Resource';
 import type { KeyValueStore } from '../../core/jobs/KeyValueStore';
 import type { Logger } from '../../core/log/Logger';
@@ -11,9 +12,10 @@ import type { SimulixSigningSecretRepository } from '../../providers/simulix/Sim
 import { formatBytes } from '../format';
 import { defaultResultsFolder } from '../simulacrum/SimulacrumCommands';
 import { askRunSimulationForm, type RunSimulationForm } from './askRunSimulationForm';
-import type { SimulixSession } from './SimulixSession';
+import type { SimulixConnection, SimulixSession } from './SimulixSession';
 import { RECENT_WORKFLOWS_KEY, rememberWorkflow } from './simulixRunInput';
 import type { SimulixWebhooks } from './SimulixWebhooks';
+import { simulixRequest } from './simulixSpecs';
 
 export const COPY_SECRET_COMMAND = 'simcloud.simulix.copyWebhookSecret';
 /** The raw GET …/results answer, next to the results explorer's own exports (results.csv / results.json). */
@@ -25,6 +27,7 @@ export interface SimulixCommandsDeps {
   readonly webhooks: SimulixWebhooks;
   readonly state: KeyValueStore;
   readonly log: Logger;
+  readonly origins: JobOrigins;
   reveal(resource: Resource): void;
 }
 
@@ -40,14 +43,21 @@ export class SimulixCommands {
     const recent = this.recentWorkflows();
     const form: RunSimulationForm | undefined = await askRunSimulationForm({ recentWorkflows: recent, webhooks: this.deps.webhooks });
     if (!form) return;
+    await this.submit(connection, form, { via: 'form', submittedAt: new Date().toISOString() });
+  }
+
+  /** The second half of Run Simulation, shared by the form and a spec file: queue, keep the secret, record, reveal. */
+  async submit(connection: SimulixConnection, form: RunSimulationForm, origin: JobOrigin): Promise<string> {
+    const recent = this.recentWorkflows();
     const created = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Queuing the Simulix simulation…'), cancellable: false },
-      () => connection.api.runSimulation({ workflow_id: form.workflowId, agent_count: form.agentCount, scenario_context: form.scenarioContext, callback_url: form.callbackUrl }, connection.signal),
+      () => connection.api.runSimulation(simulixRequest(form), connection.signal),
     );
     // The secret is shown once: into SecretStorage before anything else (even remembering the workflow) can fail.
     const secretStored = await this.keepSecret(connection.endpoints.origin, created);
+    await this.deps.origins.record('simulix', created.id, origin);
     await this.deps.state.update(RECENT_WORKFLOWS_KEY, rememberWorkflow(recent, form.workflowId));
-    if (!this.deps.session.isCurrent(connection)) return;
+    if (!this.deps.session.isCurrent(connection)) return created.id;
     const resource = connection.source.track(created);
     this.deps.reveal(resource);
     this.deps.session.refresh();
@@ -68,6 +78,7 @@ export class SimulixCommands {
       const eta = created.estimated_completion_time_seconds;
       vscode.window.setStatusBarMessage(vscode.l10n.t('Simulix simulation queued{0}', typeof eta === 'number' ? vscode.l10n.t(' (about {0} s)', eta) : ''), 5000);
     }
+    return created.id;
   }
 
   /** Stores the secret when the answer carries one; if SecretStorage fails, the user still gets it once, to copy. */

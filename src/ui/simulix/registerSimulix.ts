@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Resource } from '../../core/jobs/Resource';
 import type { Logger } from '../../core/log/Logger';
@@ -10,11 +11,13 @@ import { registerCommand } from '../commands/registerCommand';
 import { ContextKeys } from '../ContextKeys';
 import { showOperationError } from '../errors/showOperationError';
 import type { JobCommands } from '../jobs/JobCommands';
+import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import { resourceDescription } from '../tree/resourceTreeItem';
 import { ResultsPanel, type ResultsPanelDeps } from './ResultsPanel';
 import { COPY_SECRET_COMMAND, SimulixCommands } from './SimulixCommands';
 import { createSimulixSession } from './SimulixSession';
+import { simulixFormFromSpec } from './simulixSpecs';
 import { SimulixWebhooks, WEBHOOK_ACTIONS_COMMAND } from './SimulixWebhooks';
 
 export interface SimulixFeatureDeps {
@@ -27,6 +30,8 @@ export interface SimulixFeatureDeps {
   readonly jobCommands: JobCommands;
   readonly redactor: Redactor;
   readonly log: Logger;
+  readonly origins: JobOrigins;
+  readonly specs: SpecSubmitters;
 }
 
 /**
@@ -44,6 +49,7 @@ export function registerSimulix(deps: SimulixFeatureDeps): { refresh(): void } {
     webhooks,
     state: context.globalState,
     log,
+    origins: deps.origins,
     reveal: (resource) => void deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
   });
   const resultsDeps: ResultsPanelDeps = {
@@ -54,6 +60,9 @@ export function registerSimulix(deps: SimulixFeatureDeps): { refresh(): void } {
   };
   const openResults = (resource: Pick<Resource, 'id' | 'displayName' | 'facts'>) =>
     ResultsPanel.show(resultsDeps, { simulationId: resource.id, title: [resource.displayName, ...(resource.facts ?? []).filter((f) => /agents$/.test(f))].join(' · ') });
+  deps.specs.register('simulix.simulation', async ({ spec, origin }) => {
+    return { provider: 'simulix', id: await commands.submit(await session.connection(), simulixFormFromSpec(spec), origin) };
+  });
   deps.jobCommands.register('simulix', { download: (resource) => commands.download(resource) });
 
   /** A simulation from a tree node, an id (notifications), or a quick pick of those whose results are available. */

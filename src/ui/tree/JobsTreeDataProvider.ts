@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AccountsModel, AccountStatus } from '../../core/accounts/AccountsModel';
+import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore, ResourceChange } from '../../core/jobs/JobStore';
 import type { Resource } from '../../core/jobs/Resource';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
@@ -74,6 +75,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     private readonly accounts: AccountsModel,
     private readonly store: JobStore,
     private readonly now: () => number = Date.now,
+    private readonly origins?: Pick<JobOrigins, 'get'>,
   ) {
     this.subscriptions.push(
       accounts.onDidChangeAccounts((providers) => {
@@ -166,7 +168,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   resolveTreeItem(item: vscode.TreeItem, node: JobsTreeNode): vscode.TreeItem {
     if (node.type === 'resource' && item.tooltip === undefined) {
       const resource = this.store.get(node.provider, node.id);
-      if (resource) item.tooltip = resourceTooltip(resource);
+      if (resource) item.tooltip = resourceTooltip(resource, this.origins?.get(node.provider, node.id));
     }
     return item;
   }

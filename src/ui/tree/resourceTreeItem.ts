@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Resource, ResourceStatus } from '../../core/jobs/Resource';
+import type { JobOrigin } from '../../core/jobs/JobOrigins';
+import { specOriginText } from '../spec/specOriginText';
 import { resourceContextValue } from './contextValue';
 
 const STATUS_ICONS: Record<ResourceStatus, vscode.ThemeIcon> = {
@@ -51,11 +53,14 @@ export function resourceDescription(resource: Resource, now: number): string {
   return parts.join(' · ');
 }
 
-export function resourceTooltip(resource: Resource): vscode.MarkdownString {
+/** The details, then where the job came from when it was submitted from a spec file here (src/core/jobs/JobOrigins). */
+export function resourceTooltip(resource: Resource, origin?: JobOrigin): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const status = statusWord(resource);
   md.appendMarkdown(`**${escapeMarkdown(resource.displayName)}**${status ? ` — ${escapeMarkdown(status)}` : ''}\n\n`);
   for (const [label, value] of resource.details) md.appendMarkdown(`${escapeMarkdown(label)}: ${escapeMarkdown(value)}  \n`);
+  const spec = specOriginText(origin);
+  if (spec) md.appendMarkdown(`${escapeMarkdown(vscode.l10n.t('Spec file'))}: ${escapeMarkdown(spec)}  \n`);
   return md;
 }
 

@@ -13,6 +13,8 @@ export const UPLOADING_COMMANDS: ReadonlySet<string> = new Set([
   // Zips a USD folder or uploads a stage, images or video from the workspace.
   'simcloud.cybernetic.uploadEnvironmentVersion',
   'simcloud.cybernetic.reconstruct',
+  // Submits a *.simjob.json through its provider, which uploads what that provider's form would (the workspace folder).
+  'simcloud.spec.submit',
 ]);
 
 export function isUploadingCommand(id: string): boolean {

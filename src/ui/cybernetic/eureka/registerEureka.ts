@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../../../core/http/ApiError';
+import type { JobOrigin } from '../../../core/jobs/JobOrigins';
 import type { Resource } from '../../../core/jobs/Resource';
 import type { CancelOptions } from '../../jobs/JobCommands';
 import { LogStreamer } from '../../../core/logs/LogStreamer';
@@ -13,6 +14,7 @@ import { defaultResultsFolder } from '../../simulacrum/SimulacrumCommands';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import type { CyberneticConnection } from '../CyberneticSession';
 import { askEurekaRunForm } from './askEurekaRunForm';
+import { eurekaRequestFromSpec, eurekaSpec } from './eurekaSpecs';
 import { EurekaLogs } from './EurekaLogs';
 import { EurekaRunPanel, type EurekaRunPanelDeps } from './EurekaRunPanel';
 import { eurekaResultFiles, withSizes } from './eurekaResultFiles';
@@ -81,6 +83,10 @@ export function registerEureka(feature: CyberneticFeatureContext): void {
     }),
   );
 
+  feature.specs.register('cybernetic.eureka', async ({ spec, confirmed, origin }) => {
+    const id = await startRunWith(feature, logs, await feature.session.connection(), eurekaRequestFromSpec(spec), { confirmed, origin });
+    return id === undefined ? undefined : { provider: 'cybernetic', id };
+  });
   feature.registerOperations('eureka-run', {
     cancel: (resource, options) => cancelRun(feature, resource, options),
     download: (resource) => downloadResults(feature, resource),
@@ -100,9 +106,19 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
     }
   });
   if (!form) return;
-  const start = vscode.l10n.t('Start Run');
-  const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Start a Eureka run of {0}?', form.taskId), { modal: true, detail: describeForm(form) }, start);
-  if (confirmed !== start) return;
+  await startRunWith(feature, logs, connection, form, { confirmed: false, origin: { via: 'form', submittedAt: new Date().toISOString() } });
+}
+
+/**
+ * The second half of Start Eureka Run, shared by the form and a spec file: confirm (unless the caller already did),
+ * start once, record, stream the log, show. The run's id, or undefined when declined or not known to have started.
+ */
+async function startRunWith(feature: CyberneticFeatureContext, logs: EurekaLogs, connection: CyberneticConnection, form: EurekaRunRequest, options: { confirmed: boolean; origin: JobOrigin }): Promise<string | undefined> {
+  if (!options.confirmed) {
+    const start = vscode.l10n.t('Start Run');
+    const confirmed = await vscode.window.showWarningMessage(vscode.l10n.t('Start a Eureka run of {0}?', form.taskId), { modal: true, detail: describeForm(form) }, start);
+    if (confirmed !== start) return undefined;
+  }
   // Not cancellable: the POST is sent once (a replay could start and bill a second run), and abandoning it half-way
   // would leave a run we cannot show.
   const sentAt = Date.now();
@@ -118,13 +134,14 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
   );
   if (!run) {
     feature.session.refresh();
-    return;
+    return undefined;
   }
+  await feature.origins.record('cybernetic', run.jobId, options.origin);
   await feature.notifier.watch('cybernetic', run.jobId);
   // Signed out or switched keys meanwhile: the run exists on the old account, the view now shows another one.
   if (!feature.session.isCurrent(connection)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0} on the account that was signed in when you asked.', notificationText(run.jobId)));
-    return;
+    return run.jobId;
   }
   const resource = await connection.source.track('eureka-run', run);
   const channel = feature.logChannels.streamChannel('cybernetic', run.jobId, resource);
@@ -133,9 +150,12 @@ async function startRun(feature: CyberneticFeatureContext, logs: EurekaLogs): Pr
   feature.reveal(resource);
   feature.session.refresh();
   const openChart = vscode.l10n.t('Open Run Chart');
-  void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0}.', notificationText(run.jobId)), openChart).then((choice) => {
+  const save = vscode.l10n.t('Save as Spec File');
+  void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0}.', notificationText(run.jobId)), openChart, ...(options.origin.via === 'form' ? [save] : [])).then((choice) => {
     if (choice === openChart) void vscode.commands.executeCommand('simcloud.cybernetic.openEurekaRun', run.jobId);
+    if (choice === save) void feature.saveSpec(eurekaSpec(form));
   });
+  return run.jobId;
 }
 
 function describeForm(form: EurekaRunRequest): string {

@@ -58,6 +58,7 @@ export class ReconstructionCommands {
     const presign = await this.upload(connection, input);
     const job = await this.createJob(connection, input, presign, settings);
     if (!job) return;
+    await this.feature.origins.record('cybernetic', job.jobId, { via: 'form', submittedAt: new Date().toISOString() });
     const channel = this.feature.logChannels.channel('cybernetic', job.jobId);
     channel.info(`Reconstruction ${job.jobId} started from ${input.files.length} ${input.kind === 'video' ? 'video' : 'photos'} (upload ${presign.uploadId}); estimate ${typeof job.costEstimateUsd === 'number' ? formatUsd(job.costEstimateUsd) : 'not given'}.`);
     if (this.feature.session.isCurrent(connection)) {

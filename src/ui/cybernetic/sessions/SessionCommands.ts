@@ -9,7 +9,10 @@ import { showOperationError, type ErrorAction } from '../../errors/showOperation
 import { resourceDescription } from '../../tree/resourceTreeItem';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
 import { isBudgetRefusal } from './budgetRefusal';
-import { askStartSessionForm, type EnvironmentChoices } from './askStartSessionForm';
+import { askStartSessionForm, type EnvironmentChoices, type StartSessionForm } from './askStartSessionForm';
+import type { JobOrigin } from '../../../core/jobs/JobOrigins';
+import { sessionSpec } from './sessionSpecs';
+import type { CyberneticConnection } from '../CyberneticSession';
 import { worstCaseCost } from './gpuCatalog';
 import { refreshAction, sendOnce } from '../sendOnce';
 
@@ -34,6 +37,14 @@ export class SessionCommands {
     const stopped = this.sessions().filter((r) => r.status !== 'running' && r.status !== 'queued' && r.status !== 'stopping');
     const form = await askStartSessionForm(this.feature.context.globalState, stopped, () => this.environmentChoices());
     if (!form) return;
+    await this.startWith(connection, form, { confirmed: false, origin: { via: 'form', submittedAt: new Date().toISOString() } });
+  }
+
+  /**
+   * The second half of Start Session, shared by the form and a spec file: confirm the cost (unless the caller already
+   * did), start once, record, show. The session id, or undefined when declined or refused (the refusal is shown).
+   */
+  async startWith(connection: CyberneticConnection, form: StartSessionForm, options: { confirmed: boolean; origin: JobOrigin }): Promise<string | undefined> {
     const { gpu, request } = form;
     const most = formatUsd(worstCaseCost(gpu.costPerHour, request.maxRuntimeMinutes ?? 0));
     const startButton = vscode.l10n.t('Start Session');
@@ -42,12 +53,14 @@ export class SessionCommands {
       vscode.l10n.t('It stops itself after {0} minutes (at most {1}) or after {2} idle minutes.', request.maxRuntimeMinutes ?? 0, most, request.idleTimeoutMinutes ?? 0),
       form.fromSession ? vscode.l10n.t('Restarts from session {0}.', form.fromSession) : form.environmentLabel ? vscode.l10n.t('Loads environment {0}.', form.environmentLabel) : vscode.l10n.t('Starts with an empty stage.'),
     ];
-    const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Start an Isaac Sim session on {0} for {1} per hour (at most {2})?', gpu.spec, formatUsd(gpu.costPerHour), most),
-      { modal: true, detail: lines.join('\n') },
-      startButton,
-    );
-    if (answer !== startButton) return;
+    if (!options.confirmed) {
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Start an Isaac Sim session on {0} for {1} per hour (at most {2})?', gpu.spec, formatUsd(gpu.costPerHour), most),
+        { modal: true, detail: lines.join('\n') },
+        startButton,
+      );
+      if (answer !== startButton) return undefined;
+    }
     let session: CyberneticSession | undefined;
     try {
       // Not cancellable: the POST is sent once (no idempotency key in the API), and abandoning it could leave a billed
@@ -65,14 +78,15 @@ export class SessionCommands {
     } catch (error) {
       // Only a refusal by the service (an HTTP status) says for sure that nothing started.
       this.showError(error, ApiError.is(error) && error.status !== undefined ? vscode.l10n.t('The Isaac Sim session was not started.') : vscode.l10n.t('Starting the Isaac Sim session failed.'));
-      return;
+      return undefined;
     }
     if (!session) {
       this.feature.session.refresh();
-      return;
+      return undefined;
     }
     this.feature.log.info(`Started Isaac Sim session ${session.sessionId} on ${gpu.spec} (${request.maxRuntimeMinutes} min max, ${request.idleTimeoutMinutes} min idle)`);
     this.started.add(session.sessionId);
+    await this.feature.origins.record('cybernetic', session.sessionId, options.origin);
     if (this.feature.session.isCurrent(connection)) {
       const resource = sessionToResource(session, Date.now());
       this.feature.store.upsert(resource);
@@ -80,9 +94,13 @@ export class SessionCommands {
     }
     this.feature.session.refresh();
     const price = typeof session.costPerHour === 'number' ? session.costPerHour : gpu.costPerHour;
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Started Isaac Sim session {0} on {1} ({2} per hour). It is {3}; you will be told when the viewer is ready.', notificationText(session.sessionId), gpu.spec, formatUsd(price), session.status),
-    );
+    const message = vscode.l10n.t('Started Isaac Sim session {0} on {1} ({2} per hour). It is {3}; you will be told when the viewer is ready.', notificationText(session.sessionId), gpu.spec, formatUsd(price), session.status);
+    // After a form, the same request can be kept as a spec file; a spec's own submission has one already.
+    const save = vscode.l10n.t('Save as Spec File');
+    void vscode.window.showInformationMessage(message, ...(options.origin.via === 'form' ? [save] : [])).then((choice) => {
+      if (choice === save) void this.feature.saveSpec(sessionSpec(request));
+    });
+    return session.sessionId;
   }
 
   /** Stop Session (tree, palette, viewer, and the generic Cancel): confirm, stop, show the stopped row. False if declined. */

@@ -3,6 +3,7 @@ import type { Resource } from '../../../core/jobs/Resource';
 import { registerCommand } from '../../commands/registerCommand';
 import { resourceDescription } from '../../tree/resourceTreeItem';
 import type { CyberneticFeatureContext } from '../CyberneticFeatureContext';
+import { sessionFormFromSpec } from './sessionSpecs';
 import { SessionCommands } from './SessionCommands';
 import { SessionWatcher } from './SessionWatcher';
 import { ViewerPanel, type ViewerPanelDeps } from './ViewerPanel';
@@ -32,6 +33,10 @@ export function registerSessions(feature: CyberneticFeatureContext): void {
   });
   const commands: SessionCommands = new SessionCommands(feature, watcher, openViewer);
 
+  feature.specs.register('cybernetic.session', async ({ spec, confirmed, origin }) => {
+    const id = await commands.startWith(await feature.session.connection(), sessionFormFromSpec(spec), { confirmed, origin });
+    return id === undefined ? undefined : { provider: 'cybernetic', id };
+  });
   feature.registerOperations('session', { cancel: async (resource, options) => void (await commands.stop(resource, options)) });
 
   /** A session from a tree node, a session id (notifications), or a quick pick of the sessions that allow it. */

@@ -1,0 +1,94 @@
+import type { SpecKind } from './JobSpec';
+import { AGENT_CEILING } from './simulixSimulationSpec';
+
+/** JSON-schema documentation per field (only in `*.schema.json`; schema completion shows it). */
+export interface SpecFieldDocs {
+  readonly [key: string]: unknown;
+}
+
+/**
+ * What the editor shows for each spec kind and field: descriptions, examples and snippets. Kept out of the zod
+ * schemas so the extension bundle carries only what parsing needs (the issue's 1 MB budget); scripts/
+ * generate-spec-schemas.mjs merges them into media/schemas, and a unit test requires a description for every field.
+ */
+export const SPEC_DOCS: Record<SpecKind, { readonly root: SpecFieldDocs; readonly properties: Record<string, SpecFieldDocs> }> = {
+  'simulacrum.job': {
+    root: {
+      title: 'Simulacrum Labs job',
+      defaultSnippets: [
+        { label: 'Simulacrum annotations job', body: { kind: 'simulacrum.job', render_mode: 'annotations', num_frames: 60, resolution: '1920x1080', sim_mode: 'ComputerVision' } },
+        { label: 'Simulacrum training job', body: { kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: '${1:train.py}', sim_mode: 'Multirotor' } },
+        { label: 'Simulacrum sweep', body: { kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: '${1:train.py}', parameter_grid: { lr: [0.001, 0.01], batch_size: [32, 64] } } },
+      ],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Simulacrum Labs job: the workspace folder is zipped and uploaded as its project.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      render_mode: {
+        description: 'What the job does: annotations renders annotated frames; run_as_is runs python_script in the simulator (training); docker_only runs python_script in the container without the simulator.',
+        markdownEnumDescriptions: ['Render `num_frames` annotated frames.', 'Training: run `python_script` in the simulator until it finishes or is completed early.', 'Run `python_script` in the container, without the simulator.'],
+      },
+      num_frames: { description: 'How many frames to render (annotations only; above 0). Training and Docker-only jobs send 0.' },
+      resolution: { description: 'Frame size for annotations, WIDTHxHEIGHT.', examples: ['1920x1080', '1280x720', '2560x1440', '3840x2160', '640x480'] },
+      python_script: { description: 'The script to run (run_as_is, docker_only and sweeps), as a path inside the uploaded workspace folder, e.g. train.py.' },
+      python_args: { description: 'Arguments for python_script, e.g. --lr 0.001.' },
+      map_path: { description: 'The Unreal map to load, e.g. /Game/Maps/MyMap (not for docker_only).' },
+      sim_mode: { description: 'Simulator mode (AirSim SimMode). Default ComputerVision.' },
+      require_gvisor: { description: 'Run the container under gVisor: stronger isolation for untrusted code; may start more slowly. Default false.' },
+      parameter_grid: {
+        description: 'For "Submit Sweep": parameter → list of values. Every combination runs python_script as its own training job on its own GPU, billed separately.',
+        defaultSnippets: [{ label: 'parameter_grid', body: { lr: [0.001, 0.01], batch_size: [32, 64] } }],
+      },
+    },
+  },
+  'simulix.simulation': {
+    root: {
+      title: 'Simulix simulation',
+      defaultSnippets: [{ label: 'Simulix simulation', body: { kind: 'simulix.simulation', workflow_id: '${1:cdc_nhis_smoking}', agent_count: 1000, scenario_context: {} } }],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Simulix simulation of a synthetic population.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      workflow_id: { description: 'The Simulix workflow to run, e.g. cdc_nhis_smoking.', examples: ['cdc_nhis_smoking'] },
+      agent_count: { description: `How many agents to simulate: 1 to ${AGENT_CEILING.toLocaleString('en-US')} (the Simulix v1 plan ceiling).` },
+      scenario_context: { description: 'Scenario parameters for the workflow, a JSON object of at most 16 KiB, e.g. {"region": "South"}.' },
+    },
+  },
+  'cybernetic.session': {
+    root: {
+      title: 'Cybernetic Physics session',
+      defaultSnippets: [{ label: 'Cybernetic Isaac Sim session', body: { kind: 'cybernetic.session', gpuSpec: 'RTX_4090', maxRuntimeMinutes: 240, idleTimeoutMinutes: 30 } }],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Cybernetic Physics Isaac Sim session, billed per second while it runs.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      gpuSpec: { description: 'The GPU: RTX_4090 $0.85/h, L40S $1.40/h, A100_80GB $2.10/h, H100 $3.20/h (list prices; the start answer has the billed one).' },
+      maxRuntimeMinutes: { description: 'The session stops itself after this many minutes (1 to 1440): the most it can cost.' },
+      idleTimeoutMinutes: { description: 'It stops after this many minutes without viewer activity (at most maxRuntimeMinutes).' },
+      envId: { description: 'Load this environment (with baseVersionId); leave out for an empty stage.' },
+      baseVersionId: { description: 'The environment version to load (with envId).' },
+      fromSessionId: { description: 'Restart from this stopped session instead of an environment.' },
+    },
+  },
+  'cybernetic.eureka': {
+    root: {
+      title: 'Cybernetic Physics Eureka run',
+      defaultSnippets: [{ label: 'Cybernetic Eureka run', body: { kind: 'cybernetic.eureka', taskId: '${1:Isaac-Cartpole-v0}', rlLibrary: 'rl_games', maxTrainingIterations: 5, numParallelRuns: 4 } }],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Cybernetic Physics Eureka run: an LLM writes reward functions for an IsaacLab task, each trained on a GPU.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      taskId: { description: 'The IsaacLab task to write rewards for.', examples: ['Isaac-Cartpole-v0', 'Isaac-Ant-v0', 'Isaac-Velocity-Flat-Anymal-D-v0', 'Isaac-Lift-Cube-Franka-v0'] },
+      rlLibrary: { description: 'The RL library each reward candidate trains with: rl_games (PPO, the IsaacLabEureka default) or rsl_rl (PPO, common for legged robots).' },
+      maxTrainingIterations: { description: 'Eureka iterations, 1 to 50: each asks the LLM for new reward candidates and trains them.' },
+      numParallelRuns: { description: 'Reward candidates trained in parallel per iteration, 1 to 16.' },
+      seed: { description: 'Random seed, 0 to 2147483647, for a reproducible run.' },
+      envId: { description: 'A Cybernetic environment to train in, instead of the task\'s own scene.' },
+      notes: { description: 'Notes for this run (under 2,000 characters), sent with it.' },
+    },
+  },
+};

@@ -1,0 +1,9 @@
+import type { JobSpec, SpecKind } from './JobSpec';
+
+/** What "New Spec File" writes per kind: a small valid spec to edit (a unit test parses each). */
+export const SPEC_TEMPLATES: { readonly [K in SpecKind]: Extract<JobSpec, { kind: K }> } = {
+  'simulacrum.job': { kind: 'simulacrum.job', render_mode: 'annotations', num_frames: 60, resolution: '1920x1080', sim_mode: 'ComputerVision', require_gvisor: false },
+  'simulix.simulation': { kind: 'simulix.simulation', workflow_id: 'cdc_nhis_smoking', agent_count: 1000, scenario_context: {} },
+  'cybernetic.session': { kind: 'cybernetic.session', gpuSpec: 'RTX_4090', maxRuntimeMinutes: 240, idleTimeoutMinutes: 30 },
+  'cybernetic.eureka': { kind: 'cybernetic.eureka', taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rl_games', maxTrainingIterations: 5, numParallelRuns: 4 },
+};

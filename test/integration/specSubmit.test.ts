@@ -1,0 +1,169 @@
+// Spec files against the sandbox, through the real client and upload pipeline: each supported kind is read from its
+// *.simjob.json text, turned into the request the extension sends (the same mapping Submit uses), submitted, and what
+// the sandbox recorded for the job is compared with the spec's fields.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startSandbox, type Sandbox } from '../../sandbox/index';
+import { HttpClient } from '../../src/core/http/HttpClient';
+import { InMemoryKeyValueStore } from '../../src/core/jobs/KeyValueStore';
+import { Redactor } from '../../src/core/log/Redactor';
+import { parseSpec } from '../../src/core/spec/parseSpec';
+import type { SimulacrumJobSpec } from '../../src/core/spec/simulacrumJobSpec';
+import { createWorkspacePackager } from '../../src/core/submit/createWorkspacePackager';
+import { UploadRecords } from '../../src/core/submit/UploadRecords';
+import { BlockBlobUploader } from '../../src/core/transfer/BlockBlobUploader';
+import { apiKeyCredential } from '../../src/providers/apiKeyCredential';
+import { SimulacrumApi } from '../../src/providers/simulacrum/SimulacrumApi';
+import { WorkspaceJobSubmitter, type WorkspaceTarget } from '../../src/providers/simulacrum/WorkspaceJobSubmitter';
+import { renderFormFromSpec, sweepFormFromSpec } from '../../src/ui/simulacrum/simulacrumSpecs';
+import { SimulixApi } from '../../src/providers/simulix/SimulixApi';
+import { sessionFormFromSpec } from '../../src/ui/cybernetic/sessions/sessionSpecs';
+import { eurekaRequestFromSpec } from '../../src/ui/cybernetic/eureka/eurekaSpecs';
+import { apiFor as cyberneticApiFor, dev } from './cyberneticApiSupport';
+import { simulixFormFromSpec, simulixRequest } from '../../src/ui/simulix/simulixSpecs';
+import { zipWorkerScript } from '../unit/archive/zipWorkerBundle';
+
+const KEY = 'sim_live_sandbox_dev_key';
+const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, redact: (text: string) => text };
+
+const SPECS = {
+  annotations: { kind: 'simulacrum.job', render_mode: 'annotations', num_frames: 4, resolution: '1280x720', map_path: '/Game/Maps/Warehouse', sim_mode: 'Car', require_gvisor: false },
+  training: { kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 'train.py', python_args: '--lr 0.01', sim_mode: 'Multirotor', require_gvisor: true },
+  dockerOnly: { kind: 'simulacrum.job', render_mode: 'docker_only', python_script: 'train.py', python_args: '--eval' },
+  sweep: { kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 'train.py', map_path: '/Game/Maps/Warehouse', parameter_grid: { lr: [0.001, 0.01], batch_size: [32, 64, 128] } },
+} as const;
+
+interface RecordedJob {
+  job_id: string;
+  render_mode?: string;
+  total_frames?: number;
+  resolution?: string;
+  python_script?: string;
+  python_args?: string;
+  map_path?: string;
+  sim_mode?: string;
+  require_gvisor?: boolean;
+  sweep_id?: string;
+  parameters?: Record<string, unknown>;
+}
+
+describe('Spec files submitted to the sandbox', () => {
+  let sb: Sandbox;
+  let api: SimulacrumApi;
+  let apiHttp: HttpClient;
+  let storageHttp: HttpClient;
+  let workspace: string;
+  let submitter: WorkspaceJobSubmitter;
+  let target: WorkspaceTarget;
+
+  before(async () => {
+    sb = await startSandbox({ ports: 'ephemeral', storage: true, speed: 0, seed: 19 });
+    const redactor = new Redactor();
+    const origin = new URL(sb.urls.simulacrum).origin;
+    apiHttp = new HttpClient({ baseUrl: sb.urls.simulacrum, credential: apiKeyCredential('simulacrum', origin, KEY, redactor), redactor });
+    storageHttp = new HttpClient({ redactor });
+    api = new SimulacrumApi(apiHttp);
+    workspace = await mkdtemp(path.join(tmpdir(), 'simcloud-spec-submit-'));
+    await writeFile(path.join(workspace, 'train.py'), 'print("train")\n');
+    const packager = createWorkspacePackager({ workerPath: await zipWorkerScript(), settings: () => ({}) });
+    submitter = new WorkspaceJobSubmitter(api, packager, new BlockBlobUploader({ http: storageHttp }), new UploadRecords(new InMemoryKeyValueStore()), silent);
+    target = { root: workspace, projectName: 'Specs', accountId: `${origin}|dev`, reuseUnchanged: true };
+  });
+  after(async () => {
+    await apiHttp.close();
+    await storageHttp.close();
+    await sb.close();
+    await rm(workspace, { recursive: true, force: true });
+  });
+
+  it('a simulix.simulation spec: workflow, agent count and scenario context as written', async () => {
+    const written = { kind: 'simulix.simulation', workflow_id: 'cdc_nhis_smoking', agent_count: 1200, scenario_context: { region: 'South' } };
+    const parsed = parseSpec(JSON.stringify(written));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'simulix.simulation', JSON.stringify(parsed));
+    const http = new HttpClient({ baseUrl: sb.urls.simulix, credential: { id: 'simulix:dev', origin: sb.urls.simulix, authorization: async () => 'Bearer sx_sandbox_dev_key' }, clock: sb.clock, provider: 'simulix', serviceName: 'Simulix' });
+    try {
+      const created = await new SimulixApi(http, { clock: sb.clock }).runSimulation(simulixRequest(simulixFormFromSpec(parsed.spec)), new AbortController().signal);
+      const state = (await (await fetch(new URL('/_sandbox/simulix/state', sb.urls.control))).json()) as { simulations: { id: string; workflow_id: string; agent_count: number; scenario_context: unknown }[] };
+      const simulation = state.simulations.find((s) => s.id === created.id);
+      assert.deepEqual({ workflow_id: simulation?.workflow_id, agent_count: simulation?.agent_count, scenario_context: simulation?.scenario_context }, { workflow_id: 'cdc_nhis_smoking', agent_count: 1200, scenario_context: { region: 'South' } });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('a cybernetic.session spec: GPU, runtime and idle limits as written, read back from the service', async () => {
+    const written = { kind: 'cybernetic.session', gpuSpec: 'L40S', maxRuntimeMinutes: 90, idleTimeoutMinutes: 15 };
+    const parsed = parseSpec(JSON.stringify(written));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'cybernetic.session', JSON.stringify(parsed));
+    const api = cyberneticApiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
+    const started = await api.startSession(sessionFormFromSpec(parsed.spec).request, new AbortController().signal);
+    const session = await api.getSession(started.sessionId, new AbortController().signal);
+    assert.deepEqual({ gpuSpec: session.gpuSpec, maxRuntimeMinutes: session.maxRuntimeMinutes, idleTimeoutMinutes: session.idleTimeoutMinutes }, { gpuSpec: 'L40S', maxRuntimeMinutes: 90, idleTimeoutMinutes: 15 });
+  });
+
+  it('a cybernetic.eureka spec: task, library, iterations, parallel runs and seed as written, read back from the service', async () => {
+    const written = { kind: 'cybernetic.eureka', description: 'cartpole baseline', taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rsl_rl', maxTrainingIterations: 3, numParallelRuns: 2, seed: 7, notes: 'baseline' };
+    const parsed = parseSpec(JSON.stringify(written));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'cybernetic.eureka', JSON.stringify(parsed));
+    const api = cyberneticApiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
+    const started = await api.createEurekaRun(eurekaRequestFromSpec(parsed.spec), new AbortController().signal);
+    const run = await api.getEurekaRun(started.jobId, new AbortController().signal);
+    assert.deepEqual(
+      { taskId: run.taskId, rlLibrary: run.rlLibrary, maxTrainingIterations: run.maxTrainingIterations, numParallelRuns: run.numParallelRuns },
+      { taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rsl_rl', maxTrainingIterations: 3, numParallelRuns: 2 },
+    );
+    assert.deepEqual(eurekaRequestFromSpec(parsed.spec), { taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rsl_rl', maxTrainingIterations: 3, numParallelRuns: 2, seed: 7, notes: 'baseline' }, 'the reviewer\'s description stays out of the request');
+  });
+
+  const read = (value: unknown): SimulacrumJobSpec => {
+    const parsed = parseSpec(JSON.stringify(value, null, 2));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'simulacrum.job', JSON.stringify(parsed));
+    return parsed.spec;
+  };
+  const recorded = async (): Promise<RecordedJob[]> => ((await (await fetch(new URL('/_sandbox/simulacrum/jobs', sb.urls.control))).json()) as { jobs: RecordedJob[] }).jobs;
+  const submitJob = async (spec: SimulacrumJobSpec) => {
+    const signal = new AbortController().signal;
+    const { result } = await submitter.submit(target, signal, () => undefined, (projectId) => api.submitRender({ project_id: projectId, ...renderFormFromSpec(spec) }, signal));
+    return (await recorded()).find((job) => job.job_id === result.job_id);
+  };
+
+  it('an annotations spec: mode, frames, resolution, map, simulator mode and isolation as written', async () => {
+    const job = await submitJob(read(SPECS.annotations));
+    const { kind: _kind, num_frames, ...fields } = SPECS.annotations;
+    assert.deepEqual(
+      { render_mode: job?.render_mode, total_frames: job?.total_frames, resolution: job?.resolution, map_path: job?.map_path, sim_mode: job?.sim_mode, require_gvisor: job?.require_gvisor },
+      { ...fields, total_frames: num_frames },
+    );
+  });
+
+  it('a training spec: script, arguments, simulator mode and gVisor as written', async () => {
+    const job = await submitJob(read(SPECS.training));
+    const { kind: _kind, ...fields } = SPECS.training;
+    assert.deepEqual({ render_mode: job?.render_mode, python_script: job?.python_script, python_args: job?.python_args, sim_mode: job?.sim_mode, require_gvisor: job?.require_gvisor }, fields);
+  });
+
+  it('a Docker-only spec: script and arguments, with the defaults the form uses for the rest', async () => {
+    const job = await submitJob(read(SPECS.dockerOnly));
+    assert.deepEqual(
+      { render_mode: job?.render_mode, python_script: job?.python_script, python_args: job?.python_args, require_gvisor: job?.require_gvisor },
+      { render_mode: 'docker_only', python_script: 'train.py', python_args: '--eval', require_gvisor: false },
+    );
+  });
+
+  it('a spec with a grid as a sweep: one variant per combination, each with the spec\'s script and map', async () => {
+    const sweep = sweepFormFromSpec(read(SPECS.sweep));
+    assert.ok('form' in sweep, JSON.stringify(sweep));
+    assert.equal(sweep.variants, 6);
+    const signal = new AbortController().signal;
+    const { result } = await submitter.submit(target, signal, () => undefined, (projectId) => api.submitSweep({ project_id: projectId, ...sweep.form }, signal));
+    const variants = (await recorded()).filter((job) => job.sweep_id === result.sweep_id);
+    assert.equal(variants.length, 6);
+    for (const variant of variants) assert.deepEqual({ script: variant.python_script, map: variant.map_path }, { script: 'train.py', map: '/Game/Maps/Warehouse' });
+    const combos = variants.map((variant) => JSON.stringify([variant.parameters?.lr, variant.parameters?.batch_size])).sort();
+    const expected = SPECS.sweep.parameter_grid.lr.flatMap((lr) => SPECS.sweep.parameter_grid.batch_size.map((batch) => JSON.stringify([lr, batch]))).sort();
+    assert.deepEqual(combos, expected);
+  });
+});
