@@ -85,7 +85,7 @@ export const run: BenchCase = async (ctx) => {
 };
 
 /** Jobs as GET /api/jobs?full=1 lists them: mostly renders, a tenth in sweeps of 50 variants; a seeded mix of states. */
-function generateJobs(count: number): { jobs: SimulacrumJob[]; sweeps: SimulacrumSweepRecord[] } {
+export function generateJobs(count: number): { jobs: SimulacrumJob[]; sweeps: SimulacrumSweepRecord[] } {
   const random = mulberry32(11);
   const start = Date.parse('2026-01-01T00:00:00Z');
   const jobs: SimulacrumJob[] = [];
