@@ -3,6 +3,8 @@ import type { JobStore } from './JobStore';
 import { DEFAULT_QUERY, isFiltered, queryMatcher, RUNNING_STATUSES, sortNewestFirst, sortResources, type JobsViewQuery, type MineLookup, type QueryMatcher } from './JobsViewQuery';
 import type { Resource } from './Resource';
 
+const ACTIVE_RANK: Record<Resource['status'], number> = { running: 0, stopping: 1, queued: 2, unknown: 3, failed: 3, cancelled: 3, succeeded: 3 };
+
 /** One provider's listing under the current query, built once per store change or query change. */
 interface ProviderListing {
   /** Every resource of the provider in the query's order (reused while only the filter changes). */
@@ -90,8 +92,9 @@ export class JobsView {
   }
 
   /**
-   * The Active group: every queued, running or stopping job of every provider that passes the filter, in the query's
-   * order. Sweeps are left out (their running variants are listed), so each row is one job.
+   * The Active group: every queued, running or stopping job of every provider that passes the filter, running ones
+   * first, each status in the query's order. Sweeps are left out (their running variants are listed), so each row is
+   * one job.
    */
   active(): readonly Resource[] {
     if (this.activeList) return this.activeList;
@@ -102,7 +105,9 @@ export class JobsView {
         if (this.isShown(provider, resource.id)) found.push(resource);
       }
     }
-    this.activeList = sortResources(sortNewestFirst(found), this.current.sort, this.now());
+    // Running before stopping before queued (what is using a GPU now is what you watch), then the query's order.
+    const sorted = sortResources(sortNewestFirst(found), this.current.sort, this.now());
+    this.activeList = sorted.map((resource, index) => ({ resource, index })).sort((a, b) => ACTIVE_RANK[a.resource.status] - ACTIVE_RANK[b.resource.status] || a.index - b.index).map((entry) => entry.resource);
     return this.activeList;
   }
 

@@ -197,7 +197,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       this.showingWelcome = !this.accounts.anySignedIn;
       if (this.showingWelcome) return [];
       const nodes: JobsTreeNode[] = [];
-      this.noMatchShown = this.view.filtered && this.view.counts().matching === 0;
+      this.noMatchShown = this.nothingMatches();
       if (this.noMatchShown) nodes.push(this.noMatchNode);
       this.activeGroupShown = this.view.active().length > 0;
       if (this.activeGroupShown) nodes.push(this.activeNode);
@@ -276,6 +276,13 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     return this.view.isShown(node.provider, node.id) ? this.resourceNode(node.provider, node.id) : undefined;
   }
 
+  /** Filtered to nothing, with jobs there (before the first listing, an empty view is not the filter's doing). */
+  private nothingMatches(): boolean {
+    if (!this.view.filtered) return false;
+    const { matching, total } = this.view.counts();
+    return matching === 0 && total > 0;
+  }
+
   private activeResourceNode(provider: ProviderId, id: string): ResourceNode {
     const key = `${provider}:${id}`;
     let node = this.activeResourceNodes.get(key);
@@ -324,7 +331,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (this.showingWelcome || !this.accounts.anySignedIn) return false;
     const key = (id: string) => `${change.provider}:${id}`;
     const touched = change.changed.some((r) => RUNNING_STATUSES.has(r.status) || this.activeShownKeys.has(key(r.id))) || change.removed.some((id) => this.activeShownKeys.has(key(id)));
-    const noMatch = this.view.filtered && this.view.counts().matching === 0;
+    const noMatch = this.nothingMatches();
     if (noMatch !== this.noMatchShown || (touched && this.view.active().length > 0 !== this.activeGroupShown)) {
       this.changed.fire(undefined);
       return true;
@@ -355,7 +362,12 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     const item = providerTreeItem(status);
     if (status.state === 'signedIn') {
       const count = this.view.roots(status.provider).length;
-      item.collapsibleState = count > 0 || this.problems.has(status.provider) || this.loadMoreHandlers.has(status.provider) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+      const empty = !(count > 0 || this.problems.has(status.provider) || this.loadMoreHandlers.has(status.provider));
+      item.collapsibleState = empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded;
+      // VS Code keeps a row's expansion by id through a whole-view redraw, and a row that was a leaf comes back
+      // collapsed when it gains children: an empty provider (nothing yet, or nothing passing the filter) is another
+      // row, so jobs arriving or a filter cleared shows the provider expanded.
+      if (empty) item.id = `${item.id}:empty`;
       const active = this.store.activeCount(status.provider);
       this.activeShown.set(status.provider, active);
       if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;

@@ -35,7 +35,8 @@ export function storedQuery(state: KeyValueStore): JobsViewQuery {
 
 /**
  * Filter Jobs…, Sort Jobs By…, Clear Filter: they set the tree's query, keep it in workspace state, show it in the
- * view's description ("failed · "render" — 37 of 10,000") and in the `simcloud.jobs.filtered` context key, and
+ * view's message above the rows ("failed · "render" — 37 of 10,000"; the title's description is cut off behind the
+ * title buttons in a side bar of usual width) and in the `simcloud.jobs.filtered` context key, and
  * select again after a redraw what was selected, when it is still shown.
  */
 export class JobsViewCommands implements vscode.Disposable {
@@ -147,7 +148,7 @@ export class JobsViewCommands implements vscode.Disposable {
     if (what === 'description') {
       this.pendingDescription ??= this.timer.set(() => {
         this.pendingDescription = undefined;
-        this.view.description = this.describe();
+        this.view.message = this.describe();
       }, 0);
     } else {
       this.pendingReveal ??= this.timer.set(() => {
@@ -159,7 +160,7 @@ export class JobsViewCommands implements vscode.Disposable {
 
   private showQuery(): void {
     void this.contextKeys.setJobsFiltered(isFiltered(this.query));
-    this.view.description = this.describe();
+    this.view.message = this.describe();
   }
 
   /** `failed · mine · "render" · by name — 37 of 10,000`; nothing when the view shows everything newest first. */
@@ -169,8 +170,9 @@ export class JobsViewCommands implements vscode.Disposable {
     if (query.text.trim()) parts.push(`"${query.text.trim()}"`);
     if (query.sort !== DEFAULT_QUERY.sort) parts.push(vscode.l10n.t('by {0}', sortWord(query.sort)));
     if (parts.length === 0) return undefined;
-    if (!isFiltered(query)) return parts.join(' · ');
     const { matching, total } = this.tree.view.counts();
+    // No counts before the first listing: "0 of 0" would read as an empty account.
+    if (!isFiltered(query) || total === 0) return parts.join(' · ');
     const format = new Intl.NumberFormat(vscode.env.language);
     return vscode.l10n.t('{0} — {1} of {2}', parts.join(' · '), format.format(matching), format.format(total));
   }

@@ -63,9 +63,9 @@ describe('JobsView filters', () => {
     assert.deepEqual(ids(view.children('simulacrum', 'sweep-a')), ['sweep-a-v0', 'sweep-a-v1']);
   });
 
-  it('Active lists queued, running and stopping jobs, never a sweep itself, under the filter', () => {
+  it('Active lists running, then queued jobs, never a sweep itself, under the filter', () => {
     const { view } = setup([...jobs, simulacrumJob('sweep-a-v2', { parentId: 'sweep-a', status: 'running', createdAt: '2026-04-05T12:00:00Z' })]);
-    assert.deepEqual(ids(view.active()), ['train-1', 'sweep-a-v2']);
+    assert.deepEqual(ids(view.active()), ['sweep-a-v2', 'train-1'], 'running before queued, though older');
     view.setQuery({ filters: [], text: 'train', sort: 'newest' });
     assert.deepEqual(ids(view.active()), ['train-1']);
   });

@@ -77,8 +77,8 @@ describe('JobsTreeDataProvider filter, sort and Active', () => {
     store.replaceAll('simulacrum', [job('done'), job('r1', { status: 'running', rawStatus: 'running', progress: { text: '1/2' } }), job('q1', { status: 'queued', rawStatus: 'queued' })]);
     const roots = await tree.getChildren();
     assert.deepEqual(await labels(tree), ['Active (2)', 'Simulacrum Labs']);
-    assert.deepEqual(await labels(tree, roots[0]), ['q1', 'r1']); // same creation time: by id
-    const activeRow = (await tree.getChildren(roots[0]))[1];
+    assert.deepEqual(await labels(tree, roots[0]), ['r1', 'q1']); // running before queued
+    const activeRow = (await tree.getChildren(roots[0]))[0];
     assert.equal(tree.getTreeItem(activeRow).id, 'active:simulacrum:r1', 'a second row for the same job needs its own id');
     store.replaceAll('simulacrum', [job('done'), job('r1'), job('q1')]);
     assert.deepEqual(await labels(tree), ['Simulacrum Labs']);
