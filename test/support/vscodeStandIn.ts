@@ -53,3 +53,8 @@ export const l10n = {
     return args.length === 0 ? message : message.replace(/\{(\d+)\}/g, (match, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : match));
   },
 };
+
+/** Tests that drive a quick pick put their fake here (JobsViewCommands' unit tests); nothing else reads it. */
+export const window: { createQuickPick?: () => unknown; showQuickPick?: (...args: unknown[]) => Promise<unknown> } = {};
+
+export const env = { language: 'en' };

@@ -233,7 +233,11 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     const row = this.rows.get(node);
     if (row && row.hasChildren === hasChildren) return row.item;
     const item = resourceTreeItem(resource, hasChildren, this.now());
-    if (node.group === 'active') item.id = `active:${node.provider}:${node.id}`;
+    if (node.group === 'active') {
+      item.id = `active:${node.provider}:${node.id}`;
+      // The same job is a row under its provider too: a screen reader (and a test) can tell the two apart.
+      item.accessibilityInformation = { label: vscode.l10n.t('{0} (in Active)', item.accessibilityInformation?.label ?? resource.displayName) };
+    }
     // A running resource without progress text shows its elapsed time: that row is built afresh every time.
     if (!showsClock(resource)) this.rows.set(node, { item, hasChildren });
     return item;
