@@ -29,7 +29,7 @@ export function parseQuery(value: unknown): JobsViewQuery {
   if (typeof value !== 'object' || value === null) return DEFAULT_QUERY;
   const raw = value as { filters?: unknown; text?: unknown; sort?: unknown };
   const filters = Array.isArray(raw.filters) ? JOB_FILTERS.filter((filter) => (raw.filters as unknown[]).includes(filter)) : [];
-  const text = typeof raw.text === 'string' ? raw.text.slice(0, 200) : '';
+  const text = typeof raw.text === 'string' ? raw.text : '';
   const sort = (JOB_SORTS as readonly unknown[]).includes(raw.sort) ? (raw.sort as JobSort) : 'newest';
   return { filters, text, sort };
 }

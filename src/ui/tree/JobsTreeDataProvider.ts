@@ -393,7 +393,6 @@ function activeTreeItem(count: number): vscode.TreeItem {
   const item = new vscode.TreeItem(vscode.l10n.t('Active ({0})', count), vscode.TreeItemCollapsibleState.Expanded);
   item.id = 'active';
   item.iconPath = new vscode.ThemeIcon('pulse');
-  item.tooltip = vscode.l10n.t('Every queued, running or stopping job of every signed-in provider');
   item.contextValue = 'activeGroup';
   return item;
 }
@@ -403,7 +402,6 @@ function noMatchTreeItem(): vscode.TreeItem {
   item.id = 'noMatch';
   item.iconPath = new vscode.ThemeIcon('filter');
   item.description = vscode.l10n.t('Clear Filter');
-  item.tooltip = vscode.l10n.t('Nothing passes the filter. Click to clear it and show every job.');
   item.contextValue = 'message message-noMatch';
   item.command = { command: CLEAR_FILTER_COMMAND, title: vscode.l10n.t('Clear Filter') };
   return item;

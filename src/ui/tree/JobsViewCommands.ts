@@ -90,7 +90,7 @@ export class JobsViewCommands implements vscode.Disposable {
     const before = this.query;
     const pick = vscode.window.createQuickPick<FilterItem>();
     pick.title = vscode.l10n.t('Filter Jobs');
-    pick.placeholder = vscode.l10n.t('Type to match job names, ids and details; check to show only…');
+    pick.placeholder = vscode.l10n.t('Match names, ids and details; check to narrow');
     pick.canSelectMany = true;
     // alwaysShow: the typed text filters jobs, not these three checkboxes.
     const items: FilterItem[] = [
@@ -134,7 +134,7 @@ export class JobsViewCommands implements vscode.Disposable {
   async sort(): Promise<void> {
     const current = this.query.sort;
     const items: SortItem[] = JOB_SORTS.map((sort) => ({ sort, label: sortLabel(sort), description: sort === current ? vscode.l10n.t('current') : undefined }));
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Sort Jobs By'), placeHolder: vscode.l10n.t('Order of the jobs under each provider and in Active') });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Sort Jobs By') });
     if (picked) await this.apply({ ...this.query, sort: picked.sort });
   }
 
