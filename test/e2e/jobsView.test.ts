@@ -26,6 +26,7 @@ describe('Jobs view filter and sort with 10,000 jobs', { timeout: 900_000 }, () 
     settings: { 'simcloud.jobs.pollIntervalSeconds': 5, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   let failedInSandbox = 0;
+  let failedVariants = 0;
   let activeInSandbox = 0;
 
   const view = () => current().workbench.simCloudView();
@@ -92,12 +93,15 @@ describe('Jobs view filter and sort with 10,000 jobs', { timeout: 900_000 }, () 
 
   step('lists 10,000 jobs made by the sandbox, with Active (N) at the top', async () => {
     const { workbench, codeServer, page } = current();
-    // 9,990 jobs in a mix of states (4 running on the 4 GPUs, the rest of the active ones queued), and 10 to find by text.
-    await control('/_sandbox/simulacrum/jobs/bulk', { method: 'POST', body: { count: 9_990, id_prefix: 'batch', mix: { completed: 70, failed: 17, cancelled: 10, running: 0.04, queued: 2.96 } } });
+    // 9,986 jobs in a mix of states (4 running on the 4 GPUs, the rest of the active ones queued), 10 to find by text,
+    // and a sweep of 4 variants.
+    await control('/_sandbox/simulacrum/jobs/bulk', { method: 'POST', body: { count: 9_986, id_prefix: 'batch', mix: { completed: 6_990, failed: 1_700, cancelled: 1_000, running: 4, queued: 292 } } });
     await control('/_sandbox/simulacrum/jobs/bulk', { method: 'POST', body: { count: 10, id_prefix: 'lidar', mix: { completed: 1 } } });
+    await control('/_sandbox/simulacrum/jobs/bulk', { method: 'POST', body: { count: 4, id_prefix: 'grid', sweep_id: 'sweep-grid', mix: { completed: 1, failed: 1 } } });
     const { jobs } = await control<{ jobs: SandboxJob[] }>('/_sandbox/simulacrum/jobs');
     assert.equal(jobs.length, 10_000);
     failedInSandbox = jobs.filter((job) => job.status === 'failed').length;
+    failedVariants = jobs.filter((job) => job.status === 'failed' && job.job_id.startsWith('grid-')).length;
     activeInSandbox = jobs.filter((job) => job.status === 'running' || job.status === 'queued').length;
 
     await workbench.open(codeServer.url);
@@ -120,8 +124,9 @@ describe('Jobs view filter and sort with 10,000 jobs', { timeout: 900_000 }, () 
     assert.equal(shown, `failed — ${failedInSandbox.toLocaleString('en')} of 10,000`);
     await workbench.treeRow(/^Active/).waitFor({ state: 'detached' });
     const children = await childRows(provider());
-    assert.equal(children[0].setSize, failedInSandbox, 'the provider lists exactly the failed jobs');
-    for (const child of children) assert.match(child.description, /^failed\b/, `${child.label}: ${child.description}`);
+    // The failed jobs, and the sweep in place of its failed variants.
+    assert.equal(children[0].setSize, failedInSandbox - failedVariants + 1, 'the provider lists exactly the failed jobs');
+    for (const child of children.filter((row) => row.label !== 'sweep-grid')) assert.match(child.description, /^failed\b/, `${child.label}: ${child.description}`);
     await screenshot(page, 'jobsView-02-failed');
   });
 
@@ -136,6 +141,25 @@ describe('Jobs view filter and sort with 10,000 jobs', { timeout: 900_000 }, () 
     const byName = await providerChildrenStartingWith('lidar-00000');
     assert.deepEqual(byName.map((row) => row.label), Array.from({ length: 10 }, (_, i) => `lidar-${String(i).padStart(5, '0')}`));
     await screenshot(page, 'jobsView-03-text-by-name');
+  });
+
+  step('a sweep stays expanded and its selected variant selected through Refresh and a sort change', async () => {
+    const { workbench, page } = current();
+    await filter([], 'grid');
+    await waitForDescription(/"grid" · by name — 4 of 10,000/);
+    const sweep = workbench.treeRow('sweep-grid');
+    assert.deepEqual(await workbench.childLabels(sweep), ['v0 · grid-v0', 'v1 · grid-v1', 'v2 · grid-v2', 'v3 · grid-v3']);
+    await workbench.treeRow('v1 · grid-v1').click();
+    const selectedLabel = () => page.locator('.part.sidebar .monaco-list-row.selected .label-name').first().textContent();
+    await workbench.runCommand('Sim Cloud: Refresh');
+    await sortBy('Status (running first, then failed)');
+    await waitForDescription(/"grid" · by status — 4 of 10,000/);
+    assert.equal(await sweep.getAttribute('aria-expanded'), 'true', 'the sweep is still expanded');
+    assert.equal((await selectedLabel())?.trim(), 'v1 · grid-v1', 'the variant is still selected');
+    await screenshot(page, 'jobsView-03b-sweep-selected');
+    await filter([], 'LIDAR');
+    await sortBy('Name');
+    await waitForDescription(/"LIDAR" · by name — 10 of 10,000/);
   });
 
   step('keeps the selected row and a collapsed group through Refresh, a sort change and Clear', async () => {
@@ -176,7 +200,7 @@ describe('Jobs view filter and sort with 10,000 jobs', { timeout: 900_000 }, () 
     await view().locator('.monaco-list-row.selected').first().click();
     await page.keyboard.press('Home');
     const children = await providerChildrenStartingWith('batch-00000');
-    assert.equal(children[0].setSize, 10_000);
+    assert.equal(children[0].setSize, 10_000 - 4 + 1, 'every job, the sweep in place of its 4 variants');
     assert.deepEqual(children.slice(0, 3).map((row) => row.label), ['batch-00000', 'batch-00001', 'batch-00002']);
   });
 

@@ -28,6 +28,8 @@ const BulkSchema = z.object({
   mix: z.partialRecord(z.enum(BULK_STATUSES), z.number().min(0)).optional(),
   id_prefix: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id prefix is lower-case letters, digits and dashes').optional(),
   error: z.string().min(1).optional(),
+  /** All of them variants of one sweep with this id, named `<id_prefix>-v<n>` as the reference's variants are. */
+  sweep_id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/).max(64).optional(),
 });
 const FailSchema = z.object({ error: z.string().min(1).optional() });
 const ExtraSchema = z
@@ -87,7 +89,7 @@ export function registerSimulacrumControl(router: Router, world: SimulacrumWorld
     // Statuses interleaved (not in blocks), so newest-first and oldest-first listings both mix them.
     const statuses = interleave(counts);
     const entries: PlacedJob[] = statuses.map((status, i) => {
-      const jobId = `${prefix}-${String(i).padStart(5, '0')}`;
+      const jobId = body.sweep_id ? `${prefix}-v${i}` : `${prefix}-${String(i).padStart(5, '0')}`;
       if (jobs.find(jobId, at)) throw new HttpError(409, { message: `Job ${jobId} exists already: use another id_prefix` });
       return {
         jobId,
@@ -97,7 +99,7 @@ export function registerSimulacrumControl(router: Router, world: SimulacrumWorld
         createdAt: at - (statuses.length - i) * 1_000,
         runMs: 30_000 + (i % 17) * 10_000,
         error: body.error,
-        spec: { projectId: 'proj_bulk', renderMode: 'annotations', numFrames: 60, resolution: '1920x1080', simMode: 'ComputerVision', requireGvisor: true },
+        spec: { projectId: 'proj_bulk', renderMode: 'annotations', numFrames: 60, resolution: '1920x1080', simMode: 'ComputerVision', requireGvisor: true, sweepId: body.sweep_id },
       };
     });
     jobs.place(entries, at);

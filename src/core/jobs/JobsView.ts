@@ -12,8 +12,10 @@ interface ProviderListing {
   /** Ids shown; undefined when nothing is filtered (everything is). */
   readonly visible: ReadonlySet<string> | undefined;
   readonly roots: readonly Resource[];
-  /** Resources shown for themselves (what "37 of 10,000" counts): not a sweep kept only for its variants. */
+  /** Jobs shown (what "37 of 10,000" counts): a sweep is a group of jobs, not one, and is not counted. */
   readonly matching: number;
+  /** Jobs in the store, groups (a sweep with variants) not counted. */
+  readonly total: number;
 }
 
 /**
@@ -111,13 +113,14 @@ export class JobsView {
     return this.activeList;
   }
 
-  /** "37 of 10,000": resources shown for themselves, of all resources (sweeps and variants each count). */
+  /** "37 of 10,000": jobs shown of all jobs; a sweep's variants count, the sweep itself does not. */
   counts(): { readonly matching: number; readonly total: number } {
     let matching = 0;
     let total = 0;
     for (const provider of this.providers()) {
-      matching += this.listing(provider).matching;
-      total += this.store.size(provider);
+      const listing = this.listing(provider);
+      matching += listing.matching;
+      total += listing.total;
     }
     return { matching, total };
   }
@@ -144,7 +147,11 @@ export class JobsView {
   private build(provider: ProviderId): ProviderListing {
     const sorted = this.sortedOf(provider);
     const isRoot = (resource: Resource) => resource.parentId === undefined || this.store.get(provider, resource.parentId) === undefined;
-    if (!this.filtered) return { sorted, visible: undefined, roots: sorted.filter(isRoot), matching: sorted.length };
+    const isGroup = (resource: Resource) => this.store.hasChildren(provider, resource.id);
+    let groups = 0;
+    for (const resource of sorted) if (isGroup(resource)) groups += 1;
+    const total = sorted.length - groups;
+    if (!this.filtered) return { sorted, visible: undefined, roots: sorted.filter(isRoot), matching: total, total };
     const { status, mine, text } = this.matcher;
     const visible = new Set<string>();
     let matching = 0;
@@ -153,7 +160,7 @@ export class JobsView {
       if (isRoot(resource)) {
         if (status(resource) && mine(resource) && text(resource)) {
           visible.add(resource.id);
-          matching += 1;
+          if (!isGroup(resource)) matching += 1;
         }
         continue;
       }
@@ -164,6 +171,6 @@ export class JobsView {
         matching += 1;
       }
     }
-    return { sorted, visible, roots: sorted.filter((resource) => visible.has(resource.id) && isRoot(resource)), matching };
+    return { sorted, visible, roots: sorted.filter((resource) => visible.has(resource.id) && isRoot(resource)), matching, total };
   }
 }
