@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { BenchCase, BenchContext, CaseReport } from './types';
 
 /** In the order they run: zip leaves the archive the upload case sends. */
-export const CASE_NAMES = ['zip', 'upload', 'unchanged', 'polling', 'tree', 'activation'] as const;
+export const CASE_NAMES = ['zip', 'upload', 'unchanged', 'polling', 'tree', 'treeFilter', 'activation'] as const;
 
 interface Options {
   readonly quick: boolean;

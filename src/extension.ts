@@ -16,7 +16,8 @@ import { ContextKeys } from './ui/ContextKeys';
 import { showOperationError } from './ui/errors/showOperationError';
 import { OutputLog } from './ui/logging/OutputLog';
 import { VscodeUserSettings } from './ui/settings/VscodeUserSettings';
-import { JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
+import { CLEAR_FILTER_COMMAND, JobsTreeDataProvider, type JobsTreeNode } from './ui/tree/JobsTreeDataProvider';
+import { JobsViewCommands, storedQuery } from './ui/tree/JobsViewCommands';
 import { workspaceTrust } from './ui/trust/workspaceTrustGate';
 
 /** Set by dist/extension.js (scripts/extensionLoader.cjs) around loading this bundle; absent when running from sources. */
@@ -28,7 +29,8 @@ declare global {
 }
 
 /** The commands the root implements itself; every other contributed command is a stand-in until the features load. */
-const ROOT_COMMANDS = new Set(['simcloud.showLog', 'simcloud.openSettings']);
+// The Jobs view's filter and sort belong to the first paint: the view is drawn filtered as the workspace left it.
+const ROOT_COMMANDS = new Set(['simcloud.showLog', 'simcloud.openSettings', 'simcloud.jobs.filter', 'simcloud.jobs.editFilter', 'simcloud.jobs.sort', CLEAR_FILTER_COMMAND]);
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const activateStartedAt = performance.now();
@@ -42,10 +44,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const store = new JobStore();
   // Where each job submitted from this VS Code came from (form, spec file + commit, task, tool): every submit path writes it.
   const origins = new JobOrigins(context.globalState);
-  const tree = new JobsTreeDataProvider(accounts, store, Date.now, origins);
+  const tree = new JobsTreeDataProvider(accounts, store, Date.now, origins, storedQuery(context.workspaceState));
   const view = vscode.window.createTreeView<JobsTreeNode>('simcloud.jobs', { treeDataProvider: tree, showCollapseAll: true });
+  const contextKeys = new ContextKeys();
+  const viewCommands = new JobsViewCommands(tree, view, context.workspaceState, contextKeys);
   // The trust gate's one-shot wait for a trust grant (registerCommand consults the gate) ends with the extension.
-  context.subscriptions.push(store, tree, view, workspaceTrust);
+  context.subscriptions.push(store, tree, view, viewCommands, workspaceTrust);
 
   const loadFeatures = featureLoader(async () => {
     const { registerFeatures } = await import('./features.js');
@@ -59,7 +63,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(registerSerializerProxy(viewType, loadFeatures.load, (error) => showOperationError(error, log)));
   }
 
-  const contextKeys = new ContextKeys();
   const syncContextKeys = () => {
     void contextKeys.setAnySignedIn(accounts.anySignedIn);
     for (const status of accounts.all()) void contextKeys.setSignedIn(status.provider, status.state === 'signedIn');
@@ -67,6 +70,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     accounts.onDidChangeAccounts(syncContextKeys),
     registerCommand('simcloud.showLog', log, () => log.show()),
+    registerCommand('simcloud.jobs.filter', log, () => viewCommands.filter()),
+    registerCommand('simcloud.jobs.editFilter', log, () => viewCommands.filter()),
+    registerCommand('simcloud.jobs.sort', log, () => viewCommands.sort()),
+    registerCommand(CLEAR_FILTER_COMMAND, log, () => viewCommands.clear()),
     registerCommand('simcloud.openSettings', log, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:simcloud.sim-cloud')),
     // Another window (or the OS keychain) may change a secret; settings changes may move a provider to another host.
     context.secrets.onDidChange(() => void accounts.refresh()),

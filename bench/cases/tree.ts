@@ -29,7 +29,9 @@ export const run: BenchCase = async (ctx) => {
   const tree = new JobsTreeDataProvider(accounts, store, () => Date.parse('2026-01-01T12:00:00Z'));
   let treeEvents = 0;
   tree.onDidChangeTreeData(() => (treeEvents += 1));
-  const [providerNode] = await tree.getChildren();
+  // The provider's node, not the Active group above it (running jobs put one there).
+  const providerNode = (await tree.getChildren()).find((node) => node.type === 'provider');
+  if (!providerNode) throw new Error('the Jobs tree shows no Simulacrum node');
   store.replaceAll('simulacrum', snapshots[1]);
   await tree.getChildren(providerNode); // the tree has been drawn once, as it is when a poll lands
 
@@ -83,7 +85,7 @@ export const run: BenchCase = async (ctx) => {
 };
 
 /** Jobs as GET /api/jobs?full=1 lists them: mostly renders, a tenth in sweeps of 50 variants; a seeded mix of states. */
-function generateJobs(count: number): { jobs: SimulacrumJob[]; sweeps: SimulacrumSweepRecord[] } {
+export function generateJobs(count: number): { jobs: SimulacrumJob[]; sweeps: SimulacrumSweepRecord[] } {
   const random = mulberry32(11);
   const start = Date.parse('2026-01-01T00:00:00Z');
   const jobs: SimulacrumJob[] = [];

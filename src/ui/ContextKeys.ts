@@ -26,4 +26,9 @@ export class ContextKeys {
   setSimulixListening(value: boolean): Thenable<unknown> {
     return vscode.commands.executeCommand('setContext', 'simcloud.simulix.listening', value);
   }
+
+  /** The Jobs view has a filter set (Clear Filter shows, the Filter button is filled). */
+  setJobsFiltered(value: boolean): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', 'simcloud.jobs.filtered', value);
+  }
 }

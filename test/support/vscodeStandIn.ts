@@ -62,3 +62,8 @@ export class LanguageModelTextPart {
 export class LanguageModelToolResult {
   constructor(public content: unknown[]) {}
 }
+
+/** Tests that drive a quick pick put their fake here (JobsViewCommands' unit tests); nothing else reads it. */
+export const window: { createQuickPick?: () => unknown; showQuickPick?: (...args: unknown[]) => Promise<unknown> } = {};
+
+export const env = { language: 'en' };

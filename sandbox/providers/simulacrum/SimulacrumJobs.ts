@@ -11,6 +11,18 @@ const CREDITS_PER_GPU_MS = P.creditsPerGpuHour / 3_600_000;
 const EPSILON = 1e-9;
 const MAX_EVENTS_PER_ADVANCE = 1_000_000;
 
+/** One job for SimulacrumJobs.place: where it is in its life, and when it was created (in the past, for finished ones). */
+export interface PlacedJob {
+  readonly jobId: string;
+  readonly account: SimulacrumAccount;
+  readonly spec: JobSpec;
+  readonly status: 'completed' | 'failed' | 'cancelled' | 'running' | 'queued';
+  readonly createdAt: number;
+  /** How long a finished job ran. */
+  readonly runMs: number;
+  readonly error?: string;
+}
+
 export class SimulacrumJobs {
   private readonly jobs = new Map<string, SimulacrumJob>();
   private time: number;
@@ -46,6 +58,47 @@ export class SimulacrumJobs {
     this.jobs.set(jobId, job);
     this.assignFreeNodes(now);
     return job;
+  }
+
+  /**
+   * Control route (scale tests): jobs placed with their history already written. Finished ones have their times in
+   * the past and charged nothing; running ones take a free GPU each and started now; queued ones wait in line like
+   * any other. Placed in one go, so 10,000 jobs cost one queue pass, not one each.
+   */
+  place(entries: readonly PlacedJob[], now: number): SimulacrumJob[] {
+    this.advanceTo(now);
+    const busy = new Set(this.busyNodes());
+    const placed: SimulacrumJob[] = [];
+    for (const entry of entries) {
+      const job: SimulacrumJob = { ...entry.spec, jobId: entry.jobId, tenant: entry.account.tenant, accountKey: entry.account.key, seq: this.seq++, status: entry.status, createdAt: entry.createdAt, gpuMs: 0, chargedCredits: 0 };
+      if (entry.status === 'running') {
+        let node = 1;
+        while (busy.has(node)) node++;
+        busy.add(node);
+        job.node = node;
+        job.assignedNode = node;
+        job.startedAt = now;
+      } else if (entry.status !== 'queued') {
+        job.startedAt = entry.createdAt + 1_000;
+        const endedAt = entry.createdAt + 1_000 + entry.runMs;
+        job.gpuMs = entry.runMs;
+        if (entry.status === 'completed') job.completedAt = endedAt;
+        else if (entry.status === 'failed') {
+          job.failedAt = endedAt;
+          job.error = entry.error ?? 'failed (placed by the sandbox)';
+        } else job.cancelledAt = endedAt;
+      }
+      this.jobs.set(job.jobId, job);
+      placed.push(job);
+    }
+    this.assignFreeNodes(now);
+    return placed;
+  }
+
+  /** GPUs nobody holds right now. */
+  freeGpus(now: number): number {
+    this.advanceTo(now);
+    return Math.max(0, this.gpuCount - this.busyNodes().length);
   }
 
   /** The job if it belongs to `tenant`; another tenant's id reads as not found. */

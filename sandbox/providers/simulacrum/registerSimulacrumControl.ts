@@ -7,6 +7,7 @@ import type { SandboxRequest } from '../../http/SandboxRequest';
 import { jobRecord } from './jobView';
 import { gpuHoursRemaining, roundCredits, submissionsPerHour, type SimulacrumAccount } from './SimulacrumAccounts';
 import type { SimulacrumJob } from './SimulacrumJob';
+import type { PlacedJob } from './SimulacrumJobs';
 import type { SimulacrumWorld } from './SimulacrumWorld';
 
 const PREFIX = '/_sandbox/simulacrum';
@@ -19,6 +20,17 @@ const AccountSchema = z.object({
   suspended: z.boolean().optional(),
 });
 const GpusSchema = z.object({ count: z.number().int().min(0).max(1024) });
+const BULK_STATUSES = ['completed', 'failed', 'cancelled', 'running', 'queued'] as const;
+const BulkSchema = z.object({
+  count: z.number().int().min(1).max(50_000),
+  key: z.string().optional(),
+  /** Relative weights per status; the counts are split exactly (largest remainders), in this order. */
+  mix: z.partialRecord(z.enum(BULK_STATUSES), z.number().min(0)).optional(),
+  id_prefix: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id prefix is lower-case letters, digits and dashes').optional(),
+  error: z.string().min(1).optional(),
+  /** All of them variants of one sweep with this id, named `<id_prefix>-v<n>` as the reference's variants are. */
+  sweep_id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/).max(64).optional(),
+});
 const FailSchema = z.object({ error: z.string().min(1).optional() });
 const ExtraSchema = z
   .object({ filename: z.string().min(1), content: z.string().optional(), content_base64: z.string().optional() })
@@ -63,6 +75,37 @@ export function registerSimulacrumControl(router: Router, world: SimulacrumWorld
     res.json(200, { jobs: jobs.listFor(undefined, at).map((job) => ({ ...jobRecord(job, at), tenant: job.tenant })) });
   });
 
+  // Before /jobs/:id/… so "bulk" is never read as a job id.
+  router.post(`${PREFIX}/jobs/bulk`, async (req, res) => {
+    const body = await parseBody(req, BulkSchema);
+    const key = body.key ?? 'sim_live_sandbox_dev_key';
+    const account = accounts.find(key);
+    if (!account) throw new HttpError(404, { message: `No Simulacrum account with key ${key.slice(0, 12)}…` });
+    const counts = splitCounts(body.count, body.mix ?? { completed: 7, failed: 2, cancelled: 1 });
+    const at = now();
+    const free = jobs.freeGpus(at);
+    if (counts.running > free) throw new HttpError(409, { message: `${counts.running} running jobs asked for, ${free} GPUs free: PUT ${PREFIX}/gpus {count} first` });
+    const prefix = body.id_prefix ?? 'bulk';
+    // Statuses interleaved (not in blocks), so newest-first and oldest-first listings both mix them.
+    const statuses = interleave(counts);
+    const entries: PlacedJob[] = statuses.map((status, i) => {
+      const jobId = body.sweep_id ? `${prefix}-v${i}` : `${prefix}-${String(i).padStart(5, '0')}`;
+      if (jobs.find(jobId, at)) throw new HttpError(409, { message: `Job ${jobId} exists already: use another id_prefix` });
+      return {
+        jobId,
+        account,
+        status,
+        // One second apart, the last one created now: distinct creation times make every order well defined.
+        createdAt: at - (statuses.length - i) * 1_000,
+        runMs: 30_000 + (i % 17) * 10_000,
+        error: body.error,
+        spec: { projectId: 'proj_bulk', renderMode: 'annotations', numFrames: 60, resolution: '1920x1080', simMode: 'ComputerVision', requireGvisor: true, sweepId: body.sweep_id },
+      };
+    });
+    jobs.place(entries, at);
+    res.json(201, { created: entries.length, by_status: counts, first_id: entries[0]?.jobId, last_id: entries.at(-1)?.jobId });
+  });
+
   router.post(`${PREFIX}/jobs/:id/fail`, async (req, res) => {
     const { error } = await parseBody(req, FailSchema);
     const job = anyJob(req);
@@ -100,6 +143,35 @@ export function registerSimulacrumControl(router: Router, world: SimulacrumWorld
       busy_gpus: jobs.busyNodes().length,
     });
   });
+}
+
+/** `count` split by `weights` exactly: floor of each share, then the remainders one by one, largest first. */
+function splitCounts(count: number, weights: Partial<Record<(typeof BULK_STATUSES)[number], number>>): Record<(typeof BULK_STATUSES)[number], number> {
+  const total = BULK_STATUSES.reduce((sum, status) => sum + (weights[status] ?? 0), 0);
+  if (total <= 0) throw new HttpError(400, { message: 'mix needs at least one status with a weight above 0' });
+  const shares = BULK_STATUSES.map((status) => ({ status, exact: (count * (weights[status] ?? 0)) / total }));
+  const counts = Object.fromEntries(shares.map(({ status, exact }) => [status, Math.floor(exact)])) as Record<(typeof BULK_STATUSES)[number], number>;
+  let left = count - shares.reduce((sum, { exact }) => sum + Math.floor(exact), 0);
+  for (const { status } of [...shares].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)))) {
+    if (left-- <= 0) break;
+    counts[status] += 1;
+  }
+  return counts;
+}
+
+/** Round-robin over the statuses while each has some left: c f c c r … rather than all completed, then all failed. */
+function interleave(counts: Record<(typeof BULK_STATUSES)[number], number>): (typeof BULK_STATUSES)[number][] {
+  const left = { ...counts };
+  const out: (typeof BULK_STATUSES)[number][] = [];
+  while (out.length < BULK_STATUSES.reduce((sum, status) => sum + counts[status], 0)) {
+    for (const status of BULK_STATUSES) {
+      if (left[status] > 0) {
+        out.push(status);
+        left[status] -= 1;
+      }
+    }
+  }
+  return out;
 }
 
 function accountView(account: SimulacrumAccount): Record<string, unknown> {

@@ -146,6 +146,16 @@ export class JobStore implements Disposable {
     return [...(this.providers.get(provider)?.newestFirst() ?? [])];
   }
 
+  /** list() without the copy, for readers that only iterate (the Jobs view's filter runs on every keystroke). */
+  ordered(provider: ProviderId): readonly Resource[] {
+    return this.providers.get(provider)?.newestFirst() ?? [];
+  }
+
+  /** How many resources one provider has. */
+  size(provider: ProviderId): number {
+    return this.providers.get(provider)?.byId.size ?? 0;
+  }
+
   /** Resources without a parent, or whose parent is not in the store (so a variant never disappears); newest first. */
   roots(provider: ProviderId): Resource[] {
     const state = this.providers.get(provider);

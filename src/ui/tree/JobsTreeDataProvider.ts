@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { AccountsModel, AccountStatus } from '../../core/accounts/AccountsModel';
 import type { JobOrigins } from '../../core/jobs/JobOrigins';
+import type { Event } from '../../core/events/Emitter';
 import type { JobStore, ResourceChange } from '../../core/jobs/JobStore';
+import { JobsView } from '../../core/jobs/JobsView';
+import { DEFAULT_QUERY, RUNNING_STATUSES, type JobsViewQuery } from '../../core/jobs/JobsViewQuery';
 import type { Resource } from '../../core/jobs/Resource';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import { providerContextValue } from './contextValue';
@@ -16,6 +19,18 @@ export interface ResourceNode {
   readonly type: 'resource';
   readonly provider: ProviderId;
   readonly id: string;
+  /** A row of the Active group (a second row for a job also listed under its provider, with its own TreeItem id). */
+  readonly group?: 'active';
+}
+
+/** "Active (N)" above the providers: every queued, running or stopping job that passes the filter. */
+export interface ActiveNode {
+  readonly type: 'active';
+}
+
+/** The only row besides the providers when the filter matches nothing: says so and offers Clear Filter. */
+export interface NoMatchNode {
+  readonly type: 'noMatch';
 }
 
 /** A line under a provider that is not a resource: a refresh that failed, or "no jobs yet". */
@@ -41,7 +56,15 @@ export interface LoadMoreHandler {
   load(): Promise<void>;
 }
 
-export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode | LoadMoreNode;
+export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode | LoadMoreNode | ActiveNode | NoMatchNode;
+
+/** What the tree reads of JobOrigins (the "mine" filter). */
+export interface MineSource {
+  isMine(provider: ProviderId, id: string): boolean;
+  readonly onDidChange: Event<{ readonly provider: ProviderId; readonly id: string }>;
+}
+
+export const CLEAR_FILTER_COMMAND = 'simcloud.jobs.clearFilter';
 
 export const LOAD_MORE_COMMAND = 'simcloud.jobs.loadMore';
 
@@ -70,21 +93,54 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private readonly loading = new Set<ProviderId>();
   /** Whether the last root listing was empty (welcome content showing): then only a full refresh can add nodes. */
   private showingWelcome = true;
+  /** The filter and sort applied to every level (JobsView caches what each level shows). */
+  readonly view: JobsView;
+  private readonly activeNode: ActiveNode = { type: 'active' };
+  private readonly noMatchNode: NoMatchNode = { type: 'noMatch' };
+  private readonly activeResourceNodes = new Map<string, ResourceNode>();
+  /** `provider:id` of the Active group's rows as last listed, and whether the group was shown at all. */
+  private activeShownKeys = new Set<string>();
+  private activeGroupShown = false;
+  private noMatchShown = false;
 
   constructor(
     private readonly accounts: AccountsModel,
     private readonly store: JobStore,
     private readonly now: () => number = Date.now,
-    private readonly origins?: Pick<JobOrigins, 'get'>,
+    private readonly origins?: MineSource & Pick<JobOrigins, 'get'>,
+    query: JobsViewQuery = DEFAULT_QUERY,
   ) {
+    const signedIn = () => this.accounts.all().filter((status) => status.state === 'signedIn').map((status) => status.provider);
+    this.view = new JobsView(store, signedIn, (resource) => origins?.isMine(resource.provider, resource.id) ?? false, now);
+    this.view.setQuery(query);
+    if (origins) {
+      this.subscriptions.push(
+        origins.onDidChange(() => {
+          // Only the "mine" filter reads origins; a new submission is new to the store anyway.
+          if (!this.view.query.filters.includes('mine')) return;
+          this.view.invalidate();
+          this.changed.fire(undefined);
+        }),
+      );
+    }
     this.subscriptions.push(
       accounts.onDidChangeAccounts((providers) => {
         // Going from "nothing signed in" to "something" swaps welcome content for nodes: that needs a full refresh.
-        if (providers.length === 1 && this.accounts.anySignedIn && !this.showingWelcome) this.changed.fire(this.providerNode(providers[0]));
+        this.view.invalidate();
+        if (providers.length === 1 && this.accounts.anySignedIn && !this.showingWelcome && !this.view.filtered && !this.activeGroupShown) this.changed.fire(this.providerNode(providers[0]));
         else this.changed.fire(undefined);
       }),
       store.onDidChangeResources((change) => this.onStoreChange(change)),
     );
+  }
+
+  /**
+   * A new filter or sort: one redraw of the whole view. Rows keep their TreeItem ids, so VS Code keeps what was
+   * expanded and selected, and built rows are reused (only the listings are recomputed).
+   */
+  setQuery(query: JobsViewQuery): void {
+    this.view.setQuery(query);
+    this.changed.fire(undefined);
   }
 
   /** A failed refresh shows as a node under its provider until the next good one. */
@@ -128,8 +184,11 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
 
   /** Redraws running resources so their elapsed time moves (called after a poll that changed nothing). */
   refreshActive(provider: ProviderId): void {
-    for (const resource of this.store.list(provider)) {
-      if (showsClock(resource)) this.changed.fire(this.resourceNode(provider, resource.id));
+    for (const resource of this.store.ordered(provider)) {
+      if (!showsClock(resource)) continue;
+      this.changed.fire(this.resourceNode(provider, resource.id));
+      const activeRow = this.activeResourceNodes.get(`${provider}:${resource.id}`);
+      if (activeRow && this.activeShownKeys.has(`${provider}:${resource.id}`)) this.changed.fire(activeRow);
     }
   }
 
@@ -138,13 +197,27 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (!element) {
       this.showingWelcome = !this.accounts.anySignedIn;
       if (this.showingWelcome) return [];
-      return this.accounts.all().map((status) => this.providerNode(status.provider));
+      const nodes: JobsTreeNode[] = [];
+      this.noMatchShown = this.nothingMatches();
+      if (this.noMatchShown) nodes.push(this.noMatchNode);
+      this.activeGroupShown = this.view.active().length > 0;
+      if (this.activeGroupShown) nodes.push(this.activeNode);
+      nodes.push(...this.accounts.all().map((status) => this.providerNode(status.provider)));
+      return nodes;
     }
-    if (element.type === 'message' || element.type === 'more') return [];
-    if (element.type === 'resource') return this.store.children(element.provider, element.id).map((r) => this.resourceNode(element.provider, r.id));
+    if (element.type === 'message' || element.type === 'more' || element.type === 'noMatch') return [];
+    if (element.type === 'active') {
+      const active = this.view.active();
+      this.activeShownKeys = new Set(active.map((r) => `${r.provider}:${r.id}`));
+      return active.map((r) => this.activeResourceNode(r.provider, r.id));
+    }
+    if (element.type === 'resource') {
+      if (element.group === 'active') return [];
+      return this.view.children(element.provider, element.id).map((r) => this.resourceNode(element.provider, r.id));
+    }
     const problem = this.problems.get(element.provider);
     const nodes: JobsTreeNode[] = problem ? [{ type: 'message', provider: element.provider, kind: 'error', ...problem }] : [];
-    nodes.push(...this.store.roots(element.provider).map((r) => this.resourceNode(element.provider, r.id)));
+    nodes.push(...this.view.roots(element.provider).map((r) => this.resourceNode(element.provider, r.id)));
     if (this.loadMoreHandlers.has(element.provider)) nodes.push(this.loadMoreNode(element.provider));
     return nodes;
   }
@@ -153,12 +226,19 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (node.type === 'provider') return this.providerTreeItem(this.accounts.status(node.provider));
     if (node.type === 'message') return messageTreeItem(node);
     if (node.type === 'more') return loadMoreTreeItem(node, this.loadMoreHandlers.get(node.provider)?.label, this.loading.has(node.provider));
+    if (node.type === 'active') return activeTreeItem(this.view.active().length);
+    if (node.type === 'noMatch') return noMatchTreeItem();
     const resource = this.store.get(node.provider, node.id);
     if (!resource) return new vscode.TreeItem(node.id);
-    const hasChildren = this.store.hasChildren(node.provider, node.id);
+    const hasChildren = node.group !== 'active' && this.view.hasChildren(node.provider, node.id);
     const row = this.rows.get(node);
     if (row && row.hasChildren === hasChildren) return row.item;
     const item = resourceTreeItem(resource, hasChildren, this.now());
+    if (node.group === 'active') {
+      item.id = `active:${node.provider}:${node.id}`;
+      // The same job is a row under its provider too: a screen reader (and a test) can tell the two apart.
+      item.accessibilityInformation = { label: vscode.l10n.t('{0} (in Active)', item.accessibilityInformation?.label ?? resource.displayName) };
+    }
     // A running resource without progress text shows its elapsed time: that row is built afresh every time.
     if (!showsClock(resource)) this.rows.set(node, { item, hasChildren });
     return item;
@@ -174,7 +254,8 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   }
 
   getParent(node: JobsTreeNode): JobsTreeNode | undefined {
-    if (node.type === 'provider') return undefined;
+    if (node.type === 'provider' || node.type === 'active' || node.type === 'noMatch') return undefined;
+    if (node.type === 'resource' && node.group === 'active') return this.activeNode;
     if (node.type === 'resource') {
       const parentId = this.store.get(node.provider, node.id)?.parentId;
       if (parentId && this.store.get(node.provider, parentId)) return this.resourceNode(node.provider, parentId);
@@ -193,16 +274,49 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     return node;
   }
 
+  /** Where a node is shown now, for reveal() after a redraw: undefined when the filter hides it. */
+  shownNode(node: JobsTreeNode): JobsTreeNode | undefined {
+    if (node.type !== 'resource') return node;
+    if (node.group === 'active') return this.view.active().some((r) => r.provider === node.provider && r.id === node.id) ? this.activeResourceNode(node.provider, node.id) : undefined;
+    return this.view.isShown(node.provider, node.id) ? this.resourceNode(node.provider, node.id) : undefined;
+  }
+
+  /** Filtered to nothing, with jobs there (before the first listing, an empty view is not the filter's doing). */
+  private nothingMatches(): boolean {
+    if (!this.view.filtered) return false;
+    const { matching, total } = this.view.counts();
+    return matching === 0 && total > 0;
+  }
+
+  private activeResourceNode(provider: ProviderId, id: string): ResourceNode {
+    const key = `${provider}:${id}`;
+    let node = this.activeResourceNodes.get(key);
+    if (!node) {
+      node = { type: 'resource', provider, id, group: 'active' };
+      this.activeResourceNodes.set(key, node);
+    }
+    return node;
+  }
+
   private onStoreChange(change: ResourceChange): void {
     const { provider } = change;
+    this.view.invalidate(provider);
     const nodes = this.resourceNodes.get(provider);
-    let structural = change.removed.length > 0;
+    // Under a filter or another order, any change may move or hide a row: the provider's listing is redrawn (one
+    // listing; unchanged rows come from the cache).
+    let structural = change.removed.length > 0 || this.view.filtered || this.view.query.sort !== 'newest';
     for (const resource of change.changed) {
       const node = nodes?.get(resource.id);
       if (node) this.rows.delete(node);
       else structural = true;
+      const activeRow = this.activeResourceNodes.get(`${provider}:${resource.id}`);
+      if (activeRow) this.rows.delete(activeRow);
     }
-    for (const id of change.removed) nodes?.delete(id);
+    for (const id of change.removed) {
+      nodes?.delete(id);
+      this.activeResourceNodes.delete(`${provider}:${id}`);
+    }
+    if (this.updateActiveGroup(change)) return;
     // A removed or new resource changes its parent's children: redraw the provider (cheap: one listing).
     if (structural) {
       this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome ? this.providerNode(provider) : undefined);
@@ -212,6 +326,23 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     // The provider row shows "N active": redraw it when that number moved.
     const active = this.store.activeCount(provider);
     if (this.activeShown.get(provider) !== active) this.changed.fire(this.providerNode(provider));
+  }
+
+  /**
+   * Redraws the Active group when the change touched a job in it or one that belongs in it; returns true when that
+   * took a redraw of the whole view (the group or the no-match line appeared or went), which covers everything else.
+   */
+  private updateActiveGroup(change: ResourceChange): boolean {
+    if (this.showingWelcome || !this.accounts.anySignedIn) return false;
+    const key = (id: string) => `${change.provider}:${id}`;
+    const touched = change.changed.some((r) => RUNNING_STATUSES.has(r.status) || this.activeShownKeys.has(key(r.id))) || change.removed.some((id) => this.activeShownKeys.has(key(id)));
+    const noMatch = this.nothingMatches();
+    if (noMatch !== this.noMatchShown || (touched && this.view.active().length > 0 !== this.activeGroupShown)) {
+      this.changed.fire(undefined);
+      return true;
+    }
+    if (touched && this.activeGroupShown) this.changed.fire(this.activeNode);
+    return false;
   }
 
   private loadMoreNode(provider: ProviderId): LoadMoreNode {
@@ -235,8 +366,13 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private providerTreeItem(status: AccountStatus): vscode.TreeItem {
     const item = providerTreeItem(status);
     if (status.state === 'signedIn') {
-      const count = this.store.roots(status.provider).length;
-      item.collapsibleState = count > 0 || this.problems.has(status.provider) || this.loadMoreHandlers.has(status.provider) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+      const count = this.view.roots(status.provider).length;
+      const empty = !(count > 0 || this.problems.has(status.provider) || this.loadMoreHandlers.has(status.provider));
+      item.collapsibleState = empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded;
+      // VS Code keeps a row's expansion by id through a whole-view redraw, and a row that was a leaf comes back
+      // collapsed when it gains children: an empty provider (nothing yet, or nothing passing the filter) is another
+      // row, so jobs arriving or a filter cleared shows the provider expanded.
+      if (empty) item.id = `${item.id}:empty`;
       const active = this.store.activeCount(status.provider);
       this.activeShown.set(status.provider, active);
       if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;
@@ -252,6 +388,24 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
 
 function showsClock(resource: Resource): boolean {
   return resource.status === 'running' && !resource.progress?.text;
+}
+
+function activeTreeItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(vscode.l10n.t('Active ({0})', count), vscode.TreeItemCollapsibleState.Expanded);
+  item.id = 'active';
+  item.iconPath = new vscode.ThemeIcon('pulse');
+  item.contextValue = 'activeGroup';
+  return item;
+}
+
+function noMatchTreeItem(): vscode.TreeItem {
+  const item = new vscode.TreeItem(vscode.l10n.t('No jobs match the filter'), vscode.TreeItemCollapsibleState.None);
+  item.id = 'noMatch';
+  item.iconPath = new vscode.ThemeIcon('filter');
+  item.description = vscode.l10n.t('Clear Filter');
+  item.contextValue = 'message message-noMatch';
+  item.command = { command: CLEAR_FILTER_COMMAND, title: vscode.l10n.t('Clear Filter') };
+  return item;
 }
 
 function loadMoreTreeItem(node: LoadMoreNode, label: string | undefined, loading: boolean): vscode.TreeItem {

@@ -166,11 +166,22 @@ export class Workbench {
     return (await toast.locator('.monaco-button').allTextContents()).map(clean).filter(Boolean);
   }
 
-  /** Any row of the Jobs tree whose label matches (a job id, a sweep id, a provider). */
+  /**
+   * Any row of the Jobs tree whose label matches (a job id, a sweep id, a provider) — the row under its provider, not
+   * its second row in the Active group (activeRow).
+   */
   treeRow(label: string | RegExp): Locator {
     const text = typeof label === 'string' ? exactly(label) : label;
     return this.simCloudView()
-      .locator('.monaco-list-row[role="treeitem"]')
+      .locator('.monaco-list-row[role="treeitem"]:not([aria-label$="(in Active)"])')
+      .filter({ has: this.page.locator('.label-name', { hasText: text }) });
+  }
+
+  /** A job's row in the Jobs view's Active group. */
+  activeRow(label: string | RegExp): Locator {
+    const text = typeof label === 'string' ? exactly(label) : label;
+    return this.simCloudView()
+      .locator('.monaco-list-row[role="treeitem"][aria-label$="(in Active)"]')
       .filter({ has: this.page.locator('.label-name', { hasText: text }) });
   }
 

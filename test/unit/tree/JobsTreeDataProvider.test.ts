@@ -26,7 +26,7 @@ function setup(now: { value: number }) {
   const tree = new JobsTreeDataProvider(accounts, store, () => now.value);
   /** What the view shows under the provider: label → description. */
   const rows = async () => {
-    const [provider] = await tree.getChildren();
+    const provider = (await tree.getChildren()).find((node) => node.type === 'provider');
     const children = await tree.getChildren(provider);
     return new Map(children.map((child) => {
       const item = tree.getTreeItem(child);
@@ -65,5 +65,37 @@ describe('JobsTreeDataProvider rows', () => {
     store.replaceAll('simulacrum', []);
     store.replaceAll('simulacrum', [job('sweep', { status: 'cancelled', rawStatus: 'cancelled' })]);
     assert.equal((await rows()).get('sweep')?.description, 'cancelled · annotations');
+  });
+});
+
+describe('JobsTreeDataProvider filter, sort and Active', () => {
+  const labels = async (tree: InstanceType<TreeModule['JobsTreeDataProvider']>, node?: Parameters<typeof tree.getChildren>[0]) =>
+    (await tree.getChildren(node)).map((child) => String(tree.getTreeItem(child).label));
+
+  it('puts "Active (N)" above the providers with every running job, and hides it when none is left', async () => {
+    const { store, tree } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
+    store.replaceAll('simulacrum', [job('done'), job('r1', { status: 'running', rawStatus: 'running', progress: { text: '1/2' } }), job('q1', { status: 'queued', rawStatus: 'queued' })]);
+    const roots = await tree.getChildren();
+    assert.deepEqual(await labels(tree), ['Active (2)', 'Simulacrum Labs']);
+    assert.deepEqual(await labels(tree, roots[0]), ['r1', 'q1']); // running before queued
+    const activeRow = (await tree.getChildren(roots[0]))[0];
+    assert.equal(tree.getTreeItem(activeRow).id, 'active:simulacrum:r1', 'a second row for the same job needs its own id');
+    store.replaceAll('simulacrum', [job('done'), job('r1'), job('q1')]);
+    assert.deepEqual(await labels(tree), ['Simulacrum Labs']);
+  });
+
+  it('filters and sorts the provider\'s jobs, reusing the rows it built, and says so when nothing matches', async () => {
+    const { store, tree } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
+    store.replaceAll('simulacrum', [job('b-render', { createdAt: '2026-04-05T12:02:00Z' }), job('a-fail', { status: 'failed', rawStatus: 'failed', createdAt: '2026-04-05T12:01:00Z' }), job('c-render', { createdAt: '2026-04-05T12:00:00Z' })]);
+    const provider = (await tree.getChildren()).find((node) => node.type === 'provider');
+    const before = new Map((await tree.getChildren(provider)).map((node) => [node, tree.getTreeItem(node)]));
+    tree.setQuery({ filters: [], text: 'render', sort: 'name' });
+    assert.deepEqual(await labels(tree, provider), ['b-render', 'c-render']);
+    for (const node of await tree.getChildren(provider)) assert.equal(tree.getTreeItem(node), before.get(node), 'a row is not rebuilt for a filter change');
+    tree.setQuery({ filters: ['failed'], text: 'render', sort: 'name' });
+    assert.deepEqual(await labels(tree), ['No jobs match the filter', 'Simulacrum Labs']);
+    assert.equal(tree.view.counts().matching, 0);
+    tree.setQuery({ filters: [], text: '', sort: 'oldest' });
+    assert.deepEqual(await labels(tree, provider), ['c-render', 'a-fail', 'b-render']);
   });
 });
