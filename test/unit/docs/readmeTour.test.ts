@@ -14,7 +14,7 @@ const e2eSources = readdirSync(path.join(root, 'test/e2e'))
 // The README's feature tour shows what the end-to-end suite saw (scripts/tour-images.mjs copies its screenshots).
 describe('README feature tour', () => {
   it('every picture the README shows from docs/tour/ is in the tour list and committed', () => {
-    const shown = [...readme.matchAll(/\]\((docs\/tour\/[^)\s]+)\)/g)].map((match) => match[1]);
+    const shown = [...readme.matchAll(/!\[[^\]]*\]\((docs\/tour\/[^)\s]+)\)/g)].map((match) => match[1]);
     assert.ok(shown.length >= 8, `the tour shows ${shown.length} pictures`);
     for (const file of shown) {
       assert.ok(existsSync(path.join(root, file)), `${file} is not committed (run npm run tour-images)`);
