@@ -10,6 +10,7 @@ import { JobOrigins } from './core/jobs/JobOrigins';
 import { JobStore } from './core/jobs/JobStore';
 import { Redactor } from './core/log/Redactor';
 import { lazyCredentialRepository } from './ui/activation/lazyCredentialRepository';
+import { registerLazyContributions } from './ui/activation/lazyContributions';
 import { registerSerializerProxy, restorableViewTypes } from './ui/activation/lazySerializers';
 import { registerCommand, registerLazyCommand } from './ui/commands/registerCommand';
 import { ContextKeys } from './ui/ContextKeys';
@@ -55,13 +56,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const { registerFeatures } = await import('./features.js');
     registerFeatures({ context, log, redactor, accounts, store, origins, tree, view });
   }, log);
-  const packageJSON = context.extension.packageJSON as { contributes?: { commands?: { command: string }[] }; activationEvents?: string[] };
+  const packageJSON = context.extension.packageJSON as {
+    contributes?: { commands?: { command: string }[]; taskDefinitions?: { type: string }[]; languageModelTools?: { name: string }[] };
+    activationEvents?: string[];
+  };
   for (const { command } of packageJSON.contributes?.commands ?? []) {
     if (!ROOT_COMMANDS.has(command)) context.subscriptions.push(registerLazyCommand(command, log, loadFeatures.load));
   }
   for (const viewType of restorableViewTypes(packageJSON)) {
     context.subscriptions.push(registerSerializerProxy(viewType, loadFeatures.load, (error) => showOperationError(error, log)));
   }
+  context.subscriptions.push(
+    ...registerLazyContributions(
+      packageJSON.contributes?.taskDefinitions?.[0]?.type ?? 'simcloud',
+      (packageJSON.contributes?.languageModelTools ?? []).map((tool) => tool.name),
+      () => loadFeatures.load(),
+    ),
+  );
 
   const syncContextKeys = () => {
     void contextKeys.setAnySignedIn(accounts.anySignedIn);

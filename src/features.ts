@@ -25,10 +25,11 @@ import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
 import { registerSimulacra } from './ui/simulacra/registerSimulacra';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulix } from './ui/simulix/registerSimulix';
-import { registerLanguageModelTools } from './ui/lm/registerLanguageModelTools';
+import { languageModelTools } from './ui/lm/registerLanguageModelTools';
+import { fillLazyContributions } from './ui/activation/lazyContributions';
 import { WorkspaceSpecs } from './ui/lm/WorkspaceSpecs';
 import { SUBMIT_SPEC_COMMAND, type SubmittedJob } from './core/spec/SubmittedJob';
-import { SimJobTaskProvider, TASK_TYPE } from './ui/tasks/SimJobTaskProvider';
+import { SimJobTaskProvider } from './ui/tasks/SimJobTaskProvider';
 import { systemClock } from './core/util/clock';
 import type { ProviderId } from './core/providers/providerCatalog';
 import { registerSpecFiles } from './ui/spec/registerSpecFiles';
@@ -82,15 +83,18 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
     () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     (fsPath, options) => Promise.resolve(vscode.commands.executeCommand<SubmittedJob | undefined>(SUBMIT_SPEC_COMMAND, vscode.Uri.file(fsPath), options)),
   );
+  // Registered with VS Code by the composition root (lazyContributions), so a cold tool call or task finds them.
   context.subscriptions.push(
-    vscode.tasks.registerTaskProvider(TASK_TYPE, new SimJobTaskProvider({ ...follow, clock: systemClock })),
-    ...registerLanguageModelTools({
+    fillLazyContributions({
+      taskProvider: new SimJobTaskProvider({ ...follow, clock: systemClock }),
+      tools: languageModelTools({
       ...follow,
       isSignedIn: (provider) => accounts.status(provider).state === 'signedIn',
       simulacra: () => simulacra.connection(),
       cancel: (resource) => jobCommands.cancelConfirmed(resource),
       readSpec: (relativePath) => toolSpecs.read(relativePath),
       submitSpec: (relativePath, options) => toolSpecs.submit(relativePath, options),
+    }),
     }),
   );
 

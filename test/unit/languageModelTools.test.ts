@@ -14,7 +14,7 @@ const tools = manifest.contributes.languageModelTools as { name: string; toolRef
 
 describe('language-model tools in the manifest', () => {
   it('contributes exactly the tools the code registers, each with the input schema of its zod schema', () => {
-    const registered = readFileSync(path.join(root, 'src/ui/lm/registerLanguageModelTools.ts'), 'utf8').match(/registerTool\('([^']+)'/g)?.map((m) => m.slice("registerTool('".length, -1));
+    const registered = readFileSync(path.join(root, 'src/ui/lm/registerLanguageModelTools.ts'), 'utf8').match(/\['simcloud_[a-zA-Z]+', new /g)?.map((m) => m.slice(2, m.indexOf("'", 2)));
     assert.deepEqual(tools.map((tool) => tool.name).sort(), [...(registered ?? [])].sort());
     assert.deepEqual(Object.keys(TOOL_INPUTS).sort(), [...(registered ?? [])].sort());
     for (const tool of tools) {
