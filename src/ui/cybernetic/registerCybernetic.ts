@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { revealResource } from '../tree/revealResource';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
@@ -72,11 +73,7 @@ export function registerCybernetic(deps: CyberneticFeatureDeps): { refresh(): vo
     origins: deps.origins,
     specs: deps.specs,
     saveSpec: (spec) => deps.saveSpec(spec),
-    // Selecting the row is a courtesy: it may be gone by now (a poll removed it, the view is hidden), which is not an error.
-    reveal: (resource) =>
-      void Promise.resolve(deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true })).catch((error: unknown) =>
-        log.info(`Could not select ${resource.id} in the Jobs view: ${error instanceof Error ? error.message : String(error)}`),
-      ),
+    reveal: (resource) => void revealResource(deps.view, deps.tree, resource, log),
     registerOperations: (kind, operations) => byKind.set(kind, operations),
     resourceOf: (arg) => {
       const node = arg as { type?: string; provider?: string; id?: string } | undefined;

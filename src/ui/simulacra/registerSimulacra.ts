@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { revealResource } from '../tree/revealResource';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
@@ -40,7 +41,7 @@ export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void
     extensionUri: context.extensionUri,
     log,
     origins: deps.origins,
-    reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
+    reveal: (resource) => revealResource(deps.view, deps.tree, resource, deps.log),
   });
   deps.resumer.account('simulacra', () => session.connection().then((c) => c.accountId, () => undefined));
   deps.resumer.handle('dataset-upload', (entry, decision) => commands.resumeDatasetUpload(entry, decision));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { revealResource } from '../tree/revealResource';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { JobStore } from '../../core/jobs/JobStore';
 import type { Logger } from '../../core/log/Logger';
@@ -60,7 +61,7 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     storageHttp,
     origins: deps.origins,
     saveSpec: (spec, folder) => deps.saveSpec(spec, folder),
-    reveal: (resource) => deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
+    reveal: (resource) => revealResource(deps.view, deps.tree, resource, deps.log),
   });
   deps.resumer.account('simulacrum', () => session.api().then((c) => c.accountId, () => undefined));
   deps.resumer.handle('job-submission', (entry, decision) => commands.resumeSubmission(entry, decision));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { revealResource } from '../tree/revealResource';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
 import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { JobStore } from '../../core/jobs/JobStore';
@@ -50,7 +51,7 @@ export function registerSimulix(deps: SimulixFeatureDeps): { refresh(): void } {
     state: context.globalState,
     log,
     origins: deps.origins,
-    reveal: (resource) => void deps.view.reveal(deps.tree.resourceNode(resource.provider, resource.id), { select: true, focus: false, expand: true }),
+    reveal: (resource) => revealResource(deps.view, deps.tree, resource, deps.log),
   });
   const resultsDeps: ResultsPanelDeps = {
     extensionUri: context.extensionUri,
