@@ -44,6 +44,8 @@ export class JobsViewCommands implements vscode.Disposable {
   private selected: JobsTreeNode | undefined;
   private pendingDescription: unknown;
   private pendingReveal: unknown;
+  /** A filter or sort change re-selects even when VS Code kept a selection (the row moved); a poll's redraw only when it was lost. */
+  private forceReveal = false;
 
   constructor(
     private readonly tree: JobsTreeDataProvider,
@@ -74,6 +76,7 @@ export class JobsViewCommands implements vscode.Disposable {
     if (before.sort === query.sort && before.text === query.text && sameFilters(before.filters, query.filters)) return;
     this.tree.setQuery(query);
     this.showQuery();
+    this.forceReveal = true;
     this.later('reveal');
     await this.state.update(QUERY_STATE_KEY, query);
   }
@@ -153,7 +156,9 @@ export class JobsViewCommands implements vscode.Disposable {
     } else {
       this.pendingReveal ??= this.timer.set(() => {
         this.pendingReveal = undefined;
-        void this.revealSelected();
+        const force = this.forceReveal;
+        this.forceReveal = false;
+        void this.revealSelected(force);
       }, 0);
     }
   }
@@ -177,9 +182,11 @@ export class JobsViewCommands implements vscode.Disposable {
     return vscode.l10n.t('{0} — {1} of {2}', parts.join(' · '), format.format(matching), format.format(total));
   }
 
-  private async revealSelected(): Promise<void> {
+  private async revealSelected(force: boolean): Promise<void> {
     const node = this.selected && this.tree.shownNode(this.selected);
     if (!node || !this.view.visible) return;
+    // Scrolling back to the selection on every poll's redraw would pull a user reading elsewhere in 10,000 rows away.
+    if (!force && this.view.selection.length > 0) return;
     try {
       await this.view.reveal(node, { select: true, focus: false, expand: false });
     } catch {
