@@ -226,7 +226,13 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (node.type === 'provider') return this.providerTreeItem(this.accounts.status(node.provider));
     if (node.type === 'message') return messageTreeItem(node);
     if (node.type === 'more') return loadMoreTreeItem(node, this.loadMoreHandlers.get(node.provider)?.label, this.loading.has(node.provider));
-    if (node.type === 'active') return activeTreeItem(this.view.active().length);
+    if (node.type === 'active') {
+      // Drawn (with its count) even while collapsed, when VS Code asks for no children: the jobs it counts are the ones
+      // whose changes must redraw it.
+      const active = this.view.active();
+      this.activeShownKeys = new Set(active.map((r) => `${r.provider}:${r.id}`));
+      return activeTreeItem(active.length);
+    }
     if (node.type === 'noMatch') return noMatchTreeItem();
     const resource = this.store.get(node.provider, node.id);
     if (!resource) return new vscode.TreeItem(node.id);

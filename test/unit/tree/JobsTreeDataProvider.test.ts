@@ -84,6 +84,19 @@ describe('JobsTreeDataProvider filter, sort and Active', () => {
     assert.deepEqual(await labels(tree), ['Simulacrum Labs']);
   });
 
+  it('redraws a collapsed Active group when a job it counts finishes (VS Code asks a collapsed group for no children)', async () => {
+    const { store, tree } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
+    const running = (id: string) => job(id, { status: 'running', rawStatus: 'running', progress: { text: '1/2' } });
+    store.replaceAll('simulacrum', [running('r1'), running('r2')]);
+    const active = (await tree.getChildren())[0];
+    assert.equal(tree.getTreeItem(active).label, 'Active (2)'); // drawn collapsed: its children never asked for
+    const fired: unknown[] = [];
+    tree.onDidChangeTreeData((node) => fired.push(node));
+    store.replaceAll('simulacrum', [running('r1'), job('r2')]);
+    assert.ok(fired.includes(active) || fired.includes(undefined), 'the Active group was not redrawn: it would still say "Active (2)"');
+    assert.equal(tree.getTreeItem(active).label, 'Active (1)');
+  });
+
   it('filters and sorts the provider\'s jobs, reusing the rows it built, and says so when nothing matches', async () => {
     const { store, tree } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
     store.replaceAll('simulacrum', [job('b-render', { createdAt: '2026-04-05T12:02:00Z' }), job('a-fail', { status: 'failed', rawStatus: 'failed', createdAt: '2026-04-05T12:01:00Z' }), job('c-render', { createdAt: '2026-04-05T12:00:00Z' })]);
