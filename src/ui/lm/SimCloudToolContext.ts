@@ -12,6 +12,10 @@ export interface SpecSummary {
   readonly path: string;
   readonly provider?: string;
   readonly kind?: string;
+  /** What drives the cost, for the confirmation ("4 variants (one GPU each)", "L40S for up to 120 minutes"). */
+  readonly costFacts?: readonly string[];
+  /** SHA-256 of the file's bytes: what the user confirmed is what gets submitted. */
+  readonly sha256?: string;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface SimCloudToolContext {
   /** Reads a spec file inside the workspace; throws an Error that says what is wrong (outside, missing, not JSON). */
   readSpec(relativePath: string): Promise<SpecSummary>;
   /** `simcloud.spec.submit(uri, { confirmed: true, via: 'tool' })`. */
-  submitSpec(relativePath: string, options: { sweep?: boolean }): Promise<SubmittedJob | undefined>;
+  submitSpec(relativePath: string, options: { sweep?: boolean; sha256?: string }): Promise<SubmittedJob | undefined>;
   refresh(provider: ProviderId): void;
   redact(text: string): string;
 }

@@ -9,6 +9,9 @@ import { errorResult, jsonResult, signInHint, textResult } from './toolResult';
  * invoke runs `simcloud.spec.submit` with `confirmed: true` (this confirmation was the prompt).
  */
 export class SubmitSpecTool implements vscode.LanguageModelTool<SubmitSpecInput> {
+  /** Path → SHA-256 of the content the last confirmation showed: invoke submits only that content. */
+  private readonly confirmedContent = new Map<string, string>();
+
   constructor(private readonly context: SimCloudToolContext) {}
 
   async prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<SubmitSpecInput>): Promise<vscode.PreparedToolInvocation> {
@@ -27,9 +30,11 @@ export class SubmitSpecTool implements vscode.LanguageModelTool<SubmitSpecInput>
       vscode.l10n.t('Spec file: {0}', path),
       vscode.l10n.t('Provider: {0}', provider ? PROVIDERS[provider].displayName : (summary?.provider ?? vscode.l10n.t('not stated in the file'))),
       vscode.l10n.t('Kind: {0}{1}', summary?.kind ?? vscode.l10n.t('not stated'), sweep ? vscode.l10n.t(' (as a sweep: one job per grid point)') : ''),
+      ...(summary?.costFacts ?? []),
       costHint(provider),
       ...(problem ? [vscode.l10n.t('Note: {0}', problem)] : []),
     ];
+    if (summary?.sha256) this.confirmedContent.set(path, summary.sha256);
     return {
       invocationMessage: vscode.l10n.t('Submitting {0}', path),
       confirmationMessages: { title: sweep ? vscode.l10n.t('Submit the sweep in {0}?', path) : vscode.l10n.t('Submit {0}?', path), message: new vscode.MarkdownString(lines.map(escape).join('  \n')) },
@@ -43,7 +48,9 @@ export class SubmitSpecTool implements vscode.LanguageModelTool<SubmitSpecInput>
       const summary = await this.context.readSpec(input.value.path);
       const provider = providerOf(summary.provider);
       if (provider && !this.context.isSignedIn(provider)) return textResult(signInHint(provider));
-      const job = await this.context.submitSpec(summary.path, { sweep: input.value.sweep });
+      const confirmed = this.confirmedContent.get(input.value.path);
+      this.confirmedContent.delete(input.value.path);
+      const job = await this.context.submitSpec(summary.path, { sweep: input.value.sweep, ...(confirmed ? { sha256: confirmed } : {}) });
       if (!job) return textResult(vscode.l10n.t('Nothing was submitted: the submission was refused or cancelled in VS Code (see its notification).'));
       this.context.refresh(job.provider);
       return jsonResult({ submitted: true, provider: job.provider, id: job.id, specFile: job.specFile, ...(job.commit ? { commit: job.commit } : {}), next: 'Follow it with simcloud_getJob.' });
