@@ -91,4 +91,49 @@ export const SPEC_DOCS: Record<SpecKind, { readonly root: SpecFieldDocs; readonl
       notes: { description: 'Notes for this run (under 2,000 characters), sent with it.' },
     },
   },
+  'simulacra.generation': {
+    root: {
+      title: 'Simulacra generation',
+      defaultSnippets: [
+        {
+          label: 'Simulacra generation',
+          body: { kind: 'simulacra.generation', datasetId: '${1:ds_}', rowCount: 1000, format: 'csv', conditions: { categorical: [{ column: '${2:column}', level: '${3:level}', targetShare: 0.5 }], numeric: [] } },
+        },
+      ],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Simulacra generation: synthetic rows from a trained dataset, conditioned like a *.scenario.json. Generated rows count against your Simulacra row quota.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      datasetId: { description: 'The trained dataset to generate from (its id in the Sim Cloud view). Submit fetches its schema and refuses columns or levels it does not have.' },
+      conditions: {
+        description: 'Targets, as the schema inspector\'s scenario builder writes them: categorical shares and numeric ranges, only on the dataset\'s cleaned columns.',
+        properties: {
+          categorical: {
+            description: 'Target shares of categorical levels: each {column, level, targetShare}; the shares of one column add up to at most 1.',
+            items: {
+              properties: {
+                column: { description: 'A categorical column of the cleaned schema.' },
+                level: { description: 'One of the column\'s levels in the cleaned schema (cleaning may have dropped rare ones).' },
+                targetShare: { description: 'The share of rows with this level, 0 to 1 (0.7 is 70 %).' },
+              },
+            },
+          },
+          numeric: {
+            description: 'Ranges of numeric columns: each {column, min, max}, both bounds required.',
+            items: {
+              properties: {
+                column: { description: 'A numeric column of the cleaned schema.' },
+                min: { description: 'Lowest value to generate; below the learned range the generation may come back partial.' },
+                max: { description: 'Highest value to generate; above the learned range the generation may come back partial.' },
+              },
+            },
+          },
+        },
+      },
+      rowCount: { description: 'Rows to generate, 1 to 100,000,000. A tight scenario may yield fewer; usage is counted on the rows generated.' },
+      format: { description: 'The artifact\'s format: csv or parquet.' },
+      seed: { description: 'Random seed (0 or more) for a reproducible generation.' },
+    },
+  },
 };
