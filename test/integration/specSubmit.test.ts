@@ -25,6 +25,12 @@ import { eurekaRequestFromSpec } from '../../src/ui/cybernetic/eureka/eurekaSpec
 import { apiFor as cyberneticApiFor, dev } from './cyberneticApiSupport';
 import { simulixFormFromSpec, simulixRequest } from '../../src/ui/simulix/simulixSpecs';
 import { zipWorkerScript } from '../unit/archive/zipWorkerBundle';
+import type { SimulacraGenerationSpec } from '../../src/core/spec/simulacraGenerationSpec';
+import { ClientCredentialsTokenSource } from '../../src/providers/simulacra/ClientCredentialsTokenSource';
+import { SimulacraApi } from '../../src/providers/simulacra/SimulacraApi';
+import { readTable } from '../../src/providers/simulacra/tableReader';
+import { toGenerationBody } from '../../src/shared/scenarioConditions';
+import { checkGenerationSpec, generationRequestFromSpec, panelSchemaOf } from '../../src/ui/simulacra/generationSpecs';
 
 const KEY = 'sim_live_sandbox_dev_key';
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, redact: (text: string) => text };
@@ -165,5 +171,93 @@ describe('Spec files submitted to the sandbox', () => {
     const combos = variants.map((variant) => JSON.stringify([variant.parameters?.lr, variant.parameters?.batch_size])).sort();
     const expected = SPECS.sweep.parameter_grid.lr.flatMap((lr) => SPECS.sweep.parameter_grid.batch_size.map((batch) => JSON.stringify([lr, batch]))).sort();
     assert.deepEqual(combos, expected);
+  });
+
+  describe('a simulacra.generation spec', () => {
+    let simulacra: SimulacraApi;
+    let datasetId: string;
+    const closing: HttpClient[] = [];
+    const signal = () => new AbortController().signal;
+    const generations = async () =>
+      ((await (await fetch(new URL('/_sandbox/simulacra/datasets', sb.urls.control))).json()) as { generations: { generation_id: string; row_count: number; format: string; artifact_sha256: string | null }[] }).generations;
+    const readGeneration = (value: unknown): SimulacraGenerationSpec => {
+      const parsed = parseSpec(JSON.stringify(value, null, 2));
+      assert.ok('spec' in parsed && parsed.spec.kind === 'simulacra.generation', JSON.stringify(parsed));
+      return parsed.spec;
+    };
+    /** Submit's steps without the editor: the schema from the service, the check, then one POST with its own key. */
+    const submitGeneration = async (spec: SimulacraGenerationSpec, key: string) => {
+      const checked = checkGenerationSpec(spec, panelSchemaOf(await simulacra.getSchema(spec.datasetId, signal())));
+      if (checked.problems.length > 0) return { problems: checked.problems };
+      return { created: await simulacra.createGeneration(spec.datasetId, toGenerationBody(generationRequestFromSpec(spec)), key, signal()) };
+    };
+    const artifactRows = async (generationId: string) => {
+      const generation = await simulacra.getGeneration(generationId, signal());
+      const file = path.join(workspace, `${generationId}.csv`);
+      await simulacra.downloadArtifact(generation.artifact_url ?? assert.fail(JSON.stringify(generation)), file, signal());
+      return readTable(file);
+    };
+
+    before(async () => {
+      const credential = sb.credentials.simulacra;
+      const tokenHttp = new HttpClient({ clock: sb.clock, random: () => 0 });
+      const tokens = new ClientCredentialsTokenSource({ apiOrigin: sb.urls.simulacra, clientId: credential.clientId, clientSecret: credential.clientSecret, tokenUrl: credential.tokenUrl, audience: credential.audience }, tokenHttp, sb.clock, new Redactor());
+      const http = new HttpClient({ baseUrl: sb.urls.simulacra, credential: tokens, clock: sb.clock, random: () => 0, provider: 'simulacra', serviceName: 'Simulacra' });
+      closing.push(tokenHttp, http);
+      simulacra = new SimulacraApi(http, sb.urls.simulacra);
+      const upload = await simulacra.uploadDataset({ filePath: 'test/fixtures/simulacra/seed.csv', displayName: 'Spec seed', waitSeconds: 60, idempotencyKey: 'spec-seed' }, signal());
+      datasetId = upload.dataset_id ?? assert.fail(JSON.stringify(upload));
+    });
+    after(async () => {
+      for (const http of closing) await http.close();
+    });
+
+    it('rows, format, seed and conditions as written: the artifact holds only the spec\'s level and range, twice the same', async () => {
+      const spec = readGeneration({
+        kind: 'simulacra.generation',
+        datasetId,
+        description: 'southern 30-somethings',
+        rowCount: 300,
+        format: 'csv',
+        seed: 11,
+        conditions: { categorical: [{ column: 'region', level: 'South', targetShare: 1 }], numeric: [{ column: 'age', min: 30, max: 39 }] },
+      });
+      const first = await submitGeneration(spec, 'spec-gen-1');
+      const second = await submitGeneration(spec, 'spec-gen-2');
+      assert.ok(first.created && second.created, JSON.stringify({ first, second }));
+      sb.clock.advance(60_000);
+      const ids = [first.created.generation_id ?? assert.fail('no id'), second.created.generation_id ?? assert.fail('no id')];
+      const tables = [await artifactRows(ids[0]), await artifactRows(ids[1])];
+      const received = (await generations()).filter((g) => ids.includes(g.generation_id));
+      assert.deepEqual(received.map((g) => ({ row_count: g.row_count, format: g.format })), [{ row_count: 300, format: 'csv' }, { row_count: 300, format: 'csv' }]);
+      const [table] = tables;
+      const region = table.headers.indexOf('region');
+      const age = table.headers.indexOf('age');
+      assert.ok(table.rows.length > 0 && table.rows.length <= 300, String(table.rows.length));
+      assert.deepEqual([...new Set(table.rows.map((row) => row[region]))], ['South']);
+      assert.ok(table.rows.every((row) => Number(row[age]) >= 30 && Number(row[age]) <= 39), 'every age in the spec\'s range');
+      assert.equal(received[0].artifact_sha256, received[1].artifact_sha256, 'the spec\'s seed reached the service: the same spec generates the same rows');
+    });
+
+    it('an unknown column or level is refused before anything is sent, naming the schema\'s real ones', async () => {
+      const before = (await generations()).length;
+      const spec = readGeneration({
+        kind: 'simulacra.generation',
+        datasetId,
+        rowCount: 100,
+        format: 'parquet',
+        conditions: { categorical: [{ column: 'Region', level: 'South', targetShare: 0.5 }, { column: 'channel', level: 'Mail', targetShare: 0.5 }], numeric: [] },
+      });
+      const outcome = await submitGeneration(spec, 'spec-gen-bad');
+      assert.ok(outcome.problems, JSON.stringify(outcome));
+      const columns = (await simulacra.getSchema(datasetId, signal())).columns;
+      const channel = columns.find((c) => c.name === 'channel') ?? assert.fail('no channel column');
+      assert.deepEqual(outcome.problems, [
+        { field: 'conditions.categorical[0].column', message: `"Region" is not a column of dataset ${datasetId}; its columns: ${columns.map((c) => JSON.stringify(c.name)).join(', ')}.` },
+        { field: 'conditions.categorical[1].level', message: `"Mail" is not a level of "channel" in the cleaned schema; its levels: ${channel.levels.map((l) => JSON.stringify(l)).join(', ')}.` },
+      ]);
+      assert.match(outcome.problems[0].message, /"region"/);
+      assert.equal((await generations()).length, before);
+    });
   });
 });
