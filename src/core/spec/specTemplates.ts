@@ -14,4 +14,6 @@ export const SPEC_TEMPLATES: { readonly [K in SpecKind]: Extract<JobSpec, { kind
     format: 'csv',
     conditions: { categorical: [{ column: 'region', level: 'South', targetShare: 0.5 }], numeric: [] },
   },
+  // A folder of photos next to the spec: put the images in captures/ (or change the path).
+  'cybernetic.reconstruction': { kind: 'cybernetic.reconstruction', photos: ['captures'], config: { maxResolution: 2000, exportUsdz: true }, costGuardrails: { maxRuntimeMinutes: 240, maxHourlyPrice: 2, gpuMinVram: 24 } },
 };
