@@ -2,7 +2,8 @@
 // *.simjob.json text, turned into the request the extension sends (the same mapping Submit uses), submitted, and what
 // the sandbox recorded for the job is compared with the spec's fields.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +26,10 @@ import { eurekaRequestFromSpec } from '../../src/ui/cybernetic/eureka/eurekaSpec
 import { apiFor as cyberneticApiFor, dev } from './cyberneticApiSupport';
 import { simulixFormFromSpec, simulixRequest } from '../../src/ui/simulix/simulixSpecs';
 import { zipWorkerScript } from '../unit/archive/zipWorkerBundle';
+import { PresignedUploader } from '../../src/core/transfer/PresignedUploader';
+import { parseExpiresAt } from '../../src/core/transfer/presignedExpiry';
+import { reconstructionRequestParts } from '../../src/ui/cybernetic/reconstruction/reconstructionSettings';
+import { reconstructionSettingsFromSpec, resolveReconstructionInput } from '../../src/ui/cybernetic/reconstruction/reconstructionSpecs';
 import type { SimulacraGenerationSpec } from '../../src/core/spec/simulacraGenerationSpec';
 import { ClientCredentialsTokenSource } from '../../src/providers/simulacra/ClientCredentialsTokenSource';
 import { SimulacraApi } from '../../src/providers/simulacra/SimulacraApi';
@@ -259,5 +264,46 @@ describe('Spec files submitted to the sandbox', () => {
       assert.match(outcome.problems[0].message, /"region"/);
       assert.equal((await generations()).length, before);
     });
+  });
+
+  it('a cybernetic.reconstruction spec: the photos its folder entry names, byte for byte, and its config and guardrails as written', async () => {
+    await mkdir(path.join(workspace, 'scans', 'captures'), { recursive: true });
+    const bytes = ['first', 'second', 'third'].map((word) => Buffer.from(`${word} photo `.repeat(1000)));
+    for (const [index, data] of bytes.entries()) await writeFile(path.join(workspace, 'scans', 'captures', `img_${index + 1}.jpg`), data);
+    await writeFile(path.join(workspace, 'scans', 'captures', 'notes.txt'), 'not a photo');
+    const specFile = path.join(workspace, 'scans', 'room.simjob.json');
+    const written = { kind: 'cybernetic.reconstruction', photos: ['captures'], config: { maxResolution: 1600, exportUsdz: false }, costGuardrails: { maxRuntimeMinutes: 600, maxHourlyPrice: 5, gpuMinVram: 16 } };
+    await writeFile(specFile, JSON.stringify(written, null, 2));
+    const parsed = parseSpec(await readFile(specFile, 'utf8'));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'cybernetic.reconstruction', JSON.stringify(parsed));
+    const resolved = await resolveReconstructionInput(parsed.spec, specFile, workspace);
+    assert.ok('input' in resolved, JSON.stringify(resolved));
+    const files = await Promise.all(resolved.input.files.map(async (file) => ({ ...file, size: (await stat(file.filePath)).size })));
+
+    const signal = new AbortController().signal;
+    const api = cyberneticApiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
+    const presign = await api.presignUploads(resolved.input.kind, files.map((f) => ({ name: f.uploadName, size: f.size, contentType: f.contentType })), signal);
+    const http = new HttpClient({ clock: sb.clock });
+    try {
+      await new PresignedUploader({ http, now: () => sb.clock.now() }).postAll(
+        files.map((file, index) => ({ filePath: file.filePath, url: presign.presignedUrls[index]?.url ?? '', fields: presign.presignedUrls[index]?.fields ?? {}, fileName: file.uploadName, contentType: file.contentType, expiresAt: parseExpiresAt(presign.presignedUrls[index]?.expiresAt) })),
+        signal,
+        () => undefined,
+      );
+    } finally {
+      await http.close();
+    }
+    const job = await api.createReconstruction({ inputUri: presign.inputUri ?? presign.uploadId, inputKind: resolved.input.kind, ...reconstructionRequestParts(resolved.input.kind, reconstructionSettingsFromSpec(parsed.spec)) }, signal);
+
+    const state = (await (await fetch(new URL('/_sandbox/cybernetic/state', sb.urls.control))).json()) as { uploads: { uploadId: string; inputKind: string; files: { name: string; key: string }[] }[] };
+    const upload = state.uploads.find((u) => u.uploadId === presign.uploadId) ?? assert.fail('upload not recorded');
+    assert.deepEqual({ kind: upload.inputKind, names: upload.files.map((f) => f.name) }, { kind: 'photos', names: ['img_1.jpg', 'img_2.jpg', 'img_3.jpg'] });
+    const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    for (const [index, file] of upload.files.entries()) {
+      const stored = (await sb.storage?.s3.getObject(file.key)) ?? assert.fail(`${file.key} not in storage`);
+      assert.equal(sha(stored), sha(bytes[index]), `${file.name} arrived byte-identical`);
+    }
+    const read = (await api.getReconstruction(job.jobId, signal)) as unknown as { config: unknown; costGuardrails: unknown };
+    assert.deepEqual({ config: read.config, costGuardrails: read.costGuardrails }, { config: { extractFps: null, maxResolution: 1600, exportUsdz: false }, costGuardrails: written.costGuardrails });
   });
 });
