@@ -101,9 +101,20 @@ describe('Simulacra generation spec files in VS Code', { timeout: 900_000 }, () 
     await generation.first().waitFor({ timeout: 60_000 });
     const made = (await datasets()).generations.filter((g) => g.dataset_id === datasetId);
     assert.deepEqual(made.map((g) => ({ row_count: g.row_count, format: g.format })), [{ row_count: 400, format: 'csv' }]);
-    await generation.first().hover();
+    // The row is replaced when the generation gets its own id (job → gen_…): hover the settled, completed row, and
+    // hover again from elsewhere if the first hover met a row being re-rendered.
+    await workbench.waitForRowDescription(workbench.treeRow(/gen_/), /^(completed|partial)/i, 60_000);
     const tooltip = page.locator('.monaco-hover, .workbench-hover', { hasText: 'Spec file' }).first();
-    await tooltip.waitFor({ timeout: 30_000 });
+    for (let attempt = 1; ; attempt += 1) {
+      await page.mouse.move(700, 600);
+      await workbench.treeRow(/gen_/).first().hover();
+      try {
+        await tooltip.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     assert.match((await tooltip.textContent()) ?? '', /Spec file: south\.simjob\.json/);
     await screenshot(page, 'specGeneration-03-tooltip');
   });
