@@ -65,8 +65,8 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   context.subscriptions.push(logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
   const treeView = view as vscode.TreeView<unknown>;
   const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
-  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer, origins });
   const specs = registerSpecFiles({ context, store, log });
+  const simulacra = registerSimulacra({ context, accounts, clients, store, tree, view: treeView, jobCommands, log, resumer, origins, specs: specs.submitters });
   const simulacrum = registerSimulacrum({
     context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, resumer,
     origins, specs: specs.submitters, saveSpec: async (spec, folder) => void (await specs.commands.saveSpec(spec, folder)),

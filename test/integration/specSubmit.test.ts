@@ -2,7 +2,8 @@
 // *.simjob.json text, turned into the request the extension sends (the same mapping Submit uses), submitted, and what
 // the sandbox recorded for the job is compared with the spec's fields.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +26,16 @@ import { eurekaRequestFromSpec } from '../../src/ui/cybernetic/eureka/eurekaSpec
 import { apiFor as cyberneticApiFor, dev } from './cyberneticApiSupport';
 import { simulixFormFromSpec, simulixRequest } from '../../src/ui/simulix/simulixSpecs';
 import { zipWorkerScript } from '../unit/archive/zipWorkerBundle';
+import { PresignedUploader } from '../../src/core/transfer/PresignedUploader';
+import { parseExpiresAt } from '../../src/core/transfer/presignedExpiry';
+import { reconstructionRequestParts } from '../../src/ui/cybernetic/reconstruction/reconstructionSettings';
+import { reconstructionSettingsFromSpec, resolveReconstructionInput } from '../../src/ui/cybernetic/reconstruction/reconstructionSpecs';
+import type { SimulacraGenerationSpec } from '../../src/core/spec/simulacraGenerationSpec';
+import { ClientCredentialsTokenSource } from '../../src/providers/simulacra/ClientCredentialsTokenSource';
+import { SimulacraApi } from '../../src/providers/simulacra/SimulacraApi';
+import { readTable } from '../../src/providers/simulacra/tableReader';
+import { toGenerationBody } from '../../src/shared/scenarioConditions';
+import { checkGenerationSpec, generationRequestFromSpec, panelSchemaOf } from '../../src/ui/simulacra/generationSpecs';
 
 const KEY = 'sim_live_sandbox_dev_key';
 const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, redact: (text: string) => text };
@@ -165,5 +176,134 @@ describe('Spec files submitted to the sandbox', () => {
     const combos = variants.map((variant) => JSON.stringify([variant.parameters?.lr, variant.parameters?.batch_size])).sort();
     const expected = SPECS.sweep.parameter_grid.lr.flatMap((lr) => SPECS.sweep.parameter_grid.batch_size.map((batch) => JSON.stringify([lr, batch]))).sort();
     assert.deepEqual(combos, expected);
+  });
+
+  describe('a simulacra.generation spec', () => {
+    let simulacra: SimulacraApi;
+    let datasetId: string;
+    const closing: HttpClient[] = [];
+    const signal = () => new AbortController().signal;
+    const generations = async () =>
+      ((await (await fetch(new URL('/_sandbox/simulacra/datasets', sb.urls.control))).json()) as { generations: { generation_id: string; row_count: number; format: string; artifact_sha256: string | null }[] }).generations;
+    const readGeneration = (value: unknown): SimulacraGenerationSpec => {
+      const parsed = parseSpec(JSON.stringify(value, null, 2));
+      assert.ok('spec' in parsed && parsed.spec.kind === 'simulacra.generation', JSON.stringify(parsed));
+      return parsed.spec;
+    };
+    /** Submit's steps without the editor: the schema from the service, the check, then one POST with its own key. */
+    const submitGeneration = async (spec: SimulacraGenerationSpec, key: string) => {
+      const checked = checkGenerationSpec(spec, panelSchemaOf(await simulacra.getSchema(spec.datasetId, signal())));
+      if (checked.problems.length > 0) return { problems: checked.problems };
+      return { created: await simulacra.createGeneration(spec.datasetId, toGenerationBody(generationRequestFromSpec(spec)), key, signal()) };
+    };
+    const artifactRows = async (generationId: string) => {
+      const generation = await simulacra.getGeneration(generationId, signal());
+      const file = path.join(workspace, `${generationId}.csv`);
+      await simulacra.downloadArtifact(generation.artifact_url ?? assert.fail(JSON.stringify(generation)), file, signal());
+      return readTable(file);
+    };
+
+    before(async () => {
+      const credential = sb.credentials.simulacra;
+      const tokenHttp = new HttpClient({ clock: sb.clock, random: () => 0 });
+      const tokens = new ClientCredentialsTokenSource({ apiOrigin: sb.urls.simulacra, clientId: credential.clientId, clientSecret: credential.clientSecret, tokenUrl: credential.tokenUrl, audience: credential.audience }, tokenHttp, sb.clock, new Redactor());
+      const http = new HttpClient({ baseUrl: sb.urls.simulacra, credential: tokens, clock: sb.clock, random: () => 0, provider: 'simulacra', serviceName: 'Simulacra' });
+      closing.push(tokenHttp, http);
+      simulacra = new SimulacraApi(http, sb.urls.simulacra);
+      const upload = await simulacra.uploadDataset({ filePath: 'test/fixtures/simulacra/seed.csv', displayName: 'Spec seed', waitSeconds: 60, idempotencyKey: 'spec-seed' }, signal());
+      datasetId = upload.dataset_id ?? assert.fail(JSON.stringify(upload));
+    });
+    after(async () => {
+      for (const http of closing) await http.close();
+    });
+
+    it('rows, format, seed and conditions as written: the artifact holds only the spec\'s level and range, twice the same', async () => {
+      const spec = readGeneration({
+        kind: 'simulacra.generation',
+        datasetId,
+        description: 'southern 30-somethings',
+        rowCount: 300,
+        format: 'csv',
+        seed: 11,
+        conditions: { categorical: [{ column: 'region', level: 'South', targetShare: 1 }], numeric: [{ column: 'age', min: 30, max: 39 }] },
+      });
+      const first = await submitGeneration(spec, 'spec-gen-1');
+      const second = await submitGeneration(spec, 'spec-gen-2');
+      assert.ok(first.created && second.created, JSON.stringify({ first, second }));
+      sb.clock.advance(60_000);
+      const ids = [first.created.generation_id ?? assert.fail('no id'), second.created.generation_id ?? assert.fail('no id')];
+      const tables = [await artifactRows(ids[0]), await artifactRows(ids[1])];
+      const received = (await generations()).filter((g) => ids.includes(g.generation_id));
+      assert.deepEqual(received.map((g) => ({ row_count: g.row_count, format: g.format })), [{ row_count: 300, format: 'csv' }, { row_count: 300, format: 'csv' }]);
+      const [table] = tables;
+      const region = table.headers.indexOf('region');
+      const age = table.headers.indexOf('age');
+      assert.ok(table.rows.length > 0 && table.rows.length <= 300, String(table.rows.length));
+      assert.deepEqual([...new Set(table.rows.map((row) => row[region]))], ['South']);
+      assert.ok(table.rows.every((row) => Number(row[age]) >= 30 && Number(row[age]) <= 39), 'every age in the spec\'s range');
+      assert.equal(received[0].artifact_sha256, received[1].artifact_sha256, 'the spec\'s seed reached the service: the same spec generates the same rows');
+    });
+
+    it('an unknown column or level is refused before anything is sent, naming the schema\'s real ones', async () => {
+      const before = (await generations()).length;
+      const spec = readGeneration({
+        kind: 'simulacra.generation',
+        datasetId,
+        rowCount: 100,
+        format: 'parquet',
+        conditions: { categorical: [{ column: 'Region', level: 'South', targetShare: 0.5 }, { column: 'channel', level: 'Mail', targetShare: 0.5 }], numeric: [] },
+      });
+      const outcome = await submitGeneration(spec, 'spec-gen-bad');
+      assert.ok(outcome.problems, JSON.stringify(outcome));
+      const columns = (await simulacra.getSchema(datasetId, signal())).columns;
+      const channel = columns.find((c) => c.name === 'channel') ?? assert.fail('no channel column');
+      assert.deepEqual(outcome.problems, [
+        { field: 'conditions.categorical[0].column', message: `"Region" is not a column of dataset ${datasetId}; its columns: ${columns.map((c) => JSON.stringify(c.name)).join(', ')}.` },
+        { field: 'conditions.categorical[1].level', message: `"Mail" is not a level of "channel" in the cleaned schema; its levels: ${channel.levels.map((l) => JSON.stringify(l)).join(', ')}.` },
+      ]);
+      assert.match(outcome.problems[0].message, /"region"/);
+      assert.equal((await generations()).length, before);
+    });
+  });
+
+  it('a cybernetic.reconstruction spec: the photos its folder entry names, byte for byte, and its config and guardrails as written', async () => {
+    await mkdir(path.join(workspace, 'scans', 'captures'), { recursive: true });
+    const bytes = ['first', 'second', 'third'].map((word) => Buffer.from(`${word} photo `.repeat(1000)));
+    for (const [index, data] of bytes.entries()) await writeFile(path.join(workspace, 'scans', 'captures', `img_${index + 1}.jpg`), data);
+    await writeFile(path.join(workspace, 'scans', 'captures', 'notes.txt'), 'not a photo');
+    const specFile = path.join(workspace, 'scans', 'room.simjob.json');
+    const written = { kind: 'cybernetic.reconstruction', photos: ['captures'], config: { maxResolution: 1600, exportUsdz: false }, costGuardrails: { maxRuntimeMinutes: 600, maxHourlyPrice: 5, gpuMinVram: 16 } };
+    await writeFile(specFile, JSON.stringify(written, null, 2));
+    const parsed = parseSpec(await readFile(specFile, 'utf8'));
+    assert.ok('spec' in parsed && parsed.spec.kind === 'cybernetic.reconstruction', JSON.stringify(parsed));
+    const resolved = await resolveReconstructionInput(parsed.spec, specFile, workspace);
+    assert.ok('input' in resolved, JSON.stringify(resolved));
+    const files = await Promise.all(resolved.input.files.map(async (file) => ({ ...file, size: (await stat(file.filePath)).size })));
+
+    const signal = new AbortController().signal;
+    const api = cyberneticApiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
+    const presign = await api.presignUploads(resolved.input.kind, files.map((f) => ({ name: f.uploadName, size: f.size, contentType: f.contentType })), signal);
+    const http = new HttpClient({ clock: sb.clock });
+    try {
+      await new PresignedUploader({ http, now: () => sb.clock.now() }).postAll(
+        files.map((file, index) => ({ filePath: file.filePath, url: presign.presignedUrls[index]?.url ?? '', fields: presign.presignedUrls[index]?.fields ?? {}, fileName: file.uploadName, contentType: file.contentType, expiresAt: parseExpiresAt(presign.presignedUrls[index]?.expiresAt) })),
+        signal,
+        () => undefined,
+      );
+    } finally {
+      await http.close();
+    }
+    const job = await api.createReconstruction({ inputUri: presign.inputUri ?? presign.uploadId, inputKind: resolved.input.kind, ...reconstructionRequestParts(resolved.input.kind, reconstructionSettingsFromSpec(parsed.spec)) }, signal);
+
+    const state = (await (await fetch(new URL('/_sandbox/cybernetic/state', sb.urls.control))).json()) as { uploads: { uploadId: string; inputKind: string; files: { name: string; key: string }[] }[] };
+    const upload = state.uploads.find((u) => u.uploadId === presign.uploadId) ?? assert.fail('upload not recorded');
+    assert.deepEqual({ kind: upload.inputKind, names: upload.files.map((f) => f.name) }, { kind: 'photos', names: ['img_1.jpg', 'img_2.jpg', 'img_3.jpg'] });
+    const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+    for (const [index, file] of upload.files.entries()) {
+      const stored = (await sb.storage?.s3.getObject(file.key)) ?? assert.fail(`${file.key} not in storage`);
+      assert.equal(sha(stored), sha(bytes[index]), `${file.name} arrived byte-identical`);
+    }
+    const read = (await api.getReconstruction(job.jobId, signal)) as unknown as { config: unknown; costGuardrails: unknown };
+    assert.deepEqual({ config: read.config, costGuardrails: read.costGuardrails }, { config: { extractFps: null, maxResolution: 1600, exportUsdz: false }, costGuardrails: written.costGuardrails });
   });
 });

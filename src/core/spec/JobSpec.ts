@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CyberneticEurekaSpec } from './cyberneticEurekaSpec';
+import { CyberneticReconstructionSpec } from './cyberneticReconstructionSpec';
 import { CyberneticSessionSpec } from './cyberneticSessionSpec';
+import { SimulacraGenerationSpec } from './simulacraGenerationSpec';
 import { SimulacrumJobSpec } from './simulacrumJobSpec';
 import { SimulixSimulationSpec } from './simulixSimulationSpec';
 
@@ -13,12 +15,14 @@ export const SPEC_KINDS = {
   'simulix.simulation': { provider: 'simulix', schema: SimulixSimulationSpec, sweep: false },
   'cybernetic.session': { provider: 'cybernetic', schema: CyberneticSessionSpec, sweep: false },
   'cybernetic.eureka': { provider: 'cybernetic', schema: CyberneticEurekaSpec, sweep: false },
+  'simulacra.generation': { provider: 'simulacra', schema: SimulacraGenerationSpec, sweep: false },
+  'cybernetic.reconstruction': { provider: 'cybernetic', schema: CyberneticReconstructionSpec, sweep: false },
 } as const;
 
 export type SpecKind = keyof typeof SPEC_KINDS;
 export const SPEC_KIND_IDS = Object.keys(SPEC_KINDS) as SpecKind[];
 
-export const JobSpec = z.discriminatedUnion('kind', [SimulacrumJobSpec, SimulixSimulationSpec, CyberneticSessionSpec, CyberneticEurekaSpec]);
+export const JobSpec = z.discriminatedUnion('kind', [SimulacrumJobSpec, SimulixSimulationSpec, CyberneticSessionSpec, CyberneticEurekaSpec, SimulacraGenerationSpec, CyberneticReconstructionSpec]);
 export type JobSpec = z.infer<typeof JobSpec>;
 export type JobSpecOf<K extends SpecKind> = Extract<JobSpec, { kind: K }>;
 

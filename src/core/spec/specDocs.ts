@@ -91,4 +91,81 @@ export const SPEC_DOCS: Record<SpecKind, { readonly root: SpecFieldDocs; readonl
       notes: { description: 'Notes for this run (under 2,000 characters), sent with it.' },
     },
   },
+  'simulacra.generation': {
+    root: {
+      title: 'Simulacra generation',
+      defaultSnippets: [
+        {
+          label: 'Simulacra generation',
+          body: { kind: 'simulacra.generation', datasetId: '${1:ds_}', rowCount: 1000, format: 'csv', conditions: { categorical: [{ column: '${2:column}', level: '${3:level}', targetShare: 0.5 }], numeric: [] } },
+        },
+      ],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Simulacra generation: synthetic rows from a trained dataset, conditioned like a *.scenario.json. Generated rows count against your Simulacra row quota.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      datasetId: { description: 'The trained dataset to generate from (its id in the Sim Cloud view). Submit fetches its schema and refuses columns or levels it does not have.' },
+      conditions: {
+        description: 'Targets, as the schema inspector\'s scenario builder writes them: categorical shares and numeric ranges, only on the dataset\'s cleaned columns.',
+        properties: {
+          categorical: {
+            description: 'Target shares of categorical levels: each {column, level, targetShare}; the shares of one column add up to at most 1.',
+            items: {
+              properties: {
+                column: { description: 'A categorical column of the cleaned schema.' },
+                level: { description: 'One of the column\'s levels in the cleaned schema (cleaning may have dropped rare ones).' },
+                targetShare: { description: 'The share of rows with this level, 0 to 1 (0.7 is 70 %).' },
+              },
+            },
+          },
+          numeric: {
+            description: 'Ranges of numeric columns: each {column, min, max}, both bounds required.',
+            items: {
+              properties: {
+                column: { description: 'A numeric column of the cleaned schema.' },
+                min: { description: 'Lowest value to generate; below the learned range the generation may come back partial.' },
+                max: { description: 'Highest value to generate; above the learned range the generation may come back partial.' },
+              },
+            },
+          },
+        },
+      },
+      rowCount: { description: 'Rows to generate, 1 to 100,000,000. A tight scenario may yield fewer; usage is counted on the rows generated.' },
+      format: { description: 'The artifact\'s format: csv or parquet.' },
+      seed: { description: 'Random seed (0 or more) for a reproducible generation.' },
+    },
+  },
+  'cybernetic.reconstruction': {
+    root: {
+      title: 'Cybernetic Physics 3D reconstruction',
+      defaultSnippets: [
+        { label: 'Cybernetic reconstruction from photos', body: { kind: 'cybernetic.reconstruction', photos: ['${1:captures}'], config: { maxResolution: 2000, exportUsdz: true }, costGuardrails: { maxRuntimeMinutes: 240, maxHourlyPrice: 2, gpuMinVram: 24 } } },
+        { label: 'Cybernetic reconstruction from a video', body: { kind: 'cybernetic.reconstruction', video: '${1:walkaround.mp4}', config: { extractFps: 3, maxResolution: 2000, exportUsdz: true }, costGuardrails: { maxRuntimeMinutes: 240, maxHourlyPrice: 2, gpuMinVram: 24 } } },
+      ],
+    },
+    properties: {
+      $schema: { description: 'Optional: the JSON schema of this file, for editors other than VS Code.' },
+      kind: { description: 'A Cybernetic Physics 3D reconstruction (USDZ and a sparse point cloud) from photos or a video, billed for its GPU time.' },
+      description: { description: 'What this run is for: for reviewers; not sent to the provider.' },
+      photos: { description: 'The images to upload (jpg, jpeg, png, heic; 3 or more in all): paths relative to this spec file, each a file or a folder whose images are all taken (not its subfolders). They must stay inside the workspace folder.' },
+      video: { description: 'The one video to upload (mp4, mov, m4v, webm): a path relative to this spec file, inside the workspace folder.' },
+      config: {
+        description: 'How to reconstruct (the API\'s config). Left out: 3 fps, 2000 px, USDZ on.',
+        properties: {
+          extractFps: { description: 'Frames per second taken from the video (video only), 0.1 to 30. Default 3.' },
+          maxResolution: { description: 'Longest image side in pixels, 256 to 8192 (higher is sharper and slower). Default 2000.' },
+          exportUsdz: { description: 'Export a USDZ scene. Default true.' },
+        },
+      },
+      costGuardrails: {
+        description: 'Limits the job is refused beyond (the API\'s costGuardrails): it costs at most maxRuntimeMinutes × maxHourlyPrice.',
+        properties: {
+          maxRuntimeMinutes: { description: 'Refused if its estimated runtime exceeds this many minutes, 1 to 1440.' },
+          maxHourlyPrice: { description: 'The most the GPU may cost per hour, in USD, 0.01 to 100.' },
+          gpuMinVram: { description: 'The least GPU memory, in GB, 1 to 80.' },
+        },
+      },
+    },
+  },
 };

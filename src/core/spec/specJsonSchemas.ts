@@ -38,6 +38,20 @@ const DRAFT = 'http://json-schema.org/draft-07/schema#';
 function kindSchema(kind: keyof typeof SPEC_KINDS): object {
   const { $schema: _draft, properties, ...schema } = z.toJSONSchema(SPEC_KINDS[kind].schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown> & { properties: Record<string, object> };
   const docs = SPEC_DOCS[kind];
-  const documented = Object.fromEntries(Object.entries(properties).map(([field, property]) => [field, { ...docs.properties[field], ...property }]));
+  const documented = Object.fromEntries(Object.entries(properties).map(([field, property]) => [field, withDocs(docs.properties[field], property)]));
   return { ...docs.root, ...schema, properties: documented };
+}
+
+/** The docs under the schema, into nested `properties` and `items` too (a scenario's conditions); the schema wins. */
+function withDocs(docs: unknown, schema: object): object {
+  if (!isPlainObject(docs)) return schema;
+  const merged: Record<string, unknown> = { ...docs, ...schema };
+  for (const [key, value] of Object.entries(schema)) {
+    if (isPlainObject(value) && isPlainObject(docs[key])) merged[key] = withDocs(docs[key], value);
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,13 +4,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { workspaceTrust } from '../trust/workspaceTrustGate';
 import type { AccountsModel } from '../../core/accounts/AccountsModel';
-import type { JobOrigins } from '../../core/jobs/JobOrigins';
+import type { JobOrigin, JobOrigins } from '../../core/jobs/JobOrigins';
 import type { Resource } from '../../core/jobs/Resource';
 import type { CredentialClaim, DatasetUpload } from '../../core/inflight/InFlightOperation';
 import type { InFlightOperations } from '../../core/inflight/InFlightOperations';
 import { claimOutcome, type ResumeDecision } from '../../core/inflight/resumeDecision';
 import type { KeyValueStore } from '../../core/jobs/KeyValueStore';
 import type { Logger } from '../../core/log/Logger';
+import { SpecProblemsError } from '../../core/spec/parseSpec';
+import type { SimulacraGenerationSpec } from '../../core/spec/simulacraGenerationSpec';
 import { safeFileName } from '../../core/transfer/safePath';
 import { systemClock } from '../../core/util/clock';
 import { notificationText } from '../../core/util/notificationText';
@@ -20,13 +22,14 @@ import { buildCleaningReport, readSeedColumns } from '../../providers/simulacra/
 import { SimulacraApi, simulacraProblem, type DatasetSchema } from '../../providers/simulacra/SimulacraApi';
 import { readTable } from '../../providers/simulacra/tableReader';
 import { compareArtifact, type Cell } from '../../shared/compareArtifact';
-import type { DatasetSchema as PanelSchema, CleaningReport as PanelCleaning } from '../../shared/datasetSchema';
+import type { CleaningReport as PanelCleaning } from '../../shared/datasetSchema';
 import { Scenario, type GenerationRequest } from '../../shared/scenario';
 import { toGenerationBody } from '../../shared/scenarioConditions';
 import { askInput } from '../accounts/askInput';
 import { showOperationError, type ErrorAction } from '../errors/showOperationError';
 import { formatBytes } from '../format';
 import { ArtifactPreviewPanel } from './ArtifactPreviewPanel';
+import { checkGenerationSpec, generationRequestFromSpec, panelSchemaOf } from './generationSpecs';
 import { SchemaPanel, type SchemaPanelRestore } from './SchemaPanel';
 import type { SimulacraConnection } from './SimulacraSession';
 import type { ProviderSession } from '../session/ProviderSession';
@@ -299,9 +302,9 @@ export class SimulacraCommands {
     const record = connection.records.dataset(datasetId);
     const cleaning = await this.cleaningFor(record?.fileName, schema);
     return {
-      data: { dataset: { id: datasetId, displayName: record?.displayName ?? datasetId, ...(record?.expiresAt ? { retentionEndsAt: record.expiresAt } : {}) }, schema: toPanelSchema(schema), ...(cleaning ? { cleaning } : {}) },
+      data: { dataset: { id: datasetId, displayName: record?.displayName ?? datasetId, ...(record?.expiresAt ? { retentionEndsAt: record.expiresAt } : {}) }, schema: panelSchemaOf(schema), ...(cleaning ? { cleaning } : {}) },
       callbacks: {
-        onGenerate: (request) => this.generate(connection, datasetId, request),
+        onGenerate: async (request) => void (await this.generate(connection, datasetId, request, { via: 'form', submittedAt: new Date().toISOString() }, connection.signal)),
         onSaveScenario: (scenario) => saveScenario(scenario, record?.displayName ?? datasetId),
         // A scenario file's parameters go to the service with the next generation: not from an untrusted workspace.
         onLoadScenario: () => (workspaceTrust.allowsReading(vscode.l10n.t('Loading a scenario reads a file to send its parameters.'), this.deps.log) ? loadScenario() : Promise.resolve(undefined)),
@@ -369,17 +372,45 @@ export class SimulacraCommands {
     );
   }
 
-  private async generate(connection: SimulacraConnection, datasetId: string, request: GenerationRequest): Promise<void> {
+  /**
+   * A spec file's generation: the dataset's schema is fetched first and the conditions checked against it, as the
+   * schema inspector does before Generate (an unknown column or level is refused, naming the real ones, and nothing
+   * is sent); then the same confirmation of the row quota a Generate press is, unless the caller already asked; then
+   * the inspector's own second half. The generation's id, or undefined when declined.
+   */
+  async submitSpec(spec: SimulacraGenerationSpec, options: { confirmed: boolean; origin: JobOrigin }): Promise<string | undefined> {
+    const connection = await this.deps.session.connection();
+    const request = generationRequestFromSpec(spec);
+    const title = vscode.l10n.t('Simulacra generation from {0}', notificationText(spec.datasetId));
+    const { warnings } = await withCancel(title, connection.signal, async (signal, progress) => {
+      progress.report({ message: vscode.l10n.t('Checking the conditions against the dataset schema') });
+      const checked = checkGenerationSpec(spec, panelSchemaOf(await connection.api.getSchema(spec.datasetId, signal)));
+      if (checked.problems.length > 0) throw new SpecProblemsError(checked.problems);
+      return checked;
+    });
+    for (const warning of warnings) this.deps.log.warn(`Spec generation from ${spec.datasetId}: ${warning}`);
+    if (!options.confirmed) {
+      const generate = vscode.l10n.t('Generate');
+      const detail = [vscode.l10n.t('Generated rows count against your Simulacra row quota; a tight scenario may yield fewer rows than asked.'), ...warnings].join('\n\n');
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Generate {0} rows ({1}) from dataset {2}?', request.rowCount.toLocaleString(), request.format, spec.datasetId), { modal: true, detail }, generate);
+      if (choice !== generate) return undefined;
+    }
+    const generated = await withCancel(title, connection.signal, (signal) => this.generate(connection, spec.datasetId, request, options.origin, signal));
+    return generated.resource?.id ?? generated.generationId;
+  }
+
+  /** Generate's second half, shared by the schema inspector and a spec file: send once, record, show. */
+  private async generate(connection: SimulacraConnection, datasetId: string, request: GenerationRequest, origin: JobOrigin, signal: AbortSignal): Promise<{ resource?: Resource; generationId?: string }> {
     const body = toGenerationBody(request);
     // One key per Generate press: the HTTP client's retries replay the first answer instead of generating twice.
     const idempotencyKey = randomUUID();
     // A failure here is shown in the panel (with code and request id) and logged by SchemaPanel.
-    const response = await connection.api.createGeneration(datasetId, body, idempotencyKey, connection.signal);
+    const response = await connection.api.createGeneration(datasetId, body, idempotencyKey, signal);
     const resource = await connection.source.afterGeneration(datasetId, response, body);
     // Kept for Preview (targets vs achieved) under every id the generation may be known by: its job's until it has one.
     const keys = new Set([resource?.id, response.generation_id, response.job_id ? `job:${response.job_id}` : undefined].filter((k): k is string => Boolean(k)));
     for (const key of keys) await this.deps.state.update(scenarioKey(key), { version: 1, datasetId, ...request } satisfies Scenario);
-    for (const id of new Set([resource?.id, response.generation_id].filter((k): k is string => Boolean(k)))) await this.deps.origins.record('simulacra', id, { via: 'form', submittedAt: new Date().toISOString() });
+    for (const id of new Set([resource?.id, response.generation_id].filter((k): k is string => Boolean(k)))) await this.deps.origins.record('simulacra', id, origin);
     SchemaPanel.get(datasetId)?.postGenerationUpdate({
       status: response.status ?? 'processing',
       rowsGenerated: response.rows_generated ?? 0,
@@ -389,6 +420,7 @@ export class SimulacraCommands {
     });
     this.deps.session.refresh();
     if (resource) void this.deps.reveal(resource);
+    return { resource, generationId: response.generation_id ?? undefined };
   }
 
   private async cleaningFor(fileName: string | undefined, schema: DatasetSchema): Promise<PanelCleaning | undefined> {
@@ -429,16 +461,17 @@ function scenarioKey(generationKey: string): string {
   return `simcloud.simulacra.generationScenario.${generationKey}`;
 }
 
-function toPanelSchema(schema: DatasetSchema): PanelSchema {
-  return {
-    columns: schema.columns.map((column) => ({
-      name: column.name,
-      type: column.type,
-      ...(column.levels.length ? { levels: [...column.levels] } : {}),
-      ...(column.min !== undefined ? { min: column.min } : {}),
-      ...(column.max !== undefined ? { max: column.max } : {}),
-    })),
-  };
+/** A notification with Cancel around a request: cancelled by the user or by signing out. */
+function withCancel<T>(title: string, session: AbortSignal, run: (signal: AbortSignal, progress: vscode.Progress<{ message?: string }>) => Promise<T>): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+    try {
+      return await run(AbortSignal.any([controller.signal, session]), progress);
+    } finally {
+      onCancel.dispose();
+    }
+  });
 }
 
 async function saveScenario(scenario: Scenario, datasetName: string): Promise<void> {

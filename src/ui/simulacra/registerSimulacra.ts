@@ -9,6 +9,7 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import { isCancellation, registerCommand } from '../commands/registerCommand';
 import type { InFlightResumer } from '../inflight/InFlightResumer';
 import type { JobCommands } from '../jobs/JobCommands';
+import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
 import { SchemaPanel } from './SchemaPanel';
 import { ArtifactPreviewPanel } from './ArtifactPreviewPanel';
@@ -26,6 +27,7 @@ export interface SimulacraFeatureDeps {
   readonly log: Logger;
   readonly resumer: InFlightResumer;
   readonly origins: JobOrigins;
+  readonly specs: SpecSubmitters;
 }
 
 /** Simulacra in the extension: its session (records + polling of in-flight work), commands and panels. */
@@ -46,6 +48,10 @@ export function registerSimulacra(deps: SimulacraFeatureDeps): { refresh(): void
   deps.resumer.account('simulacra', () => session.connection().then((c) => c.accountId, () => undefined));
   deps.resumer.handle('dataset-upload', (entry, decision) => commands.resumeDatasetUpload(entry, decision));
   deps.resumer.handle('credential-claim', (entry, decision) => commands.resumeAccessClaim(entry, decision));
+  deps.specs.register('simulacra.generation', async ({ spec, confirmed, origin }) => {
+    const id = await commands.submitSpec(spec, { confirmed, origin });
+    return id === undefined ? undefined : { provider: 'simulacra', id };
+  });
   deps.jobCommands.register('simulacra', { download: (resource) => commands.downloadArtifact(resource).then(() => undefined) });
   const resourceOf = (arg: unknown): Resource | undefined => {
     const node = arg as { type?: string; provider?: string; id?: string } | undefined;

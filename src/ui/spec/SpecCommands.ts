@@ -115,6 +115,8 @@ function kindLabels(): Record<SpecKind, { label: string; detail: string }> {
     'simulix.simulation': { label: vscode.l10n.t('Simulix simulation'), detail: vscode.l10n.t('A synthetic-population simulation of a workflow.') },
     'cybernetic.session': { label: vscode.l10n.t('Cybernetic Physics Isaac Sim session'), detail: vscode.l10n.t('A GPU session, billed per second, with runtime and idle limits.') },
     'cybernetic.eureka': { label: vscode.l10n.t('Cybernetic Physics Eureka run'), detail: vscode.l10n.t('LLM-written reward functions trained on an IsaacLab task.') },
+    'simulacra.generation': { label: vscode.l10n.t('Simulacra generation'), detail: vscode.l10n.t('Synthetic rows from a trained dataset, with scenario conditions checked against its schema.') },
+    'cybernetic.reconstruction': { label: vscode.l10n.t('Cybernetic Physics 3D reconstruction'), detail: vscode.l10n.t('USDZ and a sparse point cloud from photos or a video in the workspace, within cost guardrails.') },
   };
 }
 

@@ -42,7 +42,7 @@ describe('simulacrum.job specs', () => {
   });
 
   it('rejects an unknown kind, naming the known ones, and text that is not a JSON object', () => {
-    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation, cybernetic.session, cybernetic.eureka.' }]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.render' }))), [{ field: 'kind', message: '"simulacrum.render" is not a known kind; allowed: simulacrum.job, simulix.simulation, cybernetic.session, cybernetic.eureka, simulacra.generation, cybernetic.reconstruction.' }]);
     assert.equal(problems(parseSpec('{"kind": "simulacrum.job",'))[0].field, '');
     assert.match(problems(parseSpec('[1]'))[0].message, /JSON object with a "kind" field/);
   });

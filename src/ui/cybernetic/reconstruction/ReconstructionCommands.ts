@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ApiError } from '../../../core/http/ApiError';
 import { readAll } from '../../../core/http/responseBody';
+import type { JobOrigin } from '../../../core/jobs/JobOrigins';
 import type { Resource } from '../../../core/jobs/Resource';
+import { SpecProblemsError } from '../../../core/spec/parseSpec';
 import type { CancelOptions } from '../../jobs/JobCommands';
 import { notificationText } from '../../../core/util/notificationText';
 import { parseExpiresAt } from '../../../core/transfer/presignedExpiry';
@@ -22,7 +24,7 @@ import { lookForStartedAction, sendOnce } from '../sendOnce';
 import { withCancellableProgress } from '../withCancellableProgress';
 import { askReconstructionSettings } from './askReconstructionSettings';
 import { classifyReconstructionInput, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS, type InputFile, type ReconstructionInput } from './reconstructionInput';
-import { reconstructionRequestParts, restoreSettings, type ReconstructionSettings } from './reconstructionSettings';
+import { reconstructionRequestParts, restoreSettings, worstCaseUsd, type ReconstructionSettings } from './reconstructionSettings';
 
 const SETTINGS_KEY = 'simcloud.cybernetic.reconstructionSettings';
 /** The artifacts Download Results fetches, and the file name each gets when its link names none. */
@@ -55,10 +57,33 @@ export class ReconstructionCommands {
     const settings = await askReconstructionSettings(restoreSettings(state.get(SETTINGS_KEY)), { kind: input.kind, count: input.files.length, bytes: formatBytes(input.totalBytes) });
     if (!settings) return;
     await state.update(SETTINGS_KEY, settings);
+    await this.submit(connection, input, settings, { via: 'form', submittedAt: new Date().toISOString() }, true);
+  }
+
+  /**
+   * A spec file's reconstruction, its files already resolved inside the workspace: the same sizes check, a
+   * confirmation of the guardrails' bound (unless the caller already asked), then the form's second half. A guardrail
+   * refusal is an error here: the guardrails are the spec's to change. The job id, or undefined when declined.
+   */
+  async submitSpec(files: ReconstructionInput & { ok: true }, settings: ReconstructionSettings, options: { confirmed: boolean; origin: JobOrigin }): Promise<string | undefined> {
+    const input = await sized(files);
+    if ('empty' in input) throw new SpecProblemsError([{ field: input.kind === 'video' ? 'video' : 'photos', message: vscode.l10n.t('{0} is empty.', path.basename(input.empty)) }]);
+    if (!options.confirmed) {
+      const start = vscode.l10n.t('Upload and Start');
+      const what = input.kind === 'video' ? vscode.l10n.t('1 video, {0}', formatBytes(input.totalBytes)) : vscode.l10n.t('{0} photos, {1}', input.files.length, formatBytes(input.totalBytes));
+      const detail = vscode.l10n.t('At most {0}: the guardrails cap it at {1} min × {2}/h. The files are uploaded to Cybernetic Physics; the estimate comes with the job, with a way to cancel it.', formatUsd(worstCaseUsd(settings)), settings.maxRuntimeMinutes, formatUsd(settings.maxHourlyPrice));
+      const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Start a 3D reconstruction ({0})?', what), { modal: true, detail }, start);
+      if (choice !== start) return undefined;
+    }
+    return this.submit(await this.feature.session.connection(), input, settings, options.origin, false);
+  }
+
+  /** Reconstruct's second half, shared by the form and a spec file: upload, start once, record, show. */
+  private async submit(connection: CyberneticConnection, input: SizedInput, settings: ReconstructionSettings, origin: JobOrigin, mayChangeSettings: boolean): Promise<string | undefined> {
     const presign = await this.upload(connection, input);
-    const job = await this.createJob(connection, input, presign, settings);
-    if (!job) return;
-    await this.feature.origins.record('cybernetic', job.jobId, { via: 'form', submittedAt: new Date().toISOString() });
+    const job = await this.createJob(connection, input, presign, settings, mayChangeSettings);
+    if (!job) return undefined;
+    await this.feature.origins.record('cybernetic', job.jobId, origin);
     const channel = this.feature.logChannels.channel('cybernetic', job.jobId);
     channel.info(`Reconstruction ${job.jobId} started from ${input.files.length} ${input.kind === 'video' ? 'video' : 'photos'} (upload ${presign.uploadId}); estimate ${typeof job.costEstimateUsd === 'number' ? formatUsd(job.costEstimateUsd) : 'not given'}.`);
     if (this.feature.session.isCurrent(connection)) {
@@ -67,6 +92,7 @@ export class ReconstructionCommands {
     }
     this.feature.session.refresh();
     this.announce(connection, job);
+    return job.jobId;
   }
 
   async cancel(resource: Resource, options?: CancelOptions): Promise<void> {
@@ -153,7 +179,7 @@ export class ReconstructionCommands {
   }
 
   /** POST /v1/jobs; a guardrail refusal offers to change the settings and try again on the same upload. */
-  private async createJob(connection: CyberneticConnection, input: SizedInput, presign: CyberneticUploadPresign, initial: ReconstructionSettings): Promise<CyberneticJob | undefined> {
+  private async createJob(connection: CyberneticConnection, input: SizedInput, presign: CyberneticUploadPresign, initial: ReconstructionSettings, mayChangeSettings: boolean): Promise<CyberneticJob | undefined> {
     let settings = initial;
     for (;;) {
       try {
@@ -170,7 +196,7 @@ export class ReconstructionCommands {
           (signal) => connection.api.createReconstruction({ inputUri, inputKind: input.kind, ...reconstructionRequestParts(input.kind, settings) }, signal),
         );
       } catch (error) {
-        if (!(ApiError.is(error) && error.status === 422 && /guardrail/i.test(error.code))) throw error;
+        if (!mayChangeSettings || !(ApiError.is(error) && error.status === 422 && /guardrail/i.test(error.code))) throw error;
         const change = vscode.l10n.t('Change Settings');
         const choice = await vscode.window.showErrorMessage(notificationText(vscode.l10n.t('The reconstruction was refused by its cost guardrails. {0} The photos stay uploaded: change the settings to try again.', error.message)), change);
         if (choice !== change) return undefined;
@@ -219,12 +245,19 @@ async function withSizes(input: ReconstructionInput): Promise<SizedInput | undef
     void vscode.window.showWarningMessage(selectionProblem(input));
     return undefined;
   }
-  const files = await Promise.all(input.files.map(async (file) => ({ ...file, size: (await stat(file.filePath)).size })));
-  const empty = files.find((file) => file.size === 0);
-  if (empty) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('{0} is empty. Select files that hold images or video.', path.basename(empty.filePath)));
+  const result = await sized(input);
+  if ('empty' in result) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} is empty. Select files that hold images or video.', path.basename(result.empty)));
     return undefined;
   }
+  return result;
+}
+
+/** Each file's size, or the first empty one (nothing to reconstruct from it). */
+async function sized(input: ReconstructionInput & { ok: true }): Promise<SizedInput | { empty: string; kind: SizedInput['kind'] }> {
+  const files = await Promise.all(input.files.map(async (file) => ({ ...file, size: (await stat(file.filePath)).size })));
+  const empty = files.find((file) => file.size === 0);
+  if (empty) return { empty: empty.filePath, kind: input.kind };
   return { kind: input.kind, files, totalBytes: files.reduce((sum, file) => sum + file.size, 0) };
 }
 
