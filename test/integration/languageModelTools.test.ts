@@ -323,6 +323,20 @@ describe('simcloud_submitSpec', () => {
     assert.deepEqual(w.refreshed, ['simulacrum']);
   });
 
+  it('shows what drives the cost of a sweep, and submits only the content the user confirmed', async () => {
+    const w = await world();
+    await mkdir(path.join(w.workspace, 'jobs'), { recursive: true });
+    const file = path.join(w.workspace, 'jobs', 'grid.simjob.json');
+    await writeFile(file, JSON.stringify({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 'train.py', parameter_grid: { lr: [0.1, 0.01, 0.001], batch: [32, 64] } }));
+    const tool = new T.SubmitSpecTool(w.context);
+    const asked = confirmation(await tool.prepareInvocation({ input: { path: 'jobs/grid.simjob.json', sweep: true } } as never));
+    assert.match(asked.message, /As a sweep: 6 variants, each on its own GPU/);
+    // The agent (or anyone) rewrites the file between the confirmation and the call: 1,000 variants were never shown.
+    await writeFile(file, JSON.stringify({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 'train.py', parameter_grid: { lr: Array.from({ length: 1000 }, (_, i) => i) } }));
+    assert.match(text(await tool.invoke({ input: { path: 'jobs/grid.simjob.json', sweep: true } } as never)), /changed after you confirmed the submission; nothing was submitted/);
+    assert.equal(w.submitted.length, 0);
+  });
+
   it('refuses a path outside the workspace or not a spec, submitting nothing', async () => {
     const w = await world();
     const tool = new T.SubmitSpecTool(w.context);

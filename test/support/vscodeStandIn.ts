@@ -67,3 +67,6 @@ export class LanguageModelToolResult {
 export const window: { createQuickPick?: () => unknown; showQuickPick?: (...args: unknown[]) => Promise<unknown> } = {};
 
 export const env = { language: 'en' };
+
+/** No editors are open in unit and integration tests (the submit-spec tool checks for unsaved changes). */
+export const workspace = { textDocuments: [] as unknown[] };

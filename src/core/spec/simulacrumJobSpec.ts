@@ -38,6 +38,7 @@ export const SimulacrumJobSpec = z
       ctx.addIssue({ code: 'custom', path: ['python_script'], message: `A ${spec.render_mode} job needs python_script, the script to run inside the workspace.` });
     }
     if (spec.parameter_grid) {
+      if (Object.keys(spec.parameter_grid).length === 0) ctx.addIssue({ code: 'custom', path: ['parameter_grid'], message: 'Name at least one parameter with its values, or leave parameter_grid out.' });
       for (const [name, values] of Object.entries(spec.parameter_grid)) {
         if (new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
           ctx.addIssue({ code: 'custom', path: ['parameter_grid', name], message: 'Lists a value twice: that would run the same variant twice.' });

@@ -15,11 +15,14 @@ export class CancelJobTool implements vscode.LanguageModelTool<CancelJobInput> {
     const id = input.ok ? input.value.id : String((options.input as { id?: unknown } | undefined)?.id ?? '');
     const resource = input.ok ? this.context.store.get(input.value.provider, input.value.id) : undefined;
     const provider = input.ok ? PROVIDERS[input.value.provider].displayName : '';
+    const unfinishedVariants = resource?.kind === 'sweep' && input.ok ? this.context.store.children(input.value.provider, resource.id).filter((variant) => variant.actions.includes('cancel')).length : 0;
     const lines = resource
       ? [
           vscode.l10n.t('{0} on {1}', this.context.redact(resource.displayName), provider),
           vscode.l10n.t('Job id: {0}; now {1}.', resource.id, statusWord(resource)),
-          vscode.l10n.t('The job stops now; work in progress is lost. Compute used so far stays billed.'),
+          resource.kind === 'sweep'
+            ? vscode.l10n.t('Its {0} unfinished variants stop now; their work in progress is lost. Compute used so far stays billed.', unfinishedVariants)
+            : vscode.l10n.t('The job stops now; work in progress is lost. Compute used so far stays billed.'),
         ]
       : [vscode.l10n.t('Job {0} on {1} (not in the Sim Cloud view right now: nothing will be cancelled).', id, provider)];
     return {

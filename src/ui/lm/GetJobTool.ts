@@ -6,10 +6,16 @@ import { GetJobInput, parseInput } from './toolInputs';
 import { errorResult, jsonResult, signInHint, textResult } from './toolResult';
 
 /** Pages read to reach the end of a long log; the result keeps only the last lines anyway. */
-const MAX_LOG_PAGES = 100;
+/** Pages read per call: a long log is caught up over several calls rather than spending the key's requests at once. */
+const MAX_LOG_PAGES = 10;
+/** Lines kept per job between calls (the input's ceiling). */
+const KEPT_LINES = 200;
 
 /** `simcloud_getJob`: a job's status, facts and details from the JobStore, plus its last log lines; read-only. */
 export class GetJobTool implements vscode.LanguageModelTool<GetJobInput> {
+  /** Per job, where the last call stopped reading its log and its last lines. */
+  private readonly tails = new Map<string, LogTailState>();
+
   constructor(private readonly context: SimCloudToolContext) {}
 
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<GetJobInput>): vscode.PreparedToolInvocation {
@@ -38,7 +44,12 @@ export class GetJobTool implements vscode.LanguageModelTool<GetJobInput> {
     const reader = logLines > 0 ? this.context.logReader(resource) : undefined;
     if (reader) {
       try {
-        result.log = (await lastLines(reader, logLines, abortOn(token))).map(redact);
+        const key = `${provider}:${id}`;
+        // Each call goes on from where the last one stopped: an agent asking again and again reads only new pages.
+        const tail = await readOn(reader, this.tails.get(key) ?? { offset: 0, lines: [] }, abortOn(token));
+        this.tails.set(key, tail);
+        result.log = tail.lines.slice(-logLines).map(redact);
+        if (!tail.caughtUp) result.logNote = vscode.l10n.t('The log is longer than one call reads: these are not yet its last lines. Call again to read on.');
       } catch (error) {
         return errorResult(error, vscode.l10n.t('Reading the log of {0} failed', id), redact);
       }
@@ -50,18 +61,24 @@ export class GetJobTool implements vscode.LanguageModelTool<GetJobInput> {
   }
 }
 
-async function lastLines(read: ReadLogPage, count: number, signal: AbortSignal): Promise<string[]> {
-  const kept: string[] = [];
-  let offset = 0;
+interface LogTailState {
+  readonly offset: number;
+  readonly lines: readonly string[];
+  readonly caughtUp?: boolean;
+}
+
+async function readOn(read: ReadLogPage, from: LogTailState, signal: AbortSignal): Promise<LogTailState> {
+  const kept = [...from.lines];
+  let offset = from.offset;
   for (let page = 0; page < MAX_LOG_PAGES; page += 1) {
     const answer = await read(offset, signal);
-    if (!answer) break;
+    if (!answer) return { offset, lines: kept, caughtUp: true };
     kept.push(...answer.lines.slice(Math.max(0, answer.lines.length - (answer.nextOffset - offset))));
-    if (kept.length > count) kept.splice(0, kept.length - count);
-    if (answer.done || answer.nextOffset <= offset) break;
+    if (kept.length > KEPT_LINES) kept.splice(0, kept.length - KEPT_LINES);
+    if (answer.done || answer.nextOffset <= offset) return { offset: Math.max(offset, answer.nextOffset), lines: kept, caughtUp: true };
     offset = answer.nextOffset;
   }
-  return kept;
+  return { offset, lines: kept, caughtUp: false };
 }
 
 export function abortOn(token: vscode.CancellationToken | undefined): AbortSignal {

@@ -23,7 +23,7 @@ export interface SpecSummary {
  * the provider sessions and the commands; tests wire them to the sandbox.
  */
 export interface SimCloudToolContext {
-  readonly store: Pick<JobStore, 'get' | 'list'>;
+  readonly store: Pick<JobStore, 'get' | 'list' | 'children'>;
   isSignedIn(provider: ProviderId): boolean;
   /** Simulacra's API and job source for the signed-in account; throws NotSignedInError otherwise. */
   simulacra(): Promise<{ readonly api: Pick<SimulacraApi, 'getSchema' | 'createGeneration'>; readonly source: Pick<SimulacraJobSource, 'afterGeneration'> }>;

@@ -73,6 +73,10 @@ function costDrivers(spec: JobSpec): string[] {
       return [vscode.l10n.t('{0} iterations × {1} parallel training runs, plus LLM tokens.', spec.maxTrainingIterations, spec.numParallelRuns)];
     case 'simulix.simulation':
       return [vscode.l10n.t('{0} agents.', spec.agent_count)];
+    case 'simulacra.generation':
+      return [vscode.l10n.t('{0} rows from dataset {1}, counted against your row quota.', spec.rowCount, spec.datasetId)];
+    case 'cybernetic.reconstruction':
+      return [vscode.l10n.t('At most {0} minutes at up to ${1} an hour.', spec.costGuardrails.maxRuntimeMinutes, spec.costGuardrails.maxHourlyPrice)];
     default:
       return [];
   }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { showOperationError } from '../errors/showOperationError';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import type { HttpClient } from '../../core/http/HttpClient';
@@ -163,7 +164,7 @@ export class SimulacrumCommands {
     }
     const save = vscode.l10n.t('Save as Spec File');
     void vscode.window.showInformationMessage(message, save).then((choice) => {
-      if (choice === save) void this.deps.saveSpec(spec, folder);
+      if (choice === save) void this.deps.saveSpec(spec, folder).catch((error: unknown) => showOperationError(error, this.deps.log));
     });
   }
 

@@ -27,6 +27,8 @@ export class SpecCommands {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) throw new Error(vscode.l10n.t('{0} is outside the open workspace folders. Move it into the folder of your project: a spec submits the workspace folder it is in.', uri.fsPath));
     const specFile = workspaceRelativePath(folder, uri);
+    // Only spec files: a task or tool naming another file (`.env`) would otherwise echo its first bytes in a JSON error.
+    if (!uri.path.toLowerCase().endsWith('.simjob.json')) throw new Error(vscode.l10n.t('{0} is not a spec file: only *.simjob.json files are submitted.', specFile));
     const document = await vscode.workspace.openTextDocument(uri);
     // What is submitted is what the commit and a reviewer can see: the file on disk, not an unsaved buffer.
     if (document.isDirty) await document.save();

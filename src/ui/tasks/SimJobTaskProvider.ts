@@ -65,6 +65,8 @@ async function submitSpec(folder: vscode.WorkspaceFolder, spec: string, sweep: b
   if (relative.startsWith('..') || path.isAbsolute(relative)) {
     throw new Error(vscode.l10n.t('The spec {0} is outside the workspace folder {1}; give a path inside it.', spec, folder.name));
   }
-  const options: SpecSubmitOptions = { via: 'task', confirmed: true, ...(sweep ? { sweep: true } : {}) };
+  // Running the task is the consent for one job; a sweep (any number of GPUs, and a tasks.json entry may run on
+  // folder open, when nobody pressed anything) keeps its "Submit N variants?" prompt.
+  const options: SpecSubmitOptions = sweep ? { via: 'task', sweep: true } : { via: 'task', confirmed: true };
   return vscode.commands.executeCommand<SubmittedJob | undefined>(SUBMIT_SPEC_COMMAND, vscode.Uri.file(file), options);
 }

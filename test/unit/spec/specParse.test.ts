@@ -73,6 +73,9 @@ describe('simulacrum.job specs', () => {
     assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 't.py', parameter_grid: { lr: [0.1, 0.1] } }))), [
       { field: 'parameter_grid.lr', message: 'Lists a value twice: that would run the same variant twice.' },
     ]);
+    assert.deepEqual(problems(parseSpec(text({ kind: 'simulacrum.job', render_mode: 'run_as_is', python_script: 't.py', parameter_grid: {} }))), [
+      { field: 'parameter_grid', message: 'Name at least one parameter with its values, or leave parameter_grid out.' },
+    ]);
   });
 
   it('accepts every well-formed training spec unchanged (property)', () => {

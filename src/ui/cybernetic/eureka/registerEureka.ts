@@ -153,7 +153,7 @@ async function startRunWith(feature: CyberneticFeatureContext, logs: EurekaLogs,
   const save = vscode.l10n.t('Save as Spec File');
   void vscode.window.showInformationMessage(vscode.l10n.t('Started Eureka run {0}.', notificationText(run.jobId)), openChart, ...(options.origin.via === 'form' ? [save] : [])).then((choice) => {
     if (choice === openChart) void vscode.commands.executeCommand('simcloud.cybernetic.openEurekaRun', run.jobId);
-    if (choice === save) void feature.saveSpec(eurekaSpec(form));
+    if (choice === save) void feature.saveSpec(eurekaSpec(form)).catch((error: unknown) => showOperationError(error, feature.log));
   });
   return run.jobId;
 }

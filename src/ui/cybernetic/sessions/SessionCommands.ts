@@ -98,7 +98,7 @@ export class SessionCommands {
     // After a form, the same request can be kept as a spec file; a spec's own submission has one already.
     const save = vscode.l10n.t('Save as Spec File');
     void vscode.window.showInformationMessage(message, ...(options.origin.via === 'form' ? [save] : [])).then((choice) => {
-      if (choice === save) void this.feature.saveSpec(sessionSpec(request));
+      if (choice === save) void this.feature.saveSpec(sessionSpec(request)).catch((error: unknown) => showOperationError(error, this.feature.log));
     });
     return session.sessionId;
   }
