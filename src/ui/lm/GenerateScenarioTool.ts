@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DatasetSchema } from '../../providers/simulacra/SimulacraApi';
-import type { DatasetSchema as PanelSchema } from '../../shared/datasetSchema';
 import type { GenerationRequest } from '../../shared/scenario';
 import { checkScenario, toGenerationBody } from '../../shared/scenarioConditions';
+import { panelSchemaOf } from '../simulacra/generationSpecs';
 import type { SimCloudToolContext } from './SimCloudToolContext';
 import { abortOn } from './GetJobTool';
 import { schemaSummary } from './GetSimulacraSchemaTool';
@@ -59,7 +58,7 @@ export class GenerateScenarioTool implements vscode.LanguageModelTool<GenerateSc
           numeric: (value.numeric ?? []).map((n) => ({ column: n.column, min: n.min, max: n.max })),
         },
       };
-      const issues = checkScenario(request, panelSchema(schema));
+      const issues = checkScenario(request, panelSchemaOf(schema));
       const errors = issues.filter((issue) => issue.severity === 'error');
       if (errors.length > 0) {
         return jsonResult({
@@ -90,16 +89,4 @@ export class GenerateScenarioTool implements vscode.LanguageModelTool<GenerateSc
       return errorResult(error, vscode.l10n.t('Generating from {0} failed', value.datasetId), redact);
     }
   }
-}
-
-function panelSchema(schema: DatasetSchema): PanelSchema {
-  return {
-    columns: schema.columns.map((column) => ({
-      name: column.name,
-      type: column.type,
-      ...(column.levels.length ? { levels: [...column.levels] } : {}),
-      ...(column.min !== undefined ? { min: column.min } : {}),
-      ...(column.max !== undefined ? { max: column.max } : {}),
-    })),
-  };
 }
