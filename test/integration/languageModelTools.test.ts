@@ -2,17 +2,15 @@
 // loopback: the tools read the JobStore the real job sources feed and call the real provider clients. Assertions are
 // on the result text the model reads, on the confirmation the user reads, and on what reached the sandbox.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSandbox, type RecordedRequest, type Sandbox } from '../../sandbox/index';
+import type { RecordedRequest, Sandbox } from '../../sandbox/index';
 import * as dev from '../../sandbox/config/devCredentials';
 import { HttpClient } from '../../src/core/http/HttpClient';
 import { JobStore } from '../../src/core/jobs/JobStore';
 import { InMemoryKeyValueStore } from '../../src/core/jobs/KeyValueStore';
 import { Redactor } from '../../src/core/log/Redactor';
-import { BlockBlobUploader } from '../../src/core/transfer/BlockBlobUploader';
 import type { ProviderId } from '../../src/core/providers/providerCatalog';
 import type { SpecSubmitOptions, SubmittedJob } from '../../src/core/spec/SubmittedJob';
 import { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
@@ -26,6 +24,7 @@ import { SimulacrumApi } from '../../src/providers/simulacrum/SimulacrumApi';
 import { SimulacrumJobSource } from '../../src/providers/simulacrum/SimulacrumJobSource';
 import { SimulacrumSweepRecords } from '../../src/providers/simulacrum/SimulacrumSweepRecords';
 import type { SimCloudToolContext } from '../../src/ui/lm/SimCloudToolContext';
+import { startJobSandbox, type JobSandbox } from './support/jobSandbox';
 import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
 
 type Tools = {
@@ -47,8 +46,8 @@ const signal = () => new AbortController().signal;
 const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) } as never;
 
 let sb: Sandbox;
+let harness: JobSandbox;
 let dir: string;
-let projectZip: string;
 let accounts = 0;
 const clients: HttpClient[] = [];
 
@@ -65,16 +64,13 @@ before(async () => {
     ...(await import('../../src/ui/jobs/JobCommands.js')),
     ...(await import('../../src/ui/errors/showOperationError.js')),
   } as Tools;
-  sb = await startSandbox({ ports: 'ephemeral', speed: 0, seed: 11, storage: true });
-  dir = await mkdtemp(path.join(tmpdir(), 'simcloud-lm-'));
-  projectZip = path.join(dir, 'project.zip');
-  await writeFile(projectZip, Buffer.from('PK\u0005\u0006'.padEnd(22, '\0'), 'latin1'));
+  harness = await startJobSandbox(11, 'simcloud-lm-');
+  ({ sb, dir } = harness);
 });
 
 after(async () => {
   await Promise.all(clients.map((client) => client.close()));
-  await sb.close();
-  await rm(dir, { recursive: true, force: true });
+  await harness.close();
 });
 
 beforeEach(() => {
@@ -82,18 +78,8 @@ beforeEach(() => {
   sb.clock.advance(2 * 60 * MINUTE);
 });
 
-function http(baseUrl: string, provider: ProviderId, key: string): HttpClient {
-  const client = new HttpClient({ baseUrl, credential: { id: `${provider}:${key}`, origin: baseUrl, authorization: async () => `Bearer ${key}` }, clock: sb.clock, random: () => 0, provider });
-  clients.push(client);
-  return client;
-}
-
-async function control(route: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${sb.urls.control}/_sandbox${route}`, { method: body === undefined ? 'GET' : 'POST', headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = (await res.json()) as Record<string, unknown>;
-  assert.ok(res.ok, `control ${route}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const http = (baseUrl: string, provider: ProviderId, key: string): HttpClient => harness.http(baseUrl, provider, key);
+const control = (route: string, body?: unknown) => harness.control(route, body);
 
 function requests(provider: string, predicate: (r: RecordedRequest) => boolean): RecordedRequest[] {
   return sb.requests.all().filter((r) => r.provider === provider && predicate(r));
@@ -188,16 +174,7 @@ async function world(options: { signedIn?: ProviderId[] } = {}) {
   return { store, simulacrum, simulacrumSource, simulacra, simulacraSource, cybernetic, cyberneticSource, context, cancelOptions, submitted, workspace, refreshed, simulacrumKey: key };
 }
 
-async function submitAnnotationJob(api: SimulacrumApi, source: SimulacrumJobSource, frames = 600): Promise<string> {
-  const upload = await api.requestUpload({ name: 'LM', filename: 'project.zip', sizeBytes: 22 }, signal());
-  const storage = new HttpClient({ retry: { baseDelayMs: 20, maxDelayMs: 200 } });
-  clients.push(storage);
-  await new BlockBlobUploader({ http: storage }).upload({ filePath: projectZip, sasUrl: upload.sas_url, contentType: 'application/zip', signal: signal() });
-  const request = { project_id: upload.project_id, render_mode: 'annotations', num_frames: frames, resolution: '1920x1080', sim_mode: 'ComputerVision' } as const;
-  const job = await api.submitRender(request, signal());
-  source.afterSubmit(job, request);
-  return job.job_id;
-}
+const submitAnnotationJob = (api: SimulacrumApi, source: SimulacrumJobSource, frames = 600): Promise<string> => harness.submitAnnotationJob(api, source, frames);
 
 async function readyDataset(api: SimulacraApi): Promise<string> {
   const upload = await api.uploadDataset({ filePath: 'test/fixtures/simulacra/seed.csv', displayName: 'LM seed', waitSeconds: 60, idempotencyKey: `lm-ds-${++accounts}-${Date.now()}` }, signal());

@@ -3,11 +3,8 @@
 // job sources feed, prints its status lines (and a Eureka run's own log) and exits with the code of the job's end.
 // The virtual clock is paused: the job moves only when the test advances it and polls, as the Poller would.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSandbox, type Sandbox } from '../../sandbox/index';
+import type { Sandbox } from '../../sandbox/index';
 import { HttpClient } from '../../src/core/http/HttpClient';
 import { JobStore } from '../../src/core/jobs/JobStore';
 import { InMemoryKeyValueStore } from '../../src/core/jobs/KeyValueStore';
@@ -20,8 +17,8 @@ import { CyberneticRecords } from '../../src/providers/cybernetic/CyberneticReco
 import { SimulacrumApi } from '../../src/providers/simulacrum/SimulacrumApi';
 import { SimulacrumJobSource } from '../../src/providers/simulacrum/SimulacrumJobSource';
 import { SimulacrumSweepRecords } from '../../src/providers/simulacrum/SimulacrumSweepRecords';
-import { BlockBlobUploader } from '../../src/core/transfer/BlockBlobUploader';
 import * as dev from '../../sandbox/config/devCredentials';
+import { startJobSandbox, type JobSandbox } from './support/jobSandbox';
 import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
 import { waitFor } from '../support/httpCoreFixture';
 
@@ -35,43 +32,25 @@ const ESC = String.fromCharCode(27);
 const ANSI = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');
 
 let sb: Sandbox;
-let dir: string;
-let projectZip: string;
+let harness: JobSandbox;
 let accounts = 0;
-const clients: HttpClient[] = [];
 
 before(async () => {
   registerVscodeStandIn();
   ({ SimJobTaskTerminal } = await import('../../src/ui/tasks/SimJobTaskTerminal.js'));
-  sb = await startSandbox({ ports: 'ephemeral', speed: 0, seed: 9, storage: true });
-  dir = await mkdtemp(path.join(tmpdir(), 'simcloud-task-'));
-  projectZip = path.join(dir, 'project.zip');
-  await writeFile(projectZip, Buffer.from('PK\u0005\u0006'.padEnd(22, '\0'), 'latin1'));
+  harness = await startJobSandbox(9, 'simcloud-task-');
+  ({ sb } = harness);
 });
 
-after(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  await sb.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => harness.close());
 
 beforeEach(() => {
   sb.requests.clear();
   sb.clock.advance(2 * 60 * MINUTE);
 });
 
-function http(baseUrl: string, provider: ProviderId, key: string): HttpClient {
-  const client = new HttpClient({ baseUrl, credential: { id: `${provider}:${key}`, origin: baseUrl, authorization: async () => `Bearer ${key}` }, clock: sb.clock, random: () => 0, provider });
-  clients.push(client);
-  return client;
-}
-
-async function control(route: string, body?: unknown, method = body === undefined ? 'GET' : 'POST'): Promise<Record<string, unknown>> {
-  const res = await fetch(`${sb.urls.control}/_sandbox${route}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = (await res.json()) as Record<string, unknown>;
-  assert.ok(res.ok, `control ${route}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const http = (baseUrl: string, provider: ProviderId, key: string): HttpClient => harness.http(baseUrl, provider, key);
+const control = (route: string, body?: unknown, method?: string) => harness.control(route, body, method);
 
 /** A Simulacrum account with one annotation job submitted (what the spec command would have done), in a store. */
 async function simulacrumJob(frames = 6) {
@@ -80,14 +59,8 @@ async function simulacrumJob(frames = 6) {
   const api = new SimulacrumApi(http(sb.urls.simulacrum, 'simulacrum', key), sb.clock);
   const store = new JobStore();
   const source = new SimulacrumJobSource({ api, store, sweeps: new SimulacrumSweepRecords(new InMemoryKeyValueStore()), clock: sb.clock });
-  const upload = await api.requestUpload({ name: 'Task', filename: 'project.zip', sizeBytes: 22 }, signal());
-  const storage = new HttpClient({ retry: { baseDelayMs: 20, maxDelayMs: 200 } });
-  clients.push(storage);
-  await new BlockBlobUploader({ http: storage }).upload({ filePath: projectZip, sasUrl: upload.sas_url, contentType: 'application/zip', signal: signal() });
-  const request = { project_id: upload.project_id, render_mode: 'annotations', num_frames: frames, resolution: '1920x1080', sim_mode: 'ComputerVision' } as const;
-  const submitted = await api.submitRender(request, signal());
-  source.afterSubmit(submitted, request);
-  return { api, store, source, id: submitted.job_id };
+  const id = await harness.submitAnnotationJob(api, source, frames);
+  return { api, store, source, id };
 }
 
 interface RunningTask {
