@@ -100,6 +100,8 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private readonly activeResourceNodes = new Map<string, ResourceNode>();
   /** `provider:id` of the Active group's rows as last listed, and whether the group was shown at all. */
   private activeShownKeys = new Set<string>();
+  /** Per provider, whether its row was last drawn empty (its id then ends in `:empty`). */
+  private readonly emptyShown = new Map<ProviderId, boolean>();
   private activeGroupShown = false;
   private noMatchShown = false;
 
@@ -149,7 +151,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (before?.text === problem?.text) return;
     if (problem) this.problems.set(provider, problem);
     else this.problems.delete(provider);
-    this.changed.fire(this.providerNode(provider));
+    this.redrawProvider(provider);
   }
 
   /**
@@ -164,7 +166,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     }
     if (handler) this.loadMoreHandlers.set(provider, handler);
     else this.loadMoreHandlers.delete(provider);
-    this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome ? this.providerNode(provider) : undefined);
+    this.redrawProvider(provider);
   }
 
   /** The command behind the "Load more…" node: one load at a time per provider. */
@@ -325,7 +327,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     if (this.updateActiveGroup(change)) return;
     // A removed or new resource changes its parent's children: redraw the provider (cheap: one listing).
     if (structural) {
-      this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome ? this.providerNode(provider) : undefined);
+      this.redrawProvider(provider);
       return;
     }
     for (const resource of change.changed) this.changed.fire(this.resourceNode(provider, resource.id));
@@ -369,16 +371,29 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     return node;
   }
 
+  /**
+   * Redraws one provider's row and children. Its row's id changes when it gains its first row or loses its last (see
+   * providerTreeItem), and a refresh of that row alone left VS Code showing it collapsed: that takes a whole-view redraw.
+   */
+  private redrawProvider(provider: ProviderId): void {
+    const emptyFlipped = this.emptyShown.has(provider) && this.emptyShown.get(provider) !== this.isEmpty(provider);
+    this.changed.fire(this.accounts.anySignedIn && !this.showingWelcome && !emptyFlipped ? this.providerNode(provider) : undefined);
+  }
+
+  private isEmpty(provider: ProviderId): boolean {
+    return !(this.view.roots(provider).length > 0 || this.problems.has(provider) || this.loadMoreHandlers.has(provider));
+  }
+
   private providerTreeItem(status: AccountStatus): vscode.TreeItem {
     const item = providerTreeItem(status);
     if (status.state === 'signedIn') {
-      const count = this.view.roots(status.provider).length;
-      const empty = !(count > 0 || this.problems.has(status.provider) || this.loadMoreHandlers.has(status.provider));
+      const empty = this.isEmpty(status.provider);
       item.collapsibleState = empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded;
       // VS Code keeps a row's expansion by id through a whole-view redraw, and a row that was a leaf comes back
       // collapsed when it gains children: an empty provider (nothing yet, or nothing passing the filter) is another
       // row, so jobs arriving or a filter cleared shows the provider expanded.
       if (empty) item.id = `${item.id}:empty`;
+      this.emptyShown.set(status.provider, empty);
       const active = this.store.activeCount(status.provider);
       this.activeShown.set(status.provider, active);
       if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;

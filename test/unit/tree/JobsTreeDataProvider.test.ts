@@ -84,6 +84,20 @@ describe('JobsTreeDataProvider filter, sort and Active', () => {
     assert.deepEqual(await labels(tree), ['Simulacrum Labs']);
   });
 
+  it('redraws the whole view when a provider gains its first job (its row changes id; a row refresh left it collapsed)', async () => {
+    const { store, tree } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
+    const provider = (await tree.getChildren()).find((node) => node.type === 'provider');
+    assert.equal(tree.getTreeItem(provider as never).id, 'provider:simulacrum:empty');
+    const fired: unknown[] = [];
+    tree.onDidChangeTreeData((node) => fired.push(node));
+    store.replaceAll('simulacrum', [job('first')]);
+    assert.deepEqual(fired, [undefined]);
+    assert.equal(tree.getTreeItem(provider as never).id, 'provider:simulacrum');
+    fired.length = 0;
+    store.replaceAll('simulacrum', [job('first'), job('second')]);
+    assert.ok(!fired.includes(undefined), 'a second job redraws only the provider');
+  });
+
   it('redraws a collapsed Active group when a job it counts finishes (VS Code asks a collapsed group for no children)', async () => {
     const { store, tree } = setup({ value: Date.parse('2026-04-05T12:10:00Z') });
     const running = (id: string) => job(id, { status: 'running', rawStatus: 'running', progress: { text: '1/2' } });
