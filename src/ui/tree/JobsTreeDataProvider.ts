@@ -392,7 +392,9 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       // VS Code keeps a row's expansion by id through a whole-view redraw, and a row that was a leaf comes back
       // collapsed when it gains children: an empty provider (nothing yet, or nothing passing the filter) is another
       // row, so jobs arriving or a filter cleared shows the provider expanded.
-      if (empty) item.id = `${item.id}:empty`;
+      // And a provider with rows is another id than the signed-out row it was at start-up (a leaf VS Code remembers
+      // as collapsed): its first rows show expanded.
+      item.id = `${item.id}:${empty ? 'empty' : 'jobs'}`;
       this.emptyShown.set(status.provider, empty);
       const active = this.store.activeCount(status.provider);
       this.activeShown.set(status.provider, active);

@@ -92,7 +92,7 @@ describe('JobsTreeDataProvider filter, sort and Active', () => {
     tree.onDidChangeTreeData((node) => fired.push(node));
     store.replaceAll('simulacrum', [job('first')]);
     assert.deepEqual(fired, [undefined]);
-    assert.equal(tree.getTreeItem(provider as never).id, 'provider:simulacrum');
+    assert.equal(tree.getTreeItem(provider as never).id, 'provider:simulacrum:jobs');
     fired.length = 0;
     store.replaceAll('simulacrum', [job('first'), job('second')]);
     assert.ok(!fired.includes(undefined), 'a second job redraws only the provider');
