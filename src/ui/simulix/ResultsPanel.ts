@@ -21,6 +21,7 @@
  * `<workspace>/sim-results/<simulationId>/results.csv` (or `.json`).
  */
 import * as vscode from 'vscode';
+import { uriExists } from '../files/uriExists';
 import { ApiError } from '../../core/http/ApiError';
 import type { Logger } from '../../core/log/Logger';
 import { notificationText } from '../../core/util/notificationText';
@@ -214,7 +215,7 @@ export class ResultsPanel implements vscode.Disposable {
     let created = false;
     if (root) {
       folder = vscode.Uri.joinPath(root, top, folderName);
-      created = !(await exists(folder));
+      created = !(await uriExists(folder));
       if (created) await vscode.workspace.fs.createDirectory(folder);
     }
     const target = await vscode.window.showSaveDialog({
@@ -250,13 +251,4 @@ export class ResultsPanel implements vscode.Disposable {
 
 function tabTitle(target: ResultsPanelTarget): string {
   return vscode.l10n.t('Simulix results: {0}', (target.title ?? target.simulationId).slice(0, 120));
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { uriExists } from '../files/uriExists';
 import type { JobOrigin } from '../../core/jobs/JobOrigins';
 import type { Logger } from '../../core/log/Logger';
 import { hasSweep, SPEC_KIND_IDS, type JobSpec, type SpecKind } from '../../core/spec/JobSpec';
@@ -54,7 +55,7 @@ export class SpecCommands {
   /** Writes `<name>.simjob.json` at the workspace folder's root (never over an existing file) and opens it. */
   async saveSpec(spec: JobSpec, folder: vscode.WorkspaceFolder, name = defaultName(spec)): Promise<vscode.Uri> {
     let uri = vscode.Uri.joinPath(folder.uri, `${name}${SPEC_FILE_SUFFIX}`);
-    for (let n = 2; await exists(uri); n += 1) uri = vscode.Uri.joinPath(folder.uri, `${name}-${n}${SPEC_FILE_SUFFIX}`);
+    for (let n = 2; await uriExists(uri); n += 1) uri = vscode.Uri.joinPath(folder.uri, `${name}-${n}${SPEC_FILE_SUFFIX}`);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify(spec, null, 2)}\n`));
     await vscode.window.showTextDocument(uri, { preview: false });
     this.log.info(`Saved a ${spec.kind} spec as ${workspaceRelativePath(folder, uri)}.`);
@@ -127,13 +128,4 @@ function defaultName(spec: JobSpec): string {
   const fields = spec as { parameter_grid?: unknown; render_mode?: string };
   if (fields.parameter_grid) return `${provider}-sweep`;
   return fields.render_mode ? `${provider}-${fields.render_mode.replace(/_/g, '-')}` : spec.kind.replace('.', '-');
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
