@@ -71,7 +71,9 @@ export function resourceTooltip(resource: Resource, origin?: JobOrigin): vscode.
  */
 export function resourceTreeItem(resource: Resource, hasChildren: boolean, now: number, withTooltip = false): vscode.TreeItem {
   const item = new vscode.TreeItem(resource.displayName, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-  item.id = `resource:${resource.provider}:${resource.id}`;
+  // VS Code keeps a row's expansion by id, and a row that was a leaf comes back collapsed when it gains children (a
+  // dataset's first generation, a sweep's first variant): a row with children is another id, so it shows expanded.
+  item.id = `resource:${resource.provider}:${resource.id}${hasChildren ? ':children' : ''}`;
   item.description = resourceDescription(resource, now);
   if (withTooltip) item.tooltip = resourceTooltip(resource);
   item.iconPath = resource.icon ? new vscode.ThemeIcon(resource.icon) : STATUS_ICONS[resource.status];
