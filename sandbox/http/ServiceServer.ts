@@ -32,7 +32,10 @@ export class ServiceServer {
   private style: ErrorStyle = STARTING;
 
   constructor(private readonly options: ServiceServerOptions) {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // Node's default 5 s keep-alive races a client in the same process whose event loop was busy for longer (a test
+    // filtering 10,000 jobs): both timers fire at once and the client reuses a socket the server just closed
+    // ("fetch failed" on the next call). Production fronts keep idle sockets about a minute.
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.handle(req, res));
   }
 
   get name(): ServiceName | 'control' {
