@@ -12,6 +12,7 @@ import path from 'node:path';
 import { describe } from 'node:test';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { answerRenderForm, approveSimulacraAccess, requestSimulacraAccess } from './support/forms';
 
 const SEED = readFileSync(path.join(__dirname, '..', 'fixtures', 'simulacra', 'seed.csv'), 'utf8');
 const SUBMIT = 'Sim Cloud: Submit Workspace Job to Simulacrum Labs…';
@@ -56,13 +57,7 @@ describe('Restart safety: a window reload mid-operation', { timeout: 1_200_000 }
   };
   const clearNotifications = () => current().workbench.runCommand('Notifications: Clear All Notifications');
   const submitAnnotations = async (frames: number) => {
-    const { workbench } = current();
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput(String(frames), /How many frames to render/);
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('', /Map path/);
-    await workbench.pickQuickItem('Standard container');
+    await answerRenderForm(current().workbench, { frames });
   };
 
   step('a reload mid-claim: the one-time token was not redeemed, so the reloaded window claims it once and signs in', async () => {
@@ -71,16 +66,8 @@ describe('Restart safety: a window reload mid-operation', { timeout: 1_200_000 }
     await workbench.openSimCloud();
     await workbench.waitForProvider('Simulacrum Labs', 'Signed in (environment)');
     await script('simulacra', '/v1/credential-claims', [HOLD]);
-    await workbench.runCommand('Sim Cloud: Request Access to Simulacra…');
-    await (await workbench.inputBox('Request Access to Simulacra (1/2)')).fill('Acme Research');
-    await workbench.acceptInput();
-    await (await workbench.inputBox('Request Access to Simulacra (2/2)')).fill('restart@acme.example');
-    await workbench.acceptInput();
-    await workbench.notification(/waiting for Simulacra to approve/).waitFor({ timeout: 60_000 });
-    const { signups } = await control<{ signups: { request_id: string; contact_email: string }[] }>('/_sandbox/simulacra/signups');
-    const mine = signups.find((s) => s.contact_email === 'restart@acme.example');
-    assert.ok(mine, 'the sandbox received the access request');
-    await control(`/_sandbox/simulacra/signups/${mine.request_id}/approve`, { method: 'POST' });
+    await requestSimulacraAccess(workbench, 'restart@acme.example');
+    await approveSimulacraAccess(control, 'restart@acme.example');
     await requestsReached('simulacra', '/v1/credential-claims', 'POST', 1);
     await screenshot(page, 'restart-01-claim-in-flight');
 

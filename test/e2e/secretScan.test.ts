@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
 import { webviewFrame } from './support/webviewFrame';
+import { answerRenderForm, submittedJobId } from './support/forms';
 
 const SEED = readFileSync(path.join(__dirname, '..', 'fixtures', 'simulacra', 'seed.csv'), 'utf8');
 const SUBMIT = 'Sim Cloud: Submit Workspace Job to Simulacrum Labs…';
@@ -86,16 +87,8 @@ describe('no secret outside SecretStorage after a demo run', { timeout: 1_200_00
   step('Simulacrum: submits a job (SAS upload), runs it to completion and downloads its results', async () => {
     const { workbench } = current();
     await workbench.runCommand(SUBMIT);
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('2', /How many frames to render/);
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('', /Map path/);
-    await workbench.pickQuickItem('Standard container');
-    const toast = workbench.notification(/Submitted render-/);
-    await toast.waitFor({ timeout: 120_000 });
-    const jobId = /Submitted (\S+?)[.\s(]/.exec((await toast.textContent()) ?? '')?.[1] ?? '';
-    assert.ok(jobId, 'the notification names the job');
+    await answerRenderForm(workbench);
+    const jobId = await submittedJobId(workbench);
     await clearNotifications();
     await advance(5_000 + 4_000);
     await advance(10_000);

@@ -11,6 +11,7 @@ import type { Frame } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
 import { webviewFrame } from './support/webviewFrame';
+import { approveSimulacraAccess, requestSimulacraAccess } from './support/forms';
 
 const SEED = readFileSync(path.join(__dirname, '..', 'fixtures', 'simulacra', 'seed.csv'), 'utf8');
 const HOSTILE_LEVEL = '<img src=x onerror=alert(1)>';
@@ -45,18 +46,9 @@ describe('Simulacra in VS Code', { timeout: 900_000 }, () => {
     const { workbench, codeServer, page } = current();
     await workbench.open(codeServer.url);
     await workbench.openSimCloud();
-    await workbench.runCommand('Sim Cloud: Request Access to Simulacra…');
-    // Each step waits for its own box: the quick input is reused between steps.
-    await (await workbench.inputBox('Request Access to Simulacra (1/2)')).fill('Acme Research');
-    await workbench.acceptInput();
-    await (await workbench.inputBox('Request Access to Simulacra (2/2)')).fill('data-science@acme.example');
-    await workbench.acceptInput();
-    await workbench.notification(/waiting for Simulacra to approve/).waitFor({ timeout: 60_000 });
+    await requestSimulacraAccess(workbench, 'data-science@acme.example');
     await screenshot(page, 'simulacra-01-access-pending');
-    const { signups } = await control<{ signups: { request_id: string; contact_email: string; status: string }[] }>('/_sandbox/simulacra/signups');
-    const mine = signups.find((s) => s.contact_email === 'data-science@acme.example');
-    assert.ok(mine, 'the sandbox received the access request');
-    await control(`/_sandbox/simulacra/signups/${mine.request_id}/approve`, { method: 'POST' });
+    await approveSimulacraAccess(control, 'data-science@acme.example');
     await workbench.notification(/Simulacra approved your access/).waitFor({ timeout: 90_000 });
     await workbench.waitForProvider('Simulacra', 'Signed in');
     const stats = await control<{ claims_redeemed?: number; claims?: number }>('/_sandbox/simulacra/stats');

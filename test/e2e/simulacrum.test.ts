@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe } from 'node:test';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { answerRenderForm } from './support/forms';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const SUBMIT = 'Sim Cloud: Submit Workspace Job to Simulacrum Labs…';
@@ -61,12 +62,7 @@ describe('Simulacrum Labs jobs in VS Code', { timeout: 900_000 }, () => {
   const submitAnnotations = async (frames: number, mapPath = '') => {
     const { workbench } = current();
     await workbench.runCommand(SUBMIT);
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput(String(frames), /How many frames to render/);
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput(mapPath, /Map path/);
-    await workbench.pickQuickItem('Standard container');
+    await answerRenderForm(workbench, { frames, mapPath });
   };
 
   step('shows Simulacrum Labs signed in from the environment, with the credits in the status bar', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe } from 'node:test';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { approveSimulacraAccess, requestSimulacraAccess } from './support/forms';
 
 const SEED = readFileSync(path.join(__dirname, '..', 'fixtures', 'simulacra', 'seed.csv'), 'utf8');
 
@@ -41,15 +42,8 @@ describe('Simulacra generation spec files in VS Code', { timeout: 900_000 }, () 
     const { workbench, codeServer, page } = current();
     await workbench.open(codeServer.url);
     await workbench.openSimCloud();
-    await workbench.runCommand('Sim Cloud: Request Access to Simulacra…');
-    await (await workbench.inputBox('Request Access to Simulacra (1/2)')).fill('Acme Research');
-    await workbench.acceptInput();
-    await (await workbench.inputBox('Request Access to Simulacra (2/2)')).fill('specs@acme.example');
-    await workbench.acceptInput();
-    await workbench.notification(/waiting for Simulacra to approve/).waitFor({ timeout: 60_000 });
-    const { signups } = await control<{ signups: { request_id: string; contact_email: string }[] }>('/_sandbox/simulacra/signups');
-    const mine = signups.find((s) => s.contact_email === 'specs@acme.example') ?? assert.fail('no access request');
-    await control(`/_sandbox/simulacra/signups/${mine.request_id}/approve`, { method: 'POST' });
+    await requestSimulacraAccess(workbench, 'specs@acme.example');
+    await approveSimulacraAccess(control, 'specs@acme.example');
     await workbench.waitForProvider('Simulacra', 'Signed in');
     await workbench.runCommand('Notifications: Clear All Notifications');
     await workbench.runCommand('View: Show Explorer');

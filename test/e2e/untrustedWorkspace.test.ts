@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe } from 'node:test';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { answerRenderForm } from './support/forms';
 
 const SUBMIT = 'Sim Cloud: Submit Workspace Job to Simulacrum Labs…';
 /** Bound in the user's keybindings.json: keybindings run a command whatever the menus' when clauses say. */
@@ -108,12 +109,7 @@ describe('Sim Cloud in an untrusted workspace (Restricted Mode)', { timeout: 600
     await submitTitleAction().first().waitFor();
 
     await trusted.locator('.monaco-button', { hasText: 'Run It Now' }).click();
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('2', /How many frames to render/);
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('', /Map path/);
-    await workbench.pickQuickItem('Standard container');
+    await answerRenderForm(workbench);
     await workbench.notification(/Submitted render-/).waitFor({ timeout: 120_000 });
     const after = await stats();
     assert.equal(after.blobs_uploaded, 1, 'the workspace was zipped and uploaded once trusted');

@@ -9,6 +9,7 @@ import { describe } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { screenshot } from './support/artifacts';
 import { journey } from './support/journey';
+import { answerRenderForm, submittedJobId } from './support/forms';
 
 const WALKTHROUGH = 'Get started with Sim Cloud';
 const STEPS = {
@@ -89,16 +90,8 @@ describe('Get started walkthrough in VS Code', { timeout: 900_000 }, () => {
   step('submits a Simulacrum job through the form from the submit step, which ticks', async () => {
     const { workbench } = current();
     await pressStepButton(STEPS.submit, 'Submit Workspace Job');
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('2', /How many frames to render/);
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('', /Map path/);
-    await workbench.pickQuickItem('Standard container');
-    const toast = workbench.notification(/Submitted render-/);
-    await toast.waitFor({ timeout: 120_000 });
-    jobId = /Submitted (\S+?)[.\s(]/.exec((await toast.textContent()) ?? '')?.[1] ?? '';
-    assert.ok(jobId, 'the notification names the job');
+    await answerRenderForm(workbench);
+    jobId = await submittedJobId(workbench);
     await waitDone(STEPS.submit);
     assert.equal(await isDone(STEPS.watch), false, 'watching is a step of its own');
     await workbench.runCommand('Notifications: Clear All Notifications');
