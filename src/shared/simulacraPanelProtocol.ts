@@ -1,7 +1,8 @@
 /**
  * Messages between the Simulacra schema panel (`src/ui/simulacra/SchemaPanel.ts`) and its page
  * (`webview/simulacra/main.ts`). Both ends parse what they receive with these schemas and drop what fails.
- * Objects are not strict: an extra field from a newer host or page is ignored, an unknown `type` is dropped.
+ * Objects are not strict: an extra field from a newer host is ignored; the host drops a page message with a field it
+ * never defined (src/ui/webview/filterPageMessage.ts), and an unknown `type`.
  */
 import { z } from 'zod';
 import { CleaningReport, DatasetSchema } from './datasetSchema';

@@ -23,7 +23,38 @@ export function filterPageMessage<T>(raw: unknown, schema: z.ZodType<T>): Filter
   if (!parsed.success) {
     return { kind: 'dropped', reason: `invalid message (${tag}): ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')} ${i.code}`).join(', ')}` };
   }
+  // zod objects strip unknown keys rather than refuse them; a message with fields the panel never defined is dropped
+  // whole (SECURITY.md check 11), whatever each panel's schema says.
+  const extra = extraField(raw, parsed.data);
+  if (extra !== undefined) return { kind: 'dropped', reason: `invalid message (${tag}): unexpected field ${extra || '(root)'}` };
   return { kind: 'message', message: parsed.data };
+}
+
+/** The path of a field present in what the page posted but not in what the schema kept; undefined when none is. */
+function extraField(raw: unknown, kept: unknown, path = ''): string | undefined {
+  if (Array.isArray(raw)) {
+    if (!Array.isArray(kept)) return undefined;
+    for (let i = 0; i < raw.length; i++) {
+      const extra = extraField(raw[i], kept[i], `${path}[${i}]`);
+      if (extra !== undefined) return extra;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(raw) || !isPlainObject(kept)) return undefined;
+  for (const [key, value] of Object.entries(raw)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!(key in kept)) {
+      if (value !== undefined) return at;
+      continue;
+    }
+    const extra = extraField(value, kept[key], at);
+    if (extra !== undefined) return extra;
+  }
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A short, safe label for logs: the `type` when it is a plain short word, else the kind of value. */

@@ -4,9 +4,15 @@ import { SchemaPageMessage } from '../../../src/shared/simulacraPanelProtocol';
 import { filterPageMessage, MAX_PAGE_MESSAGE_CHARS } from '../../../src/ui/webview/filterPageMessage';
 
 describe('page messages reaching a panel host', () => {
-  it('passes ready and valid messages, stripping extra fields', () => {
+  it('passes ready and valid messages, and drops one with a field the panel never defined, at any depth', () => {
     assert.deepEqual(filterPageMessage({ type: 'ready' }, SchemaPageMessage), { kind: 'ready' });
-    assert.deepEqual(filterPageMessage({ type: 'loadScenario', requestId: 'r1', sneaky: 'x' }, SchemaPageMessage), { kind: 'message', message: { type: 'loadScenario', requestId: 'r1' } });
+    assert.deepEqual(filterPageMessage({ type: 'loadScenario', requestId: 'r1' }, SchemaPageMessage), { kind: 'message', message: { type: 'loadScenario', requestId: 'r1' } });
+    assert.deepEqual(filterPageMessage({ type: 'loadScenario', requestId: 'r1', sneaky: 'x' }, SchemaPageMessage), { kind: 'dropped', reason: 'invalid message (loadScenario): unexpected field sneaky' });
+    const generate = { type: 'generate', requestId: 'r2', request: { rowCount: 10, format: 'csv', conditions: { categorical: [], numeric: [] } } };
+    assert.equal(filterPageMessage(generate, SchemaPageMessage).kind, 'message');
+    const nested = { ...generate, request: { ...generate.request, conditions: { ...generate.request.conditions, extra: 1 } } };
+    assert.deepEqual(filterPageMessage(nested, SchemaPageMessage), { kind: 'dropped', reason: 'invalid message (generate): unexpected field request.conditions.extra' });
+    assert.equal(filterPageMessage({ type: 'loadScenario', requestId: 'r1', optional: undefined }, SchemaPageMessage).kind, 'message', 'an undefined field is no field');
   });
 
   it('drops unknown types, wrong shapes and oversized messages, logging the type but never the content', () => {
