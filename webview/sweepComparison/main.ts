@@ -176,15 +176,20 @@ function renderNotes(view: SweepView): void {
   const errors = count('error');
   if (view.rows.length === 0) lines.push(el('p', { className: 'empty', text: l10n.t('No variant of this sweep is listed yet; they appear with the next refresh.') }));
   if (waiting > 0) lines.push(el('p', { text: waiting === 1 ? l10n.t('1 variant has not finished: its metrics appear when it does.') : l10n.t('{0} variants have not finished: their metrics appear when they do.', waiting) }));
-  if (loading > 0) lines.push(el('p', { className: 'muted', text: l10n.t('Reading the metrics of {0} finished variants…', loading) }));
+  if (loading > 0) lines.push(el('p', { className: 'muted', text: loading === 1 ? l10n.t('Reading the metrics of 1 finished variant…') : l10n.t('Reading the metrics of {0} finished variants…', loading) }));
   if (unavailable > 0) lines.push(el('p', { className: 'warning-text', text: unavailable === 1 ? l10n.t('1 variant failed or was cancelled: it has no results to compare.') : l10n.t('{0} variants failed or were cancelled: they have no results to compare.', unavailable) }));
-  if (none > 0) lines.push(el('p', { className: 'muted', text: l10n.t('{0} finished variants have no usable metrics file (metrics.json or a CSV) in their results.', none) }));
+  if (none > 0) lines.push(el('p', { className: 'muted', text: none === 1 ? l10n.t('1 finished variant has no usable metrics file (metrics.json or a CSV) in its results.') : l10n.t('{0} finished variants have no usable metrics file (metrics.json or a CSV) in their results.', none) }));
   if (errors > 0) {
     lines.push(
       el(
         'div',
         { className: 'error-box', attrs: { role: 'alert' } },
-        el('p', { text: errors === 1 ? l10n.t('The metrics of 1 variant could not be read.') : l10n.t('The metrics of {0} variants could not be read.', errors) }),
+        el(
+          'div',
+          {},
+          el('p', { text: errors === 1 ? l10n.t('The metrics of 1 variant could not be read.') : l10n.t('The metrics of {0} variants could not be read.', errors) }),
+          ...view.rows.filter((row) => row.metricsState === 'error').slice(0, 3).map((row) => el('p', { className: 'error-detail' }, el('strong', { text: row.label }), `: ${row.metricsNote ?? ''}`)),
+        ),
         el('vscode-button', { props: { secondary: true }, text: l10n.t('Retry'), on: { click: () => connection.post({ type: 'retryMetrics' }) } }),
       ),
     );
