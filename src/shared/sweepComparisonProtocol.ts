@@ -79,13 +79,13 @@ export const SweepHostMessage = z.discriminatedUnion('type', [
 ]);
 export type SweepHostMessage = z.infer<typeof SweepHostMessage>;
 
-/** Page → host. */
+/** Page → host. Strict: a message with fields the protocol does not have is dropped, not trimmed (SECURITY.md check 11). */
 export const SweepPageMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
+  z.strictObject({ type: z.literal('ready') }),
   /** Download the results of the best variant by this metric column (`<metric>:last|best`) and direction. */
-  z.object({ type: z.literal('downloadBest'), requestId: Text, metric: Text, direction: Direction }),
+  z.strictObject({ type: z.literal('downloadBest'), requestId: Text, metric: Text, direction: Direction }),
   /** Fetch again the metrics that failed to load. */
-  z.object({ type: z.literal('retryMetrics') }),
+  z.strictObject({ type: z.literal('retryMetrics') }),
 ]);
 export type SweepPageMessage = z.infer<typeof SweepPageMessage>;
 

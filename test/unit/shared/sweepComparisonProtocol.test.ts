@@ -65,6 +65,7 @@ describe('messages', () => {
     assert.ok(SweepPageMessage.safeParse({ type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'min' }).success);
     assert.ok(!SweepPageMessage.safeParse({ type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'sideways' }).success);
     assert.ok(!SweepPageMessage.safeParse({ type: 'downloadVariant', id: 'sweep-1-v0' }).success);
+    assert.ok(!SweepPageMessage.safeParse({ type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'min', id: 'sweep-1-v5' }).success);
     assert.ok(!SweepPageMessage.safeParse({ type: 'downloadBest', requestId: 'r1', metric: 'x'.repeat(5000), direction: 'min' }).success);
   });
 
