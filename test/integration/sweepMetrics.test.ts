@@ -84,8 +84,9 @@ describe('sweep comparison metrics from the sandbox', { timeout: 120_000 }, () =
     }
   });
 
-  it('downloads only metrics.json from storage, never the checkpoints or the log, and a cached variant costs no request', async () => {
-    const cache = new MetricsCache();
+  it('downloads only metrics.json from storage, never the checkpoints or the log, and a cached variant costs no request, even after a reload', async () => {
+    const state = new InMemoryKeyValueStore();
+    const cache = new MetricsCache(state);
     const jobId = variants[0] as string;
     box.sb.requests.clear();
     const load = () => cache.get(`acct|${jobId}`, () => fetchMetrics(files(jobId), storage, signal()));
@@ -97,6 +98,14 @@ describe('sweep comparison metrics from the sandbox', { timeout: 120_000 }, () =
     box.sb.requests.clear();
     assert.deepEqual(await load(), first);
     assert.equal(box.sb.requests.all().length, 0, 'asking again sends nothing');
+    // A new window's cache over the same global state: the numbers, no URL, and still no request.
+    const reloaded = new MetricsCache(state);
+    assert.deepEqual(await reloaded.get(`acct|${jobId}`, () => fetchMetrics(files(jobId), storage, signal())), first);
+    assert.equal(box.sb.requests.all().length, 0, 'asking after a reload sends nothing');
+    assert.doesNotMatch(JSON.stringify(state.get('simcloud.metrics.cache')), /https?:|sig=/);
+    // Another account's variant of the same id is not served from this one's cache.
+    await new MetricsCache(state).get(`other|${jobId}`, () => fetchMetrics(files(jobId), storage, signal()));
+    assert.ok(box.sb.requests.all().length > 0, 'another account fetches its own');
   });
 
   it('builds six rows with the grid\'s parameters, the sandbox\'s numbers, the failed variant marked, and the best by loss', async () => {

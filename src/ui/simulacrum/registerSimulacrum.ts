@@ -82,7 +82,8 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     const id = await commands.submitSpec(spec, folder, { sweep, confirmed, origin });
     return id === undefined ? undefined : { provider: 'simulacrum', id };
   });
-  const metricsCache = new MetricsCache();
+  // In global state too: after a window reload, reopening a comparison still costs no request.
+  const metricsCache = new MetricsCache(context.globalState);
   const comparison: SweepComparisonDeps = {
     extensionUri: context.extensionUri,
     log,
