@@ -149,4 +149,18 @@ describe('Compare Sweep Variants in VS Code', { timeout: 900_000 }, () => {
     await frame.getByText(`Downloaded the results of ${label}.`).waitFor();
     await screenshot(page, 'sweep-comparison-04-downloaded-best');
   });
+
+  step('comes back after a window reload, sorted as the user left it, without fetching any metrics again', async () => {
+    const { workbench, page, sandbox } = current();
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    sandbox.requests.clear();
+    await workbench.reloadWindow();
+    frame = await webviewFrame(page, 'Sweep comparison', 120_000);
+    await frame.locator('td.source', { hasText: 'metrics.json' }).nth(5).waitFor({ timeout: 120_000 });
+    const byLossDescending = [...truth.values()].sort((a, b) => (b.epochs.at(-1)?.loss ?? 0) - (a.epochs.at(-1)?.loss ?? 0)).map((m) => `v${/-v(\d+)$/.exec(m.job_id)?.[1]}`);
+    assert.deepEqual(await variantLabels(), byLossDescending);
+    const fetched = sandbox.requests.all().filter((r) => r.path.endsWith('/download-manifest') || r.path.endsWith('/metrics.json'));
+    assert.deepEqual(fetched.map((r) => `${r.method} ${r.path}`), [], 'the metrics came from the persisted cache');
+    await screenshot(page, 'sweep-comparison-05-after-reload');
+  });
 });
