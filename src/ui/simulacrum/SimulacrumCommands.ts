@@ -17,6 +17,7 @@ import type { WorkspacePackager } from '../../core/submit/WorkspacePackager';
 import { WorkspaceJobSubmitter, type SubmissionProgress } from '../../providers/simulacrum/WorkspaceJobSubmitter';
 import { notificationText } from '../../core/util/notificationText';
 import { isInside, safeFileName } from '../../core/transfer/safePath';
+import type { DownloadFile, DownloadResult } from '../../core/transfer/downloadFiles';
 import { isCancellation } from '../commands/registerCommand';
 import { downloadResultsWithProgress } from '../jobs/downloadResultsWithProgress';
 import type { JobLogChannels } from '../jobs/JobLogChannels';
@@ -209,14 +210,15 @@ export class SimulacrumCommands {
     return this.loggedFor(resource, 'Complete', () => this.completeNow(resource));
   }
 
-  download(resource: Resource): Promise<void> {
+  /** Undefined when the user dismissed the folder choice. */
+  download(resource: Resource): Promise<DownloadResult | undefined> {
     return this.loggedFor(resource, 'Download Results', () => this.downloadNow(resource));
   }
 
   /** A failed action on a job also lands in that job's channel, with its request id, next to the job's history. */
-  private async loggedFor(resource: Resource, action: string, run: () => Promise<void>): Promise<void> {
+  private async loggedFor<T>(resource: Resource, action: string, run: () => Promise<T>): Promise<T> {
     try {
-      await run();
+      return await run();
     } catch (error) {
       if (!isCancellation(error)) this.deps.logChannels.channel(resource.provider, resource.id, resource).error(`${action} failed`, error);
       throw error;
@@ -275,7 +277,13 @@ export class SimulacrumCommands {
     await this.downloadNow({ id: entry.resourceId }, entry);
   }
 
-  private async downloadNow(resource: Pick<Resource, 'id'> & Partial<Resource>, resuming?: ResultsDownload): Promise<void> {
+  /** The signed-in account's list of a job's result files (signed URLs: never logged or stored). */
+  async resultFiles(connected: SimulacrumConnection, jobId: string, signal: AbortSignal): Promise<DownloadFile[]> {
+    const manifest = await connected.api.getDownloadManifest(jobId, signal);
+    return manifest.frames.map((file) => ({ name: file.filename, sizeBytes: file.size_bytes ?? -1, url: file.download_url }));
+  }
+
+  private async downloadNow(resource: Pick<Resource, 'id'> & Partial<Resource>, resuming?: ResultsDownload): Promise<DownloadResult | undefined> {
     const connected = await this.deps.session.api();
     const folder = vscode.workspace.workspaceFolders?.[0];
     const channel = this.deps.logChannels.channel('simulacrum', resource.id, resource.provider ? (resource as Resource) : undefined);
@@ -286,12 +294,10 @@ export class SimulacrumCommands {
       log: this.deps.log,
       journal: { operations: this.deps.journal, provider: 'simulacrum', resourceId: resource.id },
       resuming,
-      listFiles: async (signal) => {
-        const manifest = await connected.api.getDownloadManifest(resource.id, signal);
-        return manifest.frames.map((file) => ({ name: file.filename, sizeBytes: file.size_bytes ?? -1, url: file.download_url }));
-      },
+      listFiles: (signal) => this.resultFiles(connected, resource.id, signal),
     });
     if (result) channel.info(`Results: ${result.downloaded.length} downloaded, ${result.skipped.length} already present, ${result.refused.length} refused, ${result.failed.length} failed.`);
+    return result;
   }
 
   async refreshBalance(): Promise<void> {

@@ -20,6 +20,11 @@ import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import { BillingStatusItem } from './BillingStatusItem';
 import { SimulacrumCommands } from './SimulacrumCommands';
 import { SimulacrumSession } from './SimulacrumSession';
+import { SweepComparisonPanel, type SweepComparisonDeps } from './SweepComparisonPanel';
+import { MetricsCache } from '../../core/metrics/MetricsCache';
+import { fetchMetrics } from '../../core/metrics/fetchMetrics';
+import type { Resource } from '../../core/jobs/Resource';
+import { resourceDescription } from '../tree/resourceTreeItem';
 
 export interface SimulacrumFeatureDeps {
   readonly context: vscode.ExtensionContext;
@@ -69,17 +74,55 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
   deps.jobCommands.register('simulacrum', {
     cancel: (resource, options) => commands.cancel(resource, options),
     complete: (resource) => commands.complete(resource),
-    download: (resource) => commands.download(resource),
+    download: async (resource) => {
+      await commands.download(resource);
+    },
   });
   deps.specs.register('simulacrum.job', async ({ spec, folder, sweep, confirmed, origin }) => {
     const id = await commands.submitSpec(spec, folder, { sweep, confirmed, origin });
     return id === undefined ? undefined : { provider: 'simulacrum', id };
   });
+  // In global state too: after a window reload, reopening a comparison still costs no request.
+  const metricsCache = new MetricsCache(context.globalState);
+  const comparison: SweepComparisonDeps = {
+    extensionUri: context.extensionUri,
+    log,
+    store: deps.store,
+    loadMetrics: async (jobId, signal) => {
+      const connected = await session.api();
+      return metricsCache.get(`${connected.accountId}|${jobId}`, () => fetchMetrics((s) => commands.resultFiles(connected, jobId, s), storageHttp, signal));
+    },
+    download: (resource) => commands.download(resource),
+  };
   context.subscriptions.push(
+    registerCommand('simcloud.sweep.compare', log, async (arg) => {
+      const sweep = await pickSweep(deps.store, arg);
+      if (sweep) SweepComparisonPanel.show(comparison, sweep.id);
+    }),
+    SweepComparisonPanel.registerSerializer(comparison),
     registerCommand('simcloud.simulacrum.submitJob', log, () => commands.submitJob()),
     registerCommand('simcloud.simulacrum.submitJobForceUpload', log, () => commands.submitJob({ forceUpload: true })),
     registerCommand('simcloud.simulacrum.submitSweep', log, () => commands.submitSweep()),
     registerCommand('simcloud.simulacrum.refreshBalance', log, () => commands.refreshBalance()),
   );
   return session;
+}
+
+/** The sweep of a tree row, of an id (a notification's button), or one picked from the sweeps in the jobs view. */
+async function pickSweep(store: JobStore, arg: unknown): Promise<Resource | undefined> {
+  const node = arg as { type?: string; provider?: string; id?: string } | undefined;
+  const id = typeof arg === 'string' ? arg : node?.type === 'resource' && node.provider === 'simulacrum' ? node.id : undefined;
+  const named = id ? store.get('simulacrum', id) : undefined;
+  if (named?.kind === 'sweep') return named;
+  const sweeps = store.list('simulacrum').filter((resource) => resource.kind === 'sweep');
+  if (sweeps.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No Simulacrum Labs sweep is in the Sim Cloud view. Submit one with "Submit Sweep", or sign in to the account that ran it.'));
+    return undefined;
+  }
+  const now = Date.now();
+  const picked = await vscode.window.showQuickPick(
+    sweeps.map((resource) => ({ label: resource.displayName, description: resourceDescription(resource, now), resource })),
+    { placeHolder: vscode.l10n.t('Compare the variants of which sweep?'), matchOnDescription: true },
+  );
+  return picked?.resource;
 }

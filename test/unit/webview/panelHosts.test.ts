@@ -1,4 +1,4 @@
-// The six webview panels as the extension builds them (the real panel classes and WebviewPanelHost, on a stand-in for
+// The seven webview panels as the extension builds them (the real panel classes and WebviewPanelHost, on a stand-in for
 // the `vscode` API): each loads resources only from the extension's media/ and dist/webview/ folders, each host
 // validates every message its page posts with the panel's zod schema and drops and logs anything else (acting on
 // none of it), each host message passes the schema the page parses it with, and each page listens to the host only
@@ -58,7 +58,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
-describe('webview panel hosts (all six)', () => {
+describe('webview panel hosts (all seven)', () => {
   const cases: PanelCase[] = [];
 
   before(async () => {
@@ -75,6 +75,8 @@ describe('webview panel hosts (all six)', () => {
     const { ViewerHostMessage } = await import('../../../src/shared/cyberneticViewerProtocol.js');
     const { EurekaRunHostMessage } = await import('../../../src/shared/eurekaRunProtocol.js');
     const { BudgetHostMessage } = await import('../../../src/shared/cyberneticBudgetProtocol.js');
+    const { SweepComparisonPanel } = await import('../../../src/ui/simulacrum/SweepComparisonPanel.js');
+    const { SweepHostMessage } = await import('../../../src/shared/sweepComparisonProtocol.js');
     const { resultsData } = await import('./simulixResultsFixture.js');
     const uri = extensionUri as never;
     const noStore = { get: () => undefined, onDidChangeResources: () => ({ dispose() {} }) };
@@ -174,6 +176,30 @@ describe('webview panel hosts (all six)', () => {
         },
         valid: { message: { type: 'refresh' }, call: 'accounts.status' },
         malformed: [{ type: 'setRange', range: 365 }, { type: 'save', requestId: 7, update: {} }, { type: 'save', update: {} }],
+      },
+      {
+        name: 'Sweep comparison',
+        bundle: 'sweepComparison',
+        hostMessages: SweepHostMessage,
+        hostSchemaName: 'SweepHostMessage',
+        open: (log, calls) => {
+          const common = { provider: 'simulacrum', rawStatus: 'completed', status: 'succeeded', facts: [], details: [], startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:10:00Z' };
+          const sweep = { ...common, id: 'sweep_1', kind: 'sweep', displayName: 'sweep_1', actions: ['details'], raw: { parameterGrid: { [hostile]: [1] } } };
+          const variant = { ...common, id: 'sweep_1-v0', kind: 'job', displayName: `v0 ${hostile}=1`, parentId: 'sweep_1', actions: ['download'], raw: { parameters: { [hostile]: hostile } } };
+          const store = { get: (_: string, id: string) => (id === 'sweep_1' ? sweep : id === variant.id ? variant : undefined), children: () => [variant], onDidChangeResources: () => ({ dispose() {} }) };
+          SweepComparisonPanel.show(
+            {
+              extensionUri: uri,
+              log,
+              store: store as never,
+              loadMetrics: () => (calls.push('loadMetrics'), Promise.resolve({ kind: 'found', file: hostile, series: { [hostile]: [1], loss: [2, 1] } })),
+              download: () => (calls.push('download'), Promise.resolve(undefined)),
+            },
+            'sweep_1',
+          );
+        },
+        valid: { message: { type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'min' }, call: 'download' },
+        malformed: [{ type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'sideways' }, { type: 'downloadVariant', id: 'sweep_1-v0' }, { type: 'downloadBest', requestId: 'r1' }, { type: 'retryMetrics', all: 'yes' }],
       },
     );
   });
