@@ -8,15 +8,8 @@ import {
   type ProviderEndpoints,
   type UserSettingsSource,
 } from '../providers/endpoints';
-import {
-  DEFAULT_ACCOUNT_ID,
-  ENVIRONMENT_ACCOUNT_ID,
-  type AccountIndex,
-  type CredentialLocation,
-  type CredentialRepository,
-  type LoadedCredential,
-  type StoredCredential,
-} from './CredentialRepository';
+import { DEFAULT_ACCOUNT_ID, ENVIRONMENT_ACCOUNT_ID } from './accountIds';
+import type { AccountIndex, CredentialLocation, CredentialRepository, LoadedCredential, StoredCredential } from './CredentialRepository';
 
 /** What the model needs of the credential store (the extension hands it one that loads the real one lazily). */
 export type CredentialStore = Pick<CredentialRepository, 'readIndex' | 'writeIndex' | 'load' | 'save' | 'remove'>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDERS, type ProviderId } from '../providers/providerCatalog';
 import type { Environment } from '../providers/endpoints';
+import { DEFAULT_ACCOUNT_ID, ENVIRONMENT_ACCOUNT_ID } from './accountIds';
 
 export type StoredCredential =
   | { readonly kind: 'apiKey'; readonly apiKey: string }
@@ -19,14 +20,6 @@ export interface SecretStore {
   store(key: string, value: string): PromiseLike<void>;
   delete(key: string): PromiseLike<void>;
 }
-
-/**
- * The account whose secret sits under the key Sim Cloud used before it knew several accounts: a credential saved then
- * is this account, with nothing moved, so an update (or a downgrade) finds it where it was.
- */
-export const DEFAULT_ACCOUNT_ID = 'default';
-/** The read-only account an environment variable provides; never stored. */
-export const ENVIRONMENT_ACCOUNT_ID = 'environment';
 
 /** A stored account as listed: no secret. A missing name is the migrated account ("Default" in the UI's language). */
 export interface AccountEntry {

@@ -90,7 +90,7 @@ export class AccountCommands {
    * The session aborts the old account's work, its rows leave, and the new account's jobs load.
    */
   async switchAccount(arg: unknown): Promise<void> {
-    const provider = AccountCommands.providerFrom(arg) ?? (await this.pickProvider(vscode.l10n.t('Switch Account'), (status) => (status.accounts?.length ?? 0) > 1));
+    const provider = AccountCommands.providerFrom(arg) ?? (await this.pickProvider(vscode.l10n.t('Switch Account'), (status) => (status.accounts?.length ?? 0) > 1, vscode.l10n.t('No provider has a second account to switch to. Use Add Account to keep several accounts for one provider.')));
     if (!provider) return;
     const status = this.accounts.status(provider);
     const chosen = AccountCommands.accountFrom(arg) ?? (await this.pickAccount(provider, vscode.l10n.t('Switch {0} Account', PROVIDERS[provider].displayName), { offerAdd: true }));
@@ -103,7 +103,7 @@ export class AccountCommands {
   }
 
   async renameAccount(arg: unknown): Promise<void> {
-    const provider = AccountCommands.providerFrom(arg) ?? (await this.pickProvider(vscode.l10n.t('Rename Account'), (status) => (status.accounts?.length ?? 0) > 0));
+    const provider = AccountCommands.providerFrom(arg) ?? (await this.pickProvider(vscode.l10n.t('Rename Account'), (status) => (status.accounts?.length ?? 0) > 0, vscode.l10n.t('No provider has an account yet: sign in first.')));
     if (!provider) return;
     const chosen = AccountCommands.accountFrom(arg) ?? (await this.pickAccount(provider, vscode.l10n.t('Rename {0} Account', PROVIDERS[provider].displayName)));
     const accounts = this.accounts.status(provider).accounts ?? [];
@@ -122,7 +122,7 @@ export class AccountCommands {
 
   /** Removes one account after asking: only its secret is deleted. */
   async removeAccount(arg: unknown): Promise<void> {
-    const provider = AccountCommands.providerFrom(arg) ?? (await this.pickProvider(vscode.l10n.t('Remove Account'), (status) => (status.accounts?.length ?? 0) > 0));
+    const provider = AccountCommands.providerFrom(arg) ?? (await this.pickProvider(vscode.l10n.t('Remove Account'), (status) => (status.accounts?.length ?? 0) > 0, vscode.l10n.t('No provider has an account yet: sign in first.')));
     if (!provider) return;
     const descriptor = PROVIDERS[provider];
     const chosen = AccountCommands.accountFrom(arg) ?? (await this.pickAccount(provider, vscode.l10n.t('Remove {0} Account', descriptor.displayName)));
@@ -165,11 +165,11 @@ export class AccountCommands {
     );
   }
 
-  private async pickProvider(title: string, eligible: (status: AccountStatus) => boolean): Promise<ProviderId | undefined> {
+  private async pickProvider(title: string, eligible: (status: AccountStatus) => boolean, none: string): Promise<ProviderId | undefined> {
     await this.accounts.ready();
     const candidates = PROVIDER_IDS.filter((provider) => eligible(this.accounts.status(provider)));
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No provider has an account to choose from. Use Add Account to keep several accounts for one provider.'));
+      void vscode.window.showInformationMessage(none);
       return undefined;
     }
     if (candidates.length === 1) return candidates[0];

@@ -31,7 +31,8 @@ export class AccountStatusItems implements vscode.Disposable {
       this.items.set(provider, item);
     }
     const label = accountLabel(provider, inUse);
-    item.text = `$(account) ${PROVIDERS[provider].displayName}: ${label}`;
+    // A name is the user's text: "$(…)" in it must not draw an icon.
+    item.text = `$(account) ${PROVIDERS[provider].displayName}: ${label.replace(/\$\(/g, '\\$(')}`;
     item.tooltip = vscode.l10n.t('{0} account in use: {1}. Click to switch to another of your {2} accounts.', PROVIDERS[provider].displayName, label, String(status.accounts?.length ?? 0));
     item.accessibilityInformation = { label: vscode.l10n.t('{0} account in use: {1}. Click to switch.', PROVIDERS[provider].displayName, label) };
     item.command = { command: 'simcloud.account.switch', title: vscode.l10n.t('Switch Account'), arguments: [provider] };
