@@ -7,11 +7,12 @@ import type { AccountsModel } from './core/accounts/AccountsModel';
 import type { JobOrigins } from './core/jobs/JobOrigins';
 import type { JobStore } from './core/jobs/JobStore';
 import type { Redactor } from './core/log/Redactor';
-import { PROVIDER_IDS } from './core/providers/providerCatalog';
+import { PROVIDER_IDS, PROVIDERS } from './core/providers/providerCatalog';
 import { createWorkspacePackager } from './core/submit/createWorkspacePackager';
 import { createCredentialVerifiers } from './providers/credentialVerifiers';
 import { ProviderClientFactory } from './providers/ProviderClientFactory';
 import { AccountCommands } from './ui/accounts/AccountCommands';
+import { AccountStatusItems } from './ui/accounts/AccountStatusItems';
 import { registerCommand } from './ui/commands/registerCommand';
 import { InFlightOperations } from './core/inflight/InFlightOperations';
 import { InFlightResumer } from './ui/inflight/InFlightResumer';
@@ -107,6 +108,14 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   context.subscriptions.push(
     registerCommand('simcloud.account.signIn', log, (node) => withProvider(node, (p) => accountCommands.signIn(p))),
     registerCommand('simcloud.account.signOut', log, (node) => withProvider(node, (p) => accountCommands.signOut(p))),
+    registerCommand('simcloud.account.add', log, async (node) => {
+      const provider = AccountCommands.providerFrom(node) ?? (await pickAnyProvider());
+      if (provider) await accountCommands.addAccount(provider);
+    }),
+    registerCommand('simcloud.account.switch', log, (node) => accountCommands.switchAccount(node)),
+    registerCommand('simcloud.account.rename', log, (node) => accountCommands.renameAccount(node)),
+    registerCommand('simcloud.account.remove', log, (node) => accountCommands.removeAccount(node)),
+    new AccountStatusItems(accounts),
     registerCommand('simcloud.jobs.refresh', log, async () => {
       await accounts.refresh();
       simulacrum.refresh();
@@ -124,6 +133,14 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   );
   // Once every provider has registered its handlers: what the last window had in flight is resumed or reported.
   void resumer.resumeInterrupted();
+}
+
+async function pickAnyProvider(): Promise<ProviderId | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    PROVIDER_IDS.map((provider) => ({ label: PROVIDERS[provider].displayName, provider })),
+    { title: vscode.l10n.t('Add Account'), placeHolder: vscode.l10n.t('Choose a provider') },
+  );
+  return picked?.provider;
 }
 
 function withProvider(arg: unknown, run: (provider: (typeof PROVIDER_IDS)[number]) => Promise<void>): Promise<void> | undefined {

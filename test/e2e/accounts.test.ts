@@ -10,6 +10,8 @@ const PROVIDER_LABELS = ['Simulacrum Labs', 'Simulacra', 'Cybernetic Physics', '
 const SIGN_IN_BUTTONS = PROVIDER_LABELS.map((label) => `Sign In to ${label}`);
 /** Shaped like a real key so no format check short-cuts the round trip; the sandbox answers 401. */
 const WRONG_KEY = 'sim_live_e2e_wrong_key_0000';
+/** The sandbox's second tenant (docs/sandbox.md): approved, its own jobs. */
+const OTHER_TENANT_KEY = 'sim_live_sandbox_other_key';
 
 describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
   let session: E2eSession;
@@ -28,6 +30,16 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     }
     await session?.close();
   });
+
+  /** Finished jobs of one sandbox account, ids `<prefix>-00000`, `<prefix>-00001` (the sandbox's bulk control route). */
+  const bulkJobs = async (key: string, prefix: string) => {
+    const res = await fetch(`${session.sandbox.urls.control}/_sandbox/simulacrum/jobs/bulk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 2, key, id_prefix: prefix, mix: { completed: 1 } }),
+    });
+    assert.equal(res.status, 201, await res.text());
+  };
 
   const step = (name: string, body: () => Promise<void>) =>
     it(name, { timeout: 120_000 }, async () => {
@@ -135,6 +147,83 @@ describe('Sim Cloud accounts in VS Code', { timeout: 600_000 }, () => {
     assert.equal(full.includes(WRONG_KEY), false, 'nor the rejected key');
     for (const line of full.split('\n').filter((text) => text.includes('activated in'))) console.log(`# ${line}`);
     await screenshot(page, '07-sim-cloud-log');
+  });
+
+  step('adds a second Simulacrum Labs account by name and shows each account as a row, the new one\'s jobs under it', async () => {
+    const { workbench, page, sandbox } = session;
+    // Two tenants of the sandbox (docs/sandbox.md, "Accounts and dev keys"), each with jobs only it can see.
+    await bulkJobs(apiKey, 'personal');
+    await bulkJobs(OTHER_TENANT_KEY, 'team');
+    await workbench.runCommand('Sim Cloud: Add Account…');
+    await workbench.pickQuickItem('Simulacrum Labs');
+    // Two steps: the title reads "Add Simulacrum Labs Account (1/2)".
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: /^Add Simulacrum Labs Account \(1\/2\)$/ }).waitFor();
+    await workbench.acceptInput('team', /A name for this Simulacrum Labs account/);
+    const key = workbench.quickInputBox();
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: /Paste your Simulacrum Labs API key/ }).waitFor();
+    assert.equal(await key.getAttribute('type'), 'password', 'the key is masked while typed');
+    await key.pressSequentially(OTHER_TENANT_KEY);
+    await key.press('Enter');
+
+    await workbench.waitForProvider('Simulacrum Labs', 'Signed in as team');
+    const teamRow = workbench.treeRow('team');
+    await workbench.treeRow('team-00000').waitFor();
+    assert.equal(await workbench.treeRow('Default').locator('.label-description').textContent(), 'Switch to see its jobs');
+    assert.equal(await teamRow.locator('.label-description').textContent(), 'In use');
+    assert.deepEqual((await workbench.childLabels(teamRow)).sort(), ['team-00000', 'team-00001']);
+    assert.equal(await workbench.treeRow(/^personal-/).count(), 0, 'the other account\'s jobs are not listed');
+    await workbench.statusBarItem(/Simulacrum Labs: team$/).waitFor();
+    await workbench.notification(/Added the Simulacrum Labs account "team"/).waitFor();
+    await screenshot(page, '08a-second-account-added');
+    const listed = sandbox.requests.all().filter((request) => request.path === '/api/jobs' && request.headers.authorization === `Bearer ${OTHER_TENANT_KEY}`);
+    assert.ok(listed.length >= 1, 'the new account\'s jobs were listed with its own key');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+  });
+
+  step('switches to the Default account by clicking its row: its jobs replace the other\'s, without a restart', async () => {
+    const { workbench, page } = session;
+    await workbench.treeRow('Default').locator('.label-name').click();
+    await workbench.waitForProvider('Simulacrum Labs', 'Signed in as Default');
+    await workbench.treeRow('personal-00000').waitFor();
+    const defaultRow = workbench.treeRow('Default');
+    assert.deepEqual((await workbench.childLabels(defaultRow)).sort(), ['personal-00000', 'personal-00001']);
+    await workbench.treeRow(/^team-/).first().waitFor({ state: 'detached' });
+    assert.equal(await workbench.treeRow('team').locator('.label-description').textContent(), 'Switch to see its jobs');
+    await workbench.statusBarItem(/Simulacrum Labs: Default$/).waitFor();
+    await screenshot(page, '08b-switched-from-the-tree');
+  });
+
+  step('switches back from the status bar item', async () => {
+    const { workbench, page } = session;
+    await workbench.statusBarItem(/Simulacrum Labs: Default$/).click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Switch Simulacrum Labs Account' }).waitFor();
+    await screenshot(page, '08c-switch-quick-pick');
+    await workbench.pickQuickItem('team');
+    await workbench.waitForProvider('Simulacrum Labs', 'Signed in as team');
+    await workbench.treeRow('team-00001').waitFor();
+    await workbench.treeRow(/^personal-/).first().waitFor({ state: 'detached' });
+    await workbench.statusBarItem(/Simulacrum Labs: team$/).waitFor();
+    await screenshot(page, '08d-switched-from-the-status-bar');
+    await workbench.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await page.locator('.monaco-workbench.vs-dark').waitFor();
+    await screenshot(page, '08d-switched-from-the-status-bar-dark');
+    await workbench.runCommand('Preferences: Toggle between Light/Dark Themes');
+    await page.locator('.monaco-workbench.vs').waitFor();
+  });
+
+  step('removes the team account after asking, and goes back to one row per provider', async () => {
+    const { workbench, page } = session;
+    await workbench.contextMenuExpecting(workbench.treeRow('team'), 'Remove Account…', workbench.modalButton('Remove'));
+    await screenshot(page, '08e-remove-account-asks');
+    await workbench.modalButton('Remove').click();
+    await workbench.waitForProvider('Simulacrum Labs', 'Signed in');
+    await workbench.treeRow('personal-00000').waitFor();
+    assert.deepEqual((await workbench.childLabels(workbench.providerRow('Simulacrum Labs'))).sort(), ['personal-00000', 'personal-00001'], 'one account: its jobs right under the provider');
+    // The switch's own status bar message ("Simulacrum Labs: now using the account …") may still show: not the item.
+    assert.equal(await workbench.statusBarItem(/Simulacrum Labs: (team|Default)$/).count(), 0, 'no account item with one account');
+    await workbench.notification(/Removed the Simulacrum Labs account "team"; now using "Default"/).waitFor();
+    await screenshot(page, '08f-back-to-one-account');
+    await workbench.runCommand('Notifications: Clear All Notifications');
   });
 
   step('signs out of Simulacrum Labs and offers the sign-in buttons again', async () => {

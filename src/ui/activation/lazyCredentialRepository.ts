@@ -5,7 +5,7 @@
 // bundled into both dist files (scripts/splitBundle.cjs).
 import type * as vscode from 'vscode';
 import type { CredentialStore } from '../../core/accounts/AccountsModel';
-import type { CredentialRepository, LoadedCredential, StoredCredential } from '../../core/accounts/CredentialRepository';
+import type { AccountIndex, CredentialRepository, LoadedCredential, StoredCredential } from '../../core/accounts/CredentialRepository';
 import type { Environment } from '../../core/providers/endpoints';
 import type { ProviderId } from '../../core/providers/providerCatalog';
 
@@ -13,8 +13,10 @@ export function lazyCredentialRepository(secrets: vscode.SecretStorage, env: Env
   let real: Promise<CredentialRepository> | undefined;
   const repository = () => (real ??= import('../../features.js').then((features) => new features.CredentialRepository(secrets, env)));
   return {
-    load: async (provider: ProviderId, origin: string): Promise<LoadedCredential | undefined> => (await repository()).load(provider, origin),
-    save: async (provider: ProviderId, origin: string, credential: StoredCredential): Promise<void> => (await repository()).save(provider, origin, credential),
-    remove: async (provider: ProviderId, origin: string): Promise<void> => (await repository()).remove(provider, origin),
+    readIndex: async (provider: ProviderId, origin: string): Promise<AccountIndex> => (await repository()).readIndex(provider, origin),
+    writeIndex: async (provider: ProviderId, origin: string, index: AccountIndex): Promise<void> => (await repository()).writeIndex(provider, origin, index),
+    load: async (provider: ProviderId, origin: string, accountId?: string): Promise<LoadedCredential | undefined> => (await repository()).load(provider, origin, accountId),
+    save: async (provider: ProviderId, origin: string, accountId: string, credential: StoredCredential): Promise<void> => (await repository()).save(provider, origin, accountId, credential),
+    remove: async (provider: ProviderId, origin: string, accountId: string): Promise<void> => (await repository()).remove(provider, origin, accountId),
   };
 }

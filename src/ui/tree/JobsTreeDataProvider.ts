@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AccountsModel, AccountStatus } from '../../core/accounts/AccountsModel';
+import type { AccountsModel, AccountStatus, AccountSummary } from '../../core/accounts/AccountsModel';
 import type { JobOrigins } from '../../core/jobs/JobOrigins';
 import type { Event } from '../../core/events/Emitter';
 import type { JobStore, ResourceChange } from '../../core/jobs/JobStore';
@@ -7,12 +7,20 @@ import { JobsView } from '../../core/jobs/JobsView';
 import { DEFAULT_QUERY, RUNNING_STATUSES, type JobsViewQuery } from '../../core/jobs/JobsViewQuery';
 import type { Resource } from '../../core/jobs/Resource';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
-import { providerContextValue } from './contextValue';
+import { accountLabel } from '../accounts/accountLabel';
+import { accountContextValue, providerContextValue } from './contextValue';
 import { resourceTooltip, resourceTreeItem } from './resourceTreeItem';
 
 export interface ProviderNode {
   readonly type: 'provider';
   readonly provider: ProviderId;
+}
+
+/** One of several accounts of a provider: the one in use holds the provider's jobs, the others offer a switch. */
+export interface AccountNode {
+  readonly type: 'account';
+  readonly provider: ProviderId;
+  readonly account: string;
 }
 
 export interface ResourceNode {
@@ -56,7 +64,7 @@ export interface LoadMoreHandler {
   load(): Promise<void>;
 }
 
-export type JobsTreeNode = ProviderNode | ResourceNode | MessageNode | LoadMoreNode | ActiveNode | NoMatchNode;
+export type JobsTreeNode = ProviderNode | AccountNode | ResourceNode | MessageNode | LoadMoreNode | ActiveNode | NoMatchNode;
 
 /** What the tree reads of JobOrigins (the "mine" filter). */
 export interface MineSource {
@@ -68,6 +76,8 @@ export const CLEAR_FILTER_COMMAND = 'simcloud.jobs.clearFilter';
 
 export const LOAD_MORE_COMMAND = 'simcloud.jobs.loadMore';
 
+export const SWITCH_ACCOUNT_COMMAND = 'simcloud.account.switch';
+
 /**
  * The Jobs view: one node per provider, its jobs under it (sweeps with their variants under them). It draws from
  * the models only and never calls the network; when nothing is signed in it returns no children so the view's
@@ -78,6 +88,10 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   private readonly changed = new vscode.EventEmitter<JobsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly providerNodes = new Map<ProviderId, ProviderNode>();
+  /** Per provider, account id → node (kept while the account exists, so VS Code keeps its row). */
+  private readonly accountNodes = new Map<ProviderId, Map<string, AccountNode>>();
+  /** Providers last drawn with a level of account rows: a provider gaining or losing it takes a whole-view redraw. */
+  private readonly multiShown = new Set<ProviderId>();
   /** Per provider, id → node: VS Code keys rows by node identity, so a resource keeps its node while it exists. */
   private readonly resourceNodes = new Map<ProviderId, Map<string, ResourceNode>>();
   /**
@@ -129,7 +143,8 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       accounts.onDidChangeAccounts((providers) => {
         // Going from "nothing signed in" to "something" swaps welcome content for nodes: that needs a full refresh.
         this.view.invalidate();
-        if (providers.length === 1 && this.accounts.anySignedIn && !this.showingWelcome && !this.view.filtered && !this.activeGroupShown) this.changed.fire(this.providerNode(providers[0]));
+        const layoutFlipped = providers.some((provider) => this.multiShown.has(provider) !== this.hasSeveralAccounts(provider));
+        if (providers.length === 1 && !layoutFlipped && this.accounts.anySignedIn && !this.showingWelcome && !this.view.filtered && !this.activeGroupShown) this.changed.fire(this.providerNode(providers[0]));
         else this.changed.fire(undefined);
       }),
       store.onDidChangeResources((change) => this.onStoreChange(change)),
@@ -217,6 +232,11 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       if (element.group === 'active') return [];
       return this.view.children(element.provider, element.id).map((r) => this.resourceNode(element.provider, r.id));
     }
+    if (element.type === 'provider' && this.hasSeveralAccounts(element.provider)) {
+      return (this.accounts.status(element.provider).accounts ?? []).map((account) => this.accountNode(element.provider, account.id));
+    }
+    // The provider's jobs are the account in use's: under its row when the provider has several, else under the provider.
+    if (element.type === 'account' && !this.isActiveAccount(element)) return [];
     const problem = this.problems.get(element.provider);
     const nodes: JobsTreeNode[] = problem ? [{ type: 'message', provider: element.provider, kind: 'error', ...problem }] : [];
     nodes.push(...this.view.roots(element.provider).map((r) => this.resourceNode(element.provider, r.id)));
@@ -226,6 +246,7 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
 
   getTreeItem(node: JobsTreeNode): vscode.TreeItem {
     if (node.type === 'provider') return this.providerTreeItem(this.accounts.status(node.provider));
+    if (node.type === 'account') return this.accountTreeItem(node);
     if (node.type === 'message') return messageTreeItem(node);
     if (node.type === 'more') return loadMoreTreeItem(node, this.loadMoreHandlers.get(node.provider)?.label, this.loading.has(node.provider));
     if (node.type === 'active') {
@@ -264,11 +285,12 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
   getParent(node: JobsTreeNode): JobsTreeNode | undefined {
     if (node.type === 'provider' || node.type === 'active' || node.type === 'noMatch') return undefined;
     if (node.type === 'resource' && node.group === 'active') return this.activeNode;
+    if (node.type === 'account') return this.providerNode(node.provider);
     if (node.type === 'resource') {
       const parentId = this.store.get(node.provider, node.id)?.parentId;
       if (parentId && this.store.get(node.provider, parentId)) return this.resourceNode(node.provider, parentId);
     }
-    return this.providerNode(node.provider);
+    return this.jobsParent(node.provider);
   }
 
   resourceNode(provider: ProviderId, id: string): ResourceNode {
@@ -362,6 +384,33 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
     return node;
   }
 
+  /** Whether the provider shows a row per account: only with more than one (one account is the plain layout). */
+  private hasSeveralAccounts(provider: ProviderId): boolean {
+    const status = this.accounts.status(provider);
+    return status.state === 'signedIn' && (status.accounts?.length ?? 0) > 1;
+  }
+
+  private isActiveAccount(node: AccountNode): boolean {
+    return this.accounts.status(node.provider).active === node.account;
+  }
+
+  /** The row the provider's top-level jobs hang under. */
+  private jobsParent(provider: ProviderId): ProviderNode | AccountNode {
+    const active = this.accounts.status(provider).active;
+    return this.hasSeveralAccounts(provider) && active ? this.accountNode(provider, active) : this.providerNode(provider);
+  }
+
+  private accountNode(provider: ProviderId, account: string): AccountNode {
+    let nodes = this.accountNodes.get(provider);
+    if (!nodes) this.accountNodes.set(provider, (nodes = new Map()));
+    let node = nodes.get(account);
+    if (!node) {
+      node = { type: 'account', provider, account };
+      nodes.set(account, node);
+    }
+    return node;
+  }
+
   private providerNode(provider: ProviderId): ProviderNode {
     let node = this.providerNodes.get(provider);
     if (!node) {
@@ -386,7 +435,20 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
 
   private providerTreeItem(status: AccountStatus): vscode.TreeItem {
     const item = providerTreeItem(status);
-    if (status.state === 'signedIn') {
+    const several = this.hasSeveralAccounts(status.provider);
+    if (several) this.multiShown.add(status.provider);
+    else this.multiShown.delete(status.provider);
+    if (several) {
+      // Always has rows (its accounts), and another id than the one-account row, so it shows expanded.
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Expanded;
+      item.id = `${item.id}:accounts`;
+      this.emptyShown.delete(status.provider);
+      const active = this.store.activeCount(status.provider);
+      this.activeShown.set(status.provider, active);
+      const inUse = status.accounts?.find((account) => account.id === status.active);
+      item.description = vscode.l10n.t('Signed in as {0}', inUse ? accountLabel(status.provider, inUse) : '');
+      if (active > 0) item.description = `${item.description} · ${vscode.l10n.t('{0} active', active)}`;
+    } else if (status.state === 'signedIn') {
       const empty = this.isEmpty(status.provider);
       item.collapsibleState = empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded;
       // VS Code keeps a row's expansion by id through a whole-view redraw, and a row that was a leaf comes back
@@ -400,6 +462,37 @@ export class JobsTreeDataProvider implements vscode.TreeDataProvider<JobsTreeNod
       this.activeShown.set(status.provider, active);
       if (active > 0) item.description = `${item.description as string} · ${vscode.l10n.t('{0} active', active)}`;
     }
+    return item;
+  }
+
+  private accountTreeItem(node: AccountNode): vscode.TreeItem {
+    const status = this.accounts.status(node.provider);
+    const account: AccountSummary = status.accounts?.find((entry) => entry.id === node.account) ?? { id: node.account, location: 'secretStorage' };
+    const label = accountLabel(node.provider, account);
+    const inUse = status.active === node.account;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.contextValue = accountContextValue(account, inUse);
+    item.accessibilityInformation = { label: inUse ? vscode.l10n.t('{0} account {1}, in use', PROVIDERS[node.provider].displayName, label) : vscode.l10n.t('{0} account {1}, not in use', PROVIDERS[node.provider].displayName, label) };
+    if (!inUse) {
+      item.id = `account:${node.provider}:${node.account}`;
+      item.iconPath = new vscode.ThemeIcon('account');
+      // Its jobs are not polled (that would spend a second key's budget on a view nobody asked for): one click shows them.
+      item.description = vscode.l10n.t('Switch to see its jobs');
+      item.tooltip = vscode.l10n.t('Click to switch {0} to the account "{1}": its jobs replace those of the account in use.', PROVIDERS[node.provider].displayName, label);
+      item.command = { command: SWITCH_ACCOUNT_COMMAND, title: vscode.l10n.t('Switch Account'), arguments: [node] };
+      return item;
+    }
+    const empty = this.isEmpty(node.provider);
+    item.collapsibleState = empty ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Expanded;
+    // Like the provider row of the one-account layout: an empty row is another id, so its first jobs show expanded.
+    item.id = `account:${node.provider}:${node.account}:${empty ? 'empty' : 'jobs'}`;
+    item.iconPath = new vscode.ThemeIcon('account', new vscode.ThemeColor('testing.iconPassed'));
+    const active = this.store.activeCount(node.provider);
+    item.description = active > 0 ? `${vscode.l10n.t('In use')} · ${vscode.l10n.t('{0} active', active)}` : vscode.l10n.t('In use');
+    item.tooltip =
+      account.location === 'environment'
+        ? vscode.l10n.t('The {0} account in use, from an environment variable (read-only).', PROVIDERS[node.provider].displayName)
+        : vscode.l10n.t('The {0} account in use. Its key is in VS Code secret storage.', PROVIDERS[node.provider].displayName);
     return item;
   }
 

@@ -1,4 +1,4 @@
-import type { AccountStatus } from '../../core/accounts/AccountsModel';
+import type { AccountStatus, AccountSummary } from '../../core/accounts/AccountsModel';
 import type { Resource, ResourceAction } from '../../core/jobs/Resource';
 
 /**
@@ -8,7 +8,13 @@ import type { Resource, ResourceAction } from '../../core/jobs/Resource';
 export function providerContextValue(status: AccountStatus): string {
   const tokens = ['provider', `provider-${status.provider}`, status.state];
   if (status.location === 'environment') tokens.push('fromEnvironment');
+  if (status.state === 'signedIn' && (status.accounts?.length ?? 0) > 1) tokens.push('severalAccounts');
   return tokens.join(' ');
+}
+
+/** An account row: never "provider" or "signedIn", so provider menus stay off it. */
+export function accountContextValue(account: AccountSummary, inUse: boolean): string {
+  return ['accountRow', inUse ? 'accountInUse' : 'accountNotInUse', account.location === 'environment' ? 'accountReadOnly' : 'accountStored'].join(' ');
 }
 
 const ACTION_TOKENS: Record<ResourceAction, string> = {
