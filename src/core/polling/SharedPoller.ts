@@ -182,6 +182,8 @@ export class SharedPoller implements Disposable {
 
   private anyAttended(): boolean {
     if (this.attended) return true;
+    // Without sharing each window polls for its own view: another window's attention is no reason to hurry.
+    if (!this.options.sharing) return false;
     for (const attended of this.followerAttention.values()) if (attended) return true;
     return false;
   }

@@ -24,7 +24,7 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   /** follower → leader: something was submitted or cancelled there: poll now. */
   z.object({ type: z.literal('kick') }),
   /** leader → followers: the outcome of one poll. `data` is the provider's own shape, checked by its adopter. */
-  z.object({ type: z.literal('snapshot'), seq: z.number().int().nonnegative(), data: z.unknown(), problem: problemSchema.optional() }),
+  z.object({ type: z.literal('snapshot'), seq: z.number().int().nonnegative(), data: z.unknown().optional(), problem: problemSchema.optional() }),
   /** follower → leader: may this window announce `key` (a job reaching a terminal state)? */
   z.object({ type: z.literal('claim'), id: z.number().int().nonnegative(), key }),
   /** leader → the follower that asked. */
@@ -55,7 +55,9 @@ export function encodePeerMessage(message: PeerMessage): string {
  * past the limit: the caller closes the connection rather than buffer without end.
  */
 export class LineSplitter {
-  private pending = '';
+  /** The unfinished line's pieces: joined once it ends, so a long line costs one copy, not one per chunk. */
+  private parts: string[] = [];
+  private size = 0;
 
   constructor(
     private readonly onLine: (line: string) => void,
@@ -63,15 +65,21 @@ export class LineSplitter {
   ) {}
 
   push(chunk: string): boolean {
-    let text = this.pending + chunk;
-    let newline = text.indexOf('\n');
+    let start = 0;
+    let newline = chunk.indexOf('\n');
     while (newline >= 0) {
-      const line = text.slice(0, newline);
-      text = text.slice(newline + 1);
+      const line = this.parts.join('') + chunk.slice(start, newline);
+      this.parts = [];
+      this.size = 0;
       if (line.trim()) this.onLine(line);
-      newline = text.indexOf('\n');
+      start = newline + 1;
+      newline = chunk.indexOf('\n', start);
     }
-    this.pending = text;
-    return this.pending.length <= this.maxBytes;
+    if (start < chunk.length) {
+      this.parts.push(chunk.slice(start));
+      this.size += chunk.length - start;
+    }
+    // UTF-16 units, not bytes: close enough for a limit that only stops a runaway sender.
+    return this.size <= this.maxBytes;
   }
 }
