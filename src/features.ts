@@ -19,6 +19,7 @@ import { InFlightResumer } from './ui/inflight/InFlightResumer';
 import { DETAILS_SCHEME, JobCommands } from './ui/jobs/JobCommands';
 import { JobLogChannels } from './ui/jobs/JobLogChannels';
 import { JobNotifier } from './ui/jobs/JobNotifier';
+import { windowAttention } from './ui/session/WindowAttention';
 import { translateSharedStrings } from './ui/l10n/translateSharedStrings';
 import type { OutputLog } from './ui/logging/OutputLog';
 import { uploadSettings } from './ui/settings/uploadSettings';
@@ -62,8 +63,8 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   const notifier = new JobNotifier(store, context.globalState, {
     download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
     showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
-  });
-  context.subscriptions.push(logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
+  }, (resource) => windowAttention().admit(resource));
+  context.subscriptions.push(windowAttention(), windowAttention().watchView(view as vscode.TreeView<unknown>), logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
   const treeView = view as vscode.TreeView<unknown>;
   const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
   const specs = registerSpecFiles({ context, store, log });

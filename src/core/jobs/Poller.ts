@@ -20,6 +20,11 @@ export interface PollerOptions {
   minIntervalMs?: number;
   /** Longest wait between polls, however quiet or failing (a Retry-After may ask for longer). Default 60 s. */
   maxIntervalMs?: number;
+  /**
+   * A floor on every wait, read each time one is measured: the slower background pace while nobody looks at the
+   * data. Call repace() when it changes.
+   */
+  paceFloorMs?(): number;
   logger?: Logger;
 }
 
@@ -53,6 +58,8 @@ export class Poller implements Disposable {
   private wake: AbortController | undefined;
   /** A kick arrived while a poll was in flight: poll again as soon as it settles. */
   private kicked = false;
+  /** repace() woke the current wait: measure it again instead of polling. */
+  private repaced = false;
   /** Settles when the last loop has fully ended (its poll settled), so a new loop never overlaps it. */
   private lastLoop: Promise<void> = Promise.resolve();
   private disposed = false;
@@ -90,6 +97,16 @@ export class Poller implements Disposable {
     if (!this.loop) return this.start();
     this.kicked = true;
     this.wake?.abort();
+  }
+
+  /**
+   * The pace floor changed: the current wait is measured again from when it began, so a window gaining focus after a
+   * long background wait polls at once, and one losing it stretches the wait it is in.
+   */
+  repace(): void {
+    if (!this.wake) return;
+    this.repaced = true;
+    this.wake.abort();
   }
 
   dispose(): void {
@@ -147,17 +164,25 @@ export class Poller implements Disposable {
   }
 
   private async waitOrWake(ms: number, signal: AbortSignal): Promise<void> {
-    const wake = new AbortController();
-    this.wake = wake;
-    const onStop = () => wake.abort();
-    signal.addEventListener('abort', onStop, { once: true });
-    try {
-      await this.options.clock.sleep(ms, wake.signal);
-    } catch {
-      // Woken by kick() or stop(): the loop condition tells which.
-    } finally {
-      signal.removeEventListener('abort', onStop);
-      if (this.wake === wake) this.wake = undefined;
+    const began = this.options.clock.now();
+    for (;;) {
+      const remaining = began + Math.max(ms, this.options.paceFloorMs?.() ?? 0) - this.options.clock.now();
+      if (remaining <= 0 || signal.aborted) return;
+      const wake = new AbortController();
+      this.wake = wake;
+      this.repaced = false;
+      const onStop = () => wake.abort();
+      signal.addEventListener('abort', onStop, { once: true });
+      try {
+        await this.options.clock.sleep(Math.min(remaining, MAX_TIMEOUT_MS), wake.signal);
+        return;
+      } catch {
+        // Woken by kick(), stop() or repace(): only a repace measures the wait again.
+        if (!this.repaced || this.kicked || signal.aborted) return;
+      } finally {
+        signal.removeEventListener('abort', onStop);
+        if (this.wake === wake) this.wake = undefined;
+      }
     }
   }
 

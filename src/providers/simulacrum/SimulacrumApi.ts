@@ -108,11 +108,11 @@ const manifestSchema = z.looseObject({
 });
 export type SimulacrumDownloadManifest = z.infer<typeof manifestSchema>;
 
-const balanceSchema = z.looseObject({
+export const simulacrumBalanceSchema = z.looseObject({
   credits: z.number(),
   gpu_hours_remaining: z.number(),
 });
-export type SimulacrumBalance = z.infer<typeof balanceSchema>;
+export type SimulacrumBalance = z.infer<typeof simulacrumBalanceSchema>;
 
 export interface UploadRequest {
   name: string;
@@ -218,7 +218,7 @@ export class SimulacrumApi {
 
   /** GET /api/billing/balance: also the cheapest authenticated call, so sign-in uses it to check a key. */
   async getBalance(signal: AbortSignal): Promise<SimulacrumBalance> {
-    return this.call('billing', async () => (await this.http.request({ url: '/api/billing/balance', response: 'json', schema: balanceSchema, signal })).body);
+    return this.call('billing', async () => (await this.http.request({ url: '/api/billing/balance', response: 'json', schema: simulacrumBalanceSchema, signal })).body);
   }
 
   private async call<T>(operation: Operation, send: () => Promise<T>): Promise<T> {

@@ -48,6 +48,14 @@ export class SimulacrumBilling implements Disposable {
     return this.inFlight;
   }
 
+  /** A balance another window of the same account read: shown here without asking again for a while. */
+  adopt(balance: SimulacrumBalance): void {
+    const changed = this.current?.credits !== balance.credits || this.current?.gpu_hours_remaining !== balance.gpu_hours_remaining;
+    this.current = balance;
+    this.lastAttemptAt = this.clock.now();
+    if (changed) this.emitter.fire(balance);
+  }
+
   /** Sign-out. */
   reset(): void {
     this.current = undefined;

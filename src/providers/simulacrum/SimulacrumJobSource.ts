@@ -39,6 +39,8 @@ export class SimulacrumJobSource {
   private readonly local = new Map<string, LocalJob>();
   /** The last listing (plus local records), so an after* call can regroup without a network call. */
   private lastJobs: SimulacrumJob[] = [];
+  /** The last listing exactly as the server gave it: what the window polling for others shares with them. */
+  private lastListed: readonly SimulacrumJob[] = [];
 
   constructor(private readonly options: SimulacrumJobSourceOptions) {
     this.clock = options.clock ?? systemClock;
@@ -49,6 +51,19 @@ export class SimulacrumJobSource {
   async poll(signal: AbortSignal): Promise<PollOutcome> {
     const listed = await this.options.api.listJobs(signal, { full: true });
     signal.throwIfAborted();
+    return this.adopt(listed);
+  }
+
+  get listing(): readonly SimulacrumJob[] {
+    return this.lastListed;
+  }
+
+  /**
+   * A listing polled by another window of the same account: shown as if this window had polled it, with this
+   * window's own sweep records and not-yet-listed submissions, so its after* calls regroup from it too.
+   */
+  adopt(listed: readonly SimulacrumJob[]): PollOutcome {
+    this.lastListed = listed;
     const change = this.publish(this.withLocal(listed));
     return { changed: change, active: this.options.store.activeCount('simulacrum') };
   }
@@ -115,6 +130,7 @@ export class SimulacrumJobSource {
   reset(): void {
     this.local.clear();
     this.lastJobs = [];
+    this.lastListed = [];
     this.options.store.clear('simulacrum');
   }
 

@@ -25,6 +25,8 @@ export class JobNotifier implements vscode.Disposable {
     store: JobStore,
     private readonly state: vscode.Memento,
     private readonly actions: JobNotificationActions,
+    /** Whether this window tells the user (once across windows, in a focused one); every window alone says yes. */
+    private readonly gate: (resource: Resource) => Promise<boolean> = () => Promise.resolve(true),
   ) {
     this.subscription = store.onDidChangeResources((change) => {
       for (const resource of change.changed) if (TERMINAL_STATUSES.has(resource.status) && this.watched().includes(key(resource.provider, resource.id))) void this.announce(resource);
@@ -54,6 +56,8 @@ export class JobNotifier implements vscode.Disposable {
   private async announce(resource: Resource): Promise<void> {
     if (this.announced.has(key(resource.provider, resource.id))) return;
     this.announced.add(key(resource.provider, resource.id));
+    // Kept watched while held: a window closed before anyone was focused announces it after the next start.
+    if (!(await this.gate(resource))) return;
     await this.state.update(
       WATCHED_KEY,
       this.watched().filter((entry) => entry !== key(resource.provider, resource.id)),

@@ -4,14 +4,17 @@ import type { LoadedCredential } from '../../core/accounts/CredentialRepository'
 import { ApiError } from '../../core/http/ApiError';
 import type { HttpClient } from '../../core/http/HttpClient';
 import type { JobStore } from '../../core/jobs/JobStore';
-import { Poller, type PollOutcome } from '../../core/jobs/Poller';
+import type { PollOutcome } from '../../core/jobs/Poller';
 import type { Logger } from '../../core/log/Logger';
+import { preparePeerSocketDir, peerSocketPath } from '../../core/polling/peerSocketPath';
+import { DEFAULT_BACKGROUND_POLL_INTERVAL_MS, PeerPollError, SharedPoller, type PollSharing } from '../../core/polling/SharedPoller';
 import type { ProviderEndpoints } from '../../core/providers/endpoints';
 import { PROVIDERS, type ProviderId } from '../../core/providers/providerCatalog';
 import { systemClock } from '../../core/util/clock';
 import type { ProviderClientFactory } from '../../providers/ProviderClientFactory';
 import { NotSignedInError } from '../errors/showOperationError';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
+import { windowAttention } from './WindowAttention';
 
 /** What a provider builds for one signed-in account: its API objects, and what one poll cycle does. */
 export interface ProviderConnectionParts<T> {
@@ -19,11 +22,13 @@ export interface ProviderConnectionParts<T> {
   poll(signal: AbortSignal): Promise<PollOutcome>;
   /** Shown before the first poll (records kept on this machine, for providers without a list endpoint). */
   publish?(): void;
+  /** How other windows of the same account draw this one's polls; without it each window polls for itself. */
+  readonly sharing?: PollSharing;
   readonly disposables?: readonly { dispose(): void }[];
 }
 
 export type ProviderConnection<T> = T & {
-  readonly poller: Poller;
+  readonly poller: SharedPoller;
   /** origin + a non-secret fingerprint of the credential: tells accounts apart without holding the secret. */
   readonly accountId: string;
   readonly endpoints: ProviderEndpoints;
@@ -59,7 +64,7 @@ export class ProviderSession<T> implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         // The poller's pace is fixed when it is made: a new one picks the new interval up.
-        if (event.affectsConfiguration('simcloud.jobs.pollIntervalSeconds') && this.live) {
+        if (POLL_SETTINGS.some((setting) => event.affectsConfiguration(setting)) && this.live) {
           this.disconnect();
           void this.reconnect();
         }
@@ -100,9 +105,11 @@ export class ProviderSession<T> implements vscode.Disposable {
     if (!loaded || !accountId) return undefined;
     const client = this.deps.clients.forCredential(this.provider, loaded.endpoints, loaded.credential);
     const built = this.build(client, loaded.endpoints, accountId);
-    const poller = new Poller({ name: `${PROVIDERS[this.provider].displayName} jobs`, clock: systemClock, minIntervalMs: pollIntervalMs(), poll: (signal) => built.poll(signal), logger: this.deps.log });
+    const poller = createPoller(`${PROVIDERS[this.provider].displayName} jobs`, `${this.provider}|${accountId}`, built, this.deps.log);
     const abort = new AbortController();
     const connection = { ...built.parts, poller, accountId, endpoints: loaded.endpoints, signal: abort.signal } as ProviderConnection<T>;
+    const attention = windowAttention();
+    poller.setAttended(attention.attended);
     const disposables = [
       ...(built.disposables ?? []),
       poller,
@@ -111,10 +118,13 @@ export class ProviderSession<T> implements vscode.Disposable {
         this.deps.tree.refreshActive(this.provider);
       }),
       poller.onDidFail((error) => this.deps.tree.setProblem(this.provider, describePollFailure(error))),
+      attention.onDidChangeAttention((attended) => poller.setAttended(attended)),
+      attention.claimFor(this.provider, (key) => poller.claim(key)),
+      poller.onDidAnnounceElsewhere((key) => attention.gate.announcedElsewhere(key)),
     ];
     this.live = { connection, abort, disposables };
     built.publish?.();
-    poller.kick();
+    void poller.start();
     return connection;
   }
 
@@ -132,6 +142,33 @@ export class ProviderSession<T> implements vscode.Disposable {
   }
 }
 
+const POLL_SETTINGS = ['simcloud.jobs.pollIntervalSeconds', 'simcloud.jobs.backgroundPollIntervalSeconds', 'simcloud.jobs.sharePollingAcrossWindows'];
+
+/**
+ * The account's poller: shared with the other windows of the same account unless `simcloud.jobs.sharePollingAcrossWindows`
+ * is off or no private socket folder can be had (then it polls on its own, at the same pace rules).
+ */
+function createPoller(name: string, key: string, built: ProviderConnectionParts<unknown>, log: Logger): SharedPoller {
+  const settings = vscode.workspace.getConfiguration('simcloud.jobs');
+  let socketPath: string | undefined;
+  if (settings.get<boolean>('sharePollingAcrossWindows', true)) {
+    const prepared = preparePeerSocketDir();
+    if ('dir' in prepared) socketPath = peerSocketPath(key, prepared.dir);
+    else log.info(`${name}: polling is not shared with other windows (${prepared.reason})`);
+  }
+  const background = settings.get<number>('backgroundPollIntervalSeconds', DEFAULT_BACKGROUND_POLL_INTERVAL_MS / 1000);
+  return new SharedPoller({
+    name,
+    clock: systemClock,
+    minIntervalMs: pollIntervalMs(),
+    backgroundIntervalMs: Math.max(5, Number.isFinite(background) ? background : 120) * 1000,
+    poll: (signal) => built.poll(signal),
+    socketPath,
+    sharing: built.sharing,
+    logger: log,
+  });
+}
+
 /** `simcloud.jobs.pollIntervalSeconds`: the fastest the view refreshes while something changes. */
 function pollIntervalMs(): number {
   const seconds = vscode.workspace.getConfiguration('simcloud.jobs').get<number>('pollIntervalSeconds', 5);
@@ -139,7 +176,7 @@ function pollIntervalMs(): number {
 }
 
 function describePollFailure(error: unknown): { text: string; detail?: string; signIn?: boolean } {
-  if (ApiError.is(error)) {
+  if (ApiError.is(error) || error instanceof PeerPollError) {
     if (error.status === 401) return { text: vscode.l10n.t('The credential was rejected — click to sign in again'), detail: error.message, signIn: true };
     if (error.status === 403) return { text: vscode.l10n.t('Account not approved, suspended, or not allowed'), detail: error.message };
     if (error.status === 429) return { text: vscode.l10n.t('Rate limited — retrying shortly'), detail: error.message };

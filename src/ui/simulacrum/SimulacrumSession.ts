@@ -8,6 +8,7 @@ import type { ProviderClientFactory } from '../../providers/ProviderClientFactor
 import { SimulacrumApi, type SimulacrumBalance } from '../../providers/simulacrum/SimulacrumApi';
 import { SimulacrumBilling } from '../../providers/simulacrum/SimulacrumBilling';
 import { SimulacrumJobSource } from '../../providers/simulacrum/SimulacrumJobSource';
+import { simulacrumPollSharing } from '../../providers/simulacrum/simulacrumPollSharing';
 import { SimulacrumSweepRecords } from '../../providers/simulacrum/SimulacrumSweepRecords';
 import { ProviderSession, type ProviderConnection } from '../session/ProviderSession';
 import type { JobsTreeDataProvider } from '../tree/JobsTreeDataProvider';
@@ -39,6 +40,8 @@ export class SimulacrumSession implements vscode.Disposable {
             await billing.refresh(signal);
             return outcome;
           },
+          // One window polls for all windows of this key (60 requests a minute are soon spent by three).
+          sharing: simulacrumPollSharing(source, billing),
           disposables: [billing, billing.onDidChangeBalance((balance) => this.balanceChanged.fire(balance)), { dispose: () => this.balanceChanged.fire(undefined) }],
         };
       },

@@ -266,3 +266,52 @@ describe('Poller failures', () => {
     assert.equal(script.startedAt.length, 0);
   });
 });
+
+describe('Poller pace floor (background pace while nobody looks)', () => {
+  it('waits at least the floor while it is set, and the normal intervals again once it is lifted', async () => {
+    const clock = new FakeClock();
+    let floor = 120_000;
+    const script = scripted(clock, [CHANGED]);
+    const p = new Poller({ name: 'test', clock, poll: script.poll, paceFloorMs: () => floor });
+    p.start();
+    await clock.advance(400_000);
+    assert.deepEqual(script.gaps().slice(0, 3), [120_000, 120_000, 120_000]);
+    floor = 0;
+    p.repace();
+    const before = script.startedAt.length;
+    await clock.advance(20_000);
+    assert.ok(script.startedAt.length >= before + 3, `polled ${script.startedAt.length - before} times in 20 s after the floor was lifted`);
+    p.dispose();
+  });
+
+  it('repace() during a long background wait polls at once when the normal wait is already over', async () => {
+    const clock = new FakeClock();
+    let floor = 120_000;
+    const script = scripted(clock, [CHANGED]);
+    const p = new Poller({ name: 'test', clock, poll: script.poll, paceFloorMs: () => floor });
+    p.start();
+    await clock.advance(30_000);
+    assert.equal(script.startedAt.length, 1);
+    floor = 0;
+    p.repace();
+    await clock.advance(0);
+    assert.equal(script.startedAt.length, 2, 'the window was focused 30 s after a poll: 5 s is long over');
+    p.dispose();
+  });
+
+  it('repace() that raises the floor stretches the wait it is in', async () => {
+    const clock = new FakeClock();
+    let floor = 0;
+    const script = scripted(clock, [CHANGED]);
+    const p = new Poller({ name: 'test', clock, poll: script.poll, paceFloorMs: () => floor });
+    p.start();
+    await clock.advance(2_000);
+    floor = 60_000;
+    p.repace();
+    await clock.advance(50_000);
+    assert.equal(script.startedAt.length, 1, 'no poll before the new floor');
+    await clock.advance(10_000);
+    assert.equal(script.startedAt.length, 2);
+    p.dispose();
+  });
+});
