@@ -20,6 +20,7 @@ import type { SpecSubmitters } from '../spec/SpecSubmitters';
 import { BillingStatusItem } from './BillingStatusItem';
 import { SimulacrumCommands } from './SimulacrumCommands';
 import { SimulacrumSession } from './SimulacrumSession';
+import type { UploadPreflight } from '../upload/UploadPreflight';
 
 export interface SimulacrumFeatureDeps {
   readonly context: vscode.ExtensionContext;
@@ -37,6 +38,8 @@ export interface SimulacrumFeatureDeps {
   readonly resumer: InFlightResumer;
   readonly origins: JobOrigins;
   readonly specs: SpecSubmitters;
+  /** Preview and warnings (size, likely secrets) before a workspace is uploaded. */
+  readonly preflight: UploadPreflight;
   saveSpec(spec: SimulacrumJobSpec, folder: vscode.WorkspaceFolder): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     journal: deps.resumer.journal,
     storageHttp,
     origins: deps.origins,
+    preflight: deps.preflight,
     saveSpec: (spec, folder) => deps.saveSpec(spec, folder),
     reveal: (resource) => revealResource(deps.view, deps.tree, resource, deps.log),
   });

@@ -1,0 +1,118 @@
+import * as path from 'node:path';
+import { appendFile, readFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { gitignoreLiteral } from '../../core/archive/likelySecrets';
+import { buildUploadPreview, type UploadPreview } from '../../core/archive/uploadPreview';
+import type { Logger } from '../../core/log/Logger';
+import { formatBytes } from '../format';
+import { uploadSettings } from '../settings/uploadSettings';
+import { secretKindText, type UploadPreviewDocuments } from './UploadPreviewDocuments';
+
+export type PreviewMode = 'never' | 'whenWarned' | 'always';
+
+/** What the submit flow uploads after the check: the extra patterns excluded for this upload only. */
+export interface UploadPlan {
+  readonly extraExcludes: readonly string[];
+}
+
+export const DEFAULT_LARGE_ARCHIVE_MB = 500;
+
+/**
+ * The submit flow's look before it leaps: lists what would be sent (as Preview Upload does), and asks before an
+ * unusually large upload or one holding likely secrets. A flagged file is never uploaded without the user choosing
+ * so; `simcloud.upload.preview` only decides whether the preview document opens too. Undefined: the user cancelled.
+ */
+export class UploadPreflight {
+  constructor(
+    private readonly documents: UploadPreviewDocuments,
+    private readonly log: Logger,
+  ) {}
+
+  async check(folder: vscode.WorkspaceFolder): Promise<UploadPlan | undefined> {
+    const config = vscode.workspace.getConfiguration('simcloud.upload', folder);
+    const mode = config.get<PreviewMode>('preview', 'whenWarned');
+    const limitMb = config.get<number>('largeArchiveWarningMB', DEFAULT_LARGE_ARCHIVE_MB);
+    const root = folder.uri.fsPath;
+    const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking what would be uploaded from {0}…', folder.name), cancellable: true }, async (_progress, token) => {
+      const controller = new AbortController();
+      const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
+      try {
+        return await buildUploadPreview({ root, excludes: uploadSettings(root).excludes, signal: controller.signal });
+      } finally {
+        onCancel.dispose();
+      }
+    });
+    const large = typeof limitMb === 'number' && limitMb > 0 && preview.maxArchiveBytes > limitMb * 1_000_000;
+    const secrets = preview.secrets;
+    this.log.info(`Upload check of ${folder.name}: ${preview.sent.length} files, ${preview.totalBytes} bytes, ${preview.excluded.length} excluded entries, ${secrets.length} likely secrets${large ? `, larger than ${limitMb} MB` : ''}.`);
+    if (secrets.length === 0 && !large && mode !== 'always') return { extraExcludes: [] };
+    if (mode !== 'never') await this.documents.show(preview, { beside: true });
+    return secrets.length > 0 ? this.askAboutSecrets(folder, preview, large, limitMb) : this.askToContinue(preview, large, limitMb);
+  }
+
+  private async askToContinue(preview: UploadPreview, large: boolean, limitMb: number): Promise<UploadPlan | undefined> {
+    const upload = vscode.l10n.t('Upload');
+    const choice = await vscode.window.showWarningMessage(
+      large ? vscode.l10n.t('This upload is unusually large: up to {0}.', formatBytes(preview.maxArchiveBytes)) : vscode.l10n.t('Upload {0} files ({1})?', preview.sent.length.toLocaleString(), formatBytes(preview.totalBytes)),
+      { modal: true, detail: this.summary(preview, large, limitMb) },
+      upload,
+    );
+    return choice === upload ? { extraExcludes: [] } : undefined;
+  }
+
+  private async askAboutSecrets(folder: vscode.WorkspaceFolder, preview: UploadPreview, large: boolean, limitMb: number): Promise<UploadPlan | undefined> {
+    const secrets = preview.secrets;
+    const exclude = vscode.l10n.t('Exclude and Continue');
+    const addToIgnore = vscode.l10n.t('Add to .simcloudignore');
+    const uploadAnyway = vscode.l10n.t('Upload Them Anyway');
+    const listed = secrets.slice(0, 10).map((s) => `• ${s.relPath} — ${secretKindText(s.kind)}`);
+    if (secrets.length > 10) listed.push(vscode.l10n.t('… and {0} more (see the preview)', secrets.length - 10));
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} files that likely hold secrets would be uploaded.', secrets.length),
+      {
+        modal: true,
+        detail: [
+          ...listed,
+          '',
+          vscode.l10n.t('"Exclude and Continue" leaves them out of this upload only. "Add to .simcloudignore" writes them to {0} so they stay out of every upload.', path.join(folder.name, '.simcloudignore')),
+          this.summary(preview, large, limitMb),
+        ].join('\n'),
+      },
+      exclude,
+      addToIgnore,
+      uploadAnyway,
+    );
+    const lines = secrets.map((s) => gitignoreLiteral(s.relPath));
+    if (choice === exclude) return { extraExcludes: lines };
+    if (choice === addToIgnore) {
+      await appendIgnoreLines(path.join(folder.uri.fsPath, '.simcloudignore'), lines);
+      this.log.info(`Added ${lines.length} likely secrets to ${folder.name}/.simcloudignore.`);
+      return { extraExcludes: lines }; // also for this upload, whatever the listing cache thinks of the file's stamp
+    }
+    if (choice === uploadAnyway) {
+      this.log.warn(`Uploading ${secrets.length} files flagged as likely secrets from ${folder.name}, as the user chose.`);
+      return { extraExcludes: [] };
+    }
+    return undefined;
+  }
+
+  private summary(preview: UploadPreview, large: boolean, limitMb: number): string {
+    const totals = vscode.l10n.t('{0} files, {1}; the archive is at most {2}.', preview.sent.length.toLocaleString(), formatBytes(preview.totalBytes), formatBytes(preview.maxArchiveBytes));
+    return large ? `${totals} ${vscode.l10n.t('That is more than simcloud.upload.largeArchiveWarningMB ({0} MB): check the preview for folders to exclude.', limitMb)}` : totals;
+  }
+}
+
+/** Appends lines to an ignore file (created when missing), on a line of their own, under a comment saying why. */
+export async function appendIgnoreLines(file: string, lines: readonly string[]): Promise<void> {
+  let existing = '';
+  try {
+    existing = await readFile(file, 'utf8');
+  } catch {
+    // no file yet: appendFile creates it
+  }
+  const known = new Set(existing.split(/\r?\n/));
+  const fresh = lines.filter((line) => !known.has(line));
+  if (fresh.length === 0) return;
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  await appendFile(file, `${separator}# Likely secrets, excluded from Sim Cloud uploads\n${fresh.join('\n')}\n`, 'utf8');
+}
