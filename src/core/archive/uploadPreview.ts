@@ -49,6 +49,8 @@ export interface UploadPreviewOptions {
   readonly root: string;
   /** The upload-excludes setting; undefined → DEFAULT_UPLOAD_EXCLUDES. */
   readonly excludes?: readonly string[];
+  /** Whether `excludes` is the setting's default value (the user set none); default: `excludes` is undefined. */
+  readonly excludesAreDefault?: boolean;
   readonly ignoreCase?: boolean;
   readonly signal?: AbortSignal;
   /** How many entries may be listed inside excluded folders in all (default 20,000); beyond it counts are partial. */
@@ -79,7 +81,7 @@ export async function buildUploadPreview(options: UploadPreviewOptions): Promise
     selection.files.map((f) => f.relPath),
     (relPath) => readSmallText(path.join(root, relPath)),
   );
-  return { root, sent, totalBytes: selection.totalBytes, maxArchiveBytes, excluded, secrets, excludes, excludesAreDefault: options.excludes === undefined };
+  return { root, sent, totalBytes: selection.totalBytes, maxArchiveBytes, excluded, secrets, excludes, excludesAreDefault: options.excludesAreDefault ?? options.excludes === undefined };
 }
 
 /** One line saying which rule excluded an entry, in the words of `git check-ignore -v` (`.gitignore:3:node_modules/`). */

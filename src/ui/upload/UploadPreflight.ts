@@ -5,8 +5,8 @@ import { gitignoreLiteral } from '../../core/archive/likelySecrets';
 import { buildUploadPreview, type UploadPreview } from '../../core/archive/uploadPreview';
 import type { Logger } from '../../core/log/Logger';
 import { formatBytes } from '../format';
-import { uploadSettings } from '../settings/uploadSettings';
-import { secretKindText, type UploadPreviewDocuments } from './UploadPreviewDocuments';
+import { excludeSettingIsDefault, uploadSettings } from '../settings/uploadSettings';
+import { secretKindText } from '../../shared/uploadPreviewProtocol';
 
 export type PreviewMode = 'never' | 'whenWarned' | 'always';
 
@@ -17,6 +17,12 @@ export interface UploadPlan {
 
 export const DEFAULT_LARGE_ARCHIVE_MB = 500;
 
+/** `simcloud.upload.largeArchiveWarningMB` for a folder; 0 (or a nonsense value) never warns. */
+export function largeLimitMb(scope: vscode.Uri): number {
+  const value = vscode.workspace.getConfiguration('simcloud.upload', scope).get<number>('largeArchiveWarningMB', DEFAULT_LARGE_ARCHIVE_MB);
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
 /**
  * The submit flow's look before it leaps: lists what would be sent (as Preview Upload does), and asks before an
  * unusually large upload or one holding likely secrets. A flagged file is never uploaded without the user choosing
@@ -24,29 +30,30 @@ export const DEFAULT_LARGE_ARCHIVE_MB = 500;
  */
 export class UploadPreflight {
   constructor(
-    private readonly documents: UploadPreviewDocuments,
+    /** Opens the Preview Upload panel on an already built preview. */
+    private readonly showPreview: (preview: UploadPreview, largeLimitBytes: number | undefined) => void,
     private readonly log: Logger,
   ) {}
 
   async check(folder: vscode.WorkspaceFolder): Promise<UploadPlan | undefined> {
     const config = vscode.workspace.getConfiguration('simcloud.upload', folder);
     const mode = config.get<PreviewMode>('preview', 'whenWarned');
-    const limitMb = config.get<number>('largeArchiveWarningMB', DEFAULT_LARGE_ARCHIVE_MB);
+    const limitMb = largeLimitMb(folder.uri);
     const root = folder.uri.fsPath;
     const preview = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking what would be uploaded from {0}…', folder.name), cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();
       const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
       try {
-        return await buildUploadPreview({ root, excludes: uploadSettings(root).excludes, signal: controller.signal });
+        return await buildUploadPreview({ root, excludes: uploadSettings(root).excludes, excludesAreDefault: excludeSettingIsDefault(root), signal: controller.signal });
       } finally {
         onCancel.dispose();
       }
     });
-    const large = typeof limitMb === 'number' && limitMb > 0 && preview.maxArchiveBytes > limitMb * 1_000_000;
+    const large = limitMb > 0 && preview.maxArchiveBytes > limitMb * 1_000_000;
     const secrets = preview.secrets;
     this.log.info(`Upload check of ${folder.name}: ${preview.sent.length} files, ${preview.totalBytes} bytes, ${preview.excluded.length} excluded entries, ${secrets.length} likely secrets${large ? `, larger than ${limitMb} MB` : ''}.`);
     if (secrets.length === 0 && !large && mode !== 'always') return { extraExcludes: [] };
-    if (mode !== 'never') await this.documents.show(preview, { beside: true });
+    if (mode !== 'never') this.showPreview(preview, large ? limitMb * 1_000_000 : undefined);
     return secrets.length > 0 ? this.askAboutSecrets(folder, preview, large, limitMb) : this.askToContinue(preview, large, limitMb);
   }
 
@@ -68,7 +75,7 @@ export class UploadPreflight {
     const listed = secrets.slice(0, 10).map((s) => `• ${s.relPath} — ${secretKindText(s.kind)}`);
     if (secrets.length > 10) listed.push(vscode.l10n.t('… and {0} more (see the preview)', secrets.length - 10));
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} files that likely hold secrets would be uploaded.', secrets.length),
+      secrets.length === 1 ? vscode.l10n.t('A file that likely holds secrets would be uploaded: {0}', secrets[0].relPath) : vscode.l10n.t('{0} files that likely hold secrets would be uploaded.', secrets.length),
       {
         modal: true,
         detail: [

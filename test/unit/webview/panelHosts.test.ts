@@ -1,4 +1,4 @@
-// The six webview panels as the extension builds them (the real panel classes and WebviewPanelHost, on a stand-in for
+// The seven webview panels as the extension builds them (the real panel classes and WebviewPanelHost, on a stand-in for
 // the `vscode` API): each loads resources only from the extension's media/ and dist/webview/ folders, each host
 // validates every message its page posts with the panel's zod schema and drops and logs anything else (acting on
 // none of it), each host message passes the schema the page parses it with, and each page listens to the host only
@@ -58,7 +58,7 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
-describe('webview panel hosts (all six)', () => {
+describe('webview panel hosts (all seven)', () => {
   const cases: PanelCase[] = [];
 
   before(async () => {
@@ -75,6 +75,8 @@ describe('webview panel hosts (all six)', () => {
     const { ViewerHostMessage } = await import('../../../src/shared/cyberneticViewerProtocol.js');
     const { EurekaRunHostMessage } = await import('../../../src/shared/eurekaRunProtocol.js');
     const { BudgetHostMessage } = await import('../../../src/shared/cyberneticBudgetProtocol.js');
+    const { UploadPreviewPanel } = await import('../../../src/ui/upload/UploadPreviewPanel.js');
+    const { UploadPreviewHostMessage } = await import('../../../src/shared/uploadPreviewProtocol.js');
     const { resultsData } = await import('./simulixResultsFixture.js');
     const uri = extensionUri as never;
     const noStore = { get: () => undefined, onDidChangeResources: () => ({ dispose() {} }) };
@@ -174,6 +176,28 @@ describe('webview panel hosts (all six)', () => {
         },
         valid: { message: { type: 'refresh' }, call: 'accounts.status' },
         malformed: [{ type: 'setRange', range: 365 }, { type: 'save', requestId: 7, update: {} }, { type: 'save', update: {} }],
+      },
+      {
+        name: 'Upload preview',
+        bundle: 'uploadPreview',
+        hostMessages: UploadPreviewHostMessage,
+        hostSchemaName: 'UploadPreviewHostMessage',
+        open: (log, calls) => {
+          const panel = UploadPreviewPanel.open(uri, `/ws/${hostile}`, log, () => calls.push('refresh'));
+          panel.show({
+            root: `/ws/${hostile}`,
+            sent: [{ relPath: hostile, size: 3 }],
+            totalBytes: 3,
+            maxArchiveBytes: 200,
+            excluded: [{ relPath: `${hostile}dir`, kind: 'directory', bytes: 0, files: 0, complete: true, reason: { source: '.gitignore', file: '.gitignore', line: 1, pattern: hostile } }],
+            secrets: [{ relPath: `.env${hostile}`, kind: 'env-file' }],
+            excludes: [hostile],
+            excludesAreDefault: false,
+          });
+        },
+        valid: { message: { type: 'refresh' }, call: 'refresh' },
+        // The page names rows by index only: a path, a negative or fractional index, or an unknown list is dropped.
+        malformed: [{ type: 'openRule', index: -1 }, { type: 'openRule', index: 0.5 }, { type: 'openFile', list: 'sent', path: '/etc/passwd' }, { type: 'openFile', list: 'secrets', index: 0 }],
       },
     );
   });
