@@ -3,6 +3,7 @@
  * the submit flow never uploads one silently. A heuristic that errs towards asking: a false alarm costs a click, a
  * miss sends a key to a cloud bucket.
  */
+import { appendFile, readFile } from 'node:fs/promises';
 
 export interface LikelySecret {
   readonly relPath: string;
@@ -56,4 +57,19 @@ export function findLikelySecrets(relPaths: Iterable<string>, readText?: (relPat
  */
 export function gitignoreLiteral(relPath: string): string {
   return `/${relPath.replace(/[\\*?[]/g, (c) => `\\${c}`).replace(/ $/, '\\ ')}`;
+}
+
+/** Appends lines to an ignore file (created when missing), on a line of their own, under a comment saying why. */
+export async function appendIgnoreLines(file: string, lines: readonly string[], comment = 'Likely secrets, excluded from Sim Cloud uploads'): Promise<void> {
+  let existing = '';
+  try {
+    existing = await readFile(file, 'utf8');
+  } catch {
+    // no file yet: appendFile creates it
+  }
+  const known = new Set(existing.split(/\r?\n/));
+  const fresh = lines.filter((line) => !known.has(line));
+  if (fresh.length === 0) return;
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  await appendFile(file, `${separator}# ${comment}\n${fresh.join('\n')}\n`, 'utf8');
 }

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { appendFile, readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { gitignoreLiteral } from '../../core/archive/likelySecrets';
+import { appendIgnoreLines, gitignoreLiteral } from '../../core/archive/likelySecrets';
 import { buildUploadPreview, type UploadPreview } from '../../core/archive/uploadPreview';
 import type { Logger } from '../../core/log/Logger';
 import { formatBytes } from '../format';
@@ -107,19 +106,4 @@ export class UploadPreflight {
     const totals = vscode.l10n.t('{0} files, {1}; the archive is at most {2}.', preview.sent.length.toLocaleString(), formatBytes(preview.totalBytes), formatBytes(preview.maxArchiveBytes));
     return large ? `${totals} ${vscode.l10n.t('That is more than simcloud.upload.largeArchiveWarningMB ({0} MB): check the preview for folders to exclude.', limitMb)}` : totals;
   }
-}
-
-/** Appends lines to an ignore file (created when missing), on a line of their own, under a comment saying why. */
-export async function appendIgnoreLines(file: string, lines: readonly string[]): Promise<void> {
-  let existing = '';
-  try {
-    existing = await readFile(file, 'utf8');
-  } catch {
-    // no file yet: appendFile creates it
-  }
-  const known = new Set(existing.split(/\r?\n/));
-  const fresh = lines.filter((line) => !known.has(line));
-  if (fresh.length === 0) return;
-  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
-  await appendFile(file, `${separator}# Likely secrets, excluded from Sim Cloud uploads\n${fresh.join('\n')}\n`, 'utf8');
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IgnoreLayer } from '../../../src/core/archive/IgnoreLayer';
-import { findLikelySecrets, gitignoreLiteral, likelySecretKind } from '../../../src/core/archive/likelySecrets';
+import { appendIgnoreLines, findLikelySecrets, gitignoreLiteral, likelySecretKind } from '../../../src/core/archive/likelySecrets';
 import { buildUploadPreview, ruleLocation, type UploadPreview } from '../../../src/core/archive/uploadPreview';
 import { createWorkspacePackager } from '../../../src/core/submit/createWorkspacePackager';
 import { writeTree } from './writeTree';
@@ -169,5 +169,27 @@ describe('WorkspacePackager: extra excludes for one upload', () => {
     } finally {
       await packager.dispose();
     }
+  });
+});
+
+describe('Add to .simcloudignore', () => {
+  let base: string;
+  before(async () => {
+    base = await mkdtemp(path.join(tmpdir(), 'simcloud-append-'));
+    await writeTree(base, { '.simcloudignore': 'renders/', '.env': 'A=1\n', 'keys/a[1].pem': 'k', 'main.py': 'x\n' });
+  });
+  after(() => rm(base, { recursive: true, force: true }));
+
+  it('appends the flagged paths on lines of their own, once, and the next preview leaves them out by that line', async () => {
+    const file = path.join(base, '.simcloudignore');
+    const lines = ['.env', 'keys/a[1].pem'].map(gitignoreLiteral);
+    await appendIgnoreLines(file, lines);
+    await appendIgnoreLines(file, lines); // asked twice: written once
+    assert.equal(await readFile(file, 'utf8'), 'renders/\n# Likely secrets, excluded from Sim Cloud uploads\n/.env\n/keys/a\\[1].pem\n');
+    const preview = await buildUploadPreview({ root: base });
+    assert.deepEqual(preview.sent.map((f) => f.relPath).sort(), ['.simcloudignore', 'main.py']);
+    assert.deepEqual(preview.secrets, []);
+    const env = preview.excluded.find((e) => e.relPath === '.env');
+    assert.equal(env && ruleLocation(env.reason), '.simcloudignore:3');
   });
 });
