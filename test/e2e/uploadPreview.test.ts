@@ -5,7 +5,7 @@
 // Azurite and listed with Info-ZIP). The sandbox clock is frozen: nothing here waits on wall time for a job.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe } from 'node:test';
@@ -45,6 +45,34 @@ describe('Preview Upload in VS Code', { timeout: 900_000 }, () => {
     settings: { 'simcloud.jobs.pollIntervalSeconds': 1, 'workbench.colorTheme': 'Default Dark Modern' },
   });
   let frame: Frame;
+
+  /** The entry names of a project's archive as it landed in Azurite (Info-ZIP's listing), and its bytes. */
+  const archiveOf = async (project: Project): Promise<{ names: string[]; bytes: Buffer }> => {
+    const storage = current().sandbox.storage;
+    assert.ok(storage, 'the sandbox runs Azurite');
+    const bytes = await storage.azure.getBlob(project.container, project.blob);
+    assert.ok(bytes, 'the archive reached Azurite');
+    const dir = mkdtempSync(path.join(tmpdir(), 'simcloud-preview-e2e-'));
+    try {
+      const zip = path.join(dir, 'project.zip');
+      writeFileSync(zip, bytes);
+      return { names: execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean).sort(), bytes };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  /** Submit Workspace Job → Annotations, up to the point where the upload would start. */
+  const submitAnnotations = async () => {
+    const { workbench } = current();
+    await workbench.runCommand('Sim Cloud: Submit Workspace Job to Simulacrum Labs…');
+    await workbench.pickQuickItem('Annotations');
+    await workbench.acceptInput('2', /How many frames to render/);
+    await workbench.pickQuickItem('1920x1080');
+    await workbench.pickQuickItem('ComputerVision');
+    await workbench.acceptInput('', /Map path/);
+    await workbench.pickQuickItem('Standard container');
+  };
 
   /** The cells of one column of a preview table, as shown. */
   const column = (table: 'sent' | 'excluded', n: number) => frame.locator(`table.${table} tbody tr td:nth-child(${n})`).allTextContents();
@@ -110,13 +138,7 @@ describe('Preview Upload in VS Code', { timeout: 900_000 }, () => {
 
   step('submitting warns about the .env; Exclude and Continue uploads an archive without it', async () => {
     const { workbench, page } = current();
-    await workbench.runCommand('Sim Cloud: Submit Workspace Job to Simulacrum Labs…');
-    await workbench.pickQuickItem('Annotations');
-    await workbench.acceptInput('2', /How many frames to render/);
-    await workbench.pickQuickItem('1920x1080');
-    await workbench.pickQuickItem('ComputerVision');
-    await workbench.acceptInput('', /Map path/);
-    await workbench.pickQuickItem('Standard container');
+    await submitAnnotations();
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'A file that likely holds secrets would be uploaded: .env' });
     await dialog.waitFor({ timeout: 120_000 });
     assert.match((await dialog.textContent()) ?? '', /\.env — environment file/);
@@ -127,20 +149,41 @@ describe('Preview Upload in VS Code', { timeout: 900_000 }, () => {
 
     const { projects } = await control<{ projects: Project[] }>('/_sandbox/simulacrum/projects');
     assert.equal(projects.length, 1);
-    const storage = current().sandbox.storage;
-    assert.ok(storage, 'the sandbox runs Azurite');
-    const bytes = await storage.azure.getBlob(projects[0].container, projects[0].blob);
-    assert.ok(bytes, 'the archive reached Azurite');
-    const dir = mkdtempSync(path.join(tmpdir(), 'simcloud-preview-e2e-'));
-    try {
-      const zip = path.join(dir, 'project.zip');
-      writeFileSync(zip, bytes);
-      const names = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-      assert.deepEqual(names, ['.gitignore', '.simcloudignore', 'scripts/evaluate.py', 'sub/.gitignore', 'sub/keep.log', 'train.py']);
-      assert.ok(!bytes.includes(Buffer.from('sentinel-upload-preview-secret')), 'the secret is nowhere in the archive');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { names, bytes } = await archiveOf(projects[0]);
+    assert.deepEqual(names, ['.gitignore', '.simcloudignore', 'scripts/evaluate.py', 'sub/.gitignore', 'sub/keep.log', 'train.py']);
+    assert.ok(!bytes.includes(Buffer.from('sentinel-upload-preview-secret')), 'the secret is nowhere in the archive');
     await screenshot(page, 'upload-preview-05-submitted');
+  });
+
+  step('an unusually large upload says so; Add to .simcloudignore writes the line and keeps the .env out', async () => {
+    const { workbench, page, codeServer } = current();
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    // A folder setting (resource scope) read at submit time: any archive of this workspace is now "unusually large".
+    mkdirSync(path.join(codeServer.dirs.workspace, '.vscode'), { recursive: true });
+    writeFileSync(path.join(codeServer.dirs.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'simcloud.upload.largeArchiveWarningMB': 0.0005, 'simcloud.upload.exclude': ['/sim-results/', '/.vscode/'] }));
+    // VS Code reads the new settings file when its watcher reports it: refresh the preview until it applies them.
+    await workbench.runCommand('Sim Cloud: Preview Upload');
+    frame = await webviewFrame(page, 'Upload preview —', 90_000);
+    const large = frame.getByText('Unusually large');
+    for (let attempt = 1; !(await large.isVisible()); attempt += 1) {
+      assert.ok(attempt <= 10, 'the preview never applied the folder settings');
+      await frame.locator('vscode-button', { hasText: 'Refresh' }).click();
+      await large.waitFor({ timeout: 5_000 }).catch(() => undefined); // a bound on each try, not a wait for time to pass
+    }
+    assert.match((await frame.locator('p.setting').textContent()) ?? '', /^Setting simcloud\.upload\.exclude: \/sim-results\/, \/\.vscode\/$/);
+    await screenshot(page, 'upload-preview-06-large');
+    await submitAnnotations();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'A file that likely holds secrets would be uploaded: .env' });
+    await dialog.waitFor({ timeout: 120_000 });
+    await dialog.filter({ hasText: 'more than simcloud.upload.largeArchiveWarningMB (0.0005 MB)' }).waitFor();
+    await screenshot(page, 'upload-preview-07-large-and-secret');
+    await workbench.modalButton('Add to .simcloudignore').click();
+    await workbench.notification(/Submitted render-/).waitFor({ timeout: 120_000 });
+
+    assert.match(readFileSync(path.join(codeServer.dirs.workspace, '.simcloudignore'), 'utf8'), /\n# Likely secrets, excluded from Sim Cloud uploads\n\/\.env\n$/);
+    const { projects } = await control<{ projects: Project[] }>('/_sandbox/simulacrum/projects');
+    assert.equal(projects.length, 2);
+    const { names } = await archiveOf(projects[1]);
+    assert.deepEqual(names, ['.gitignore', '.simcloudignore', 'scripts/evaluate.py', 'sub/.gitignore', 'sub/keep.log', 'train.py']);
   });
 });

@@ -25,7 +25,7 @@ export function largeLimitMb(scope: vscode.Uri): number {
 /**
  * The submit flow's look before it leaps: lists what would be sent (as Preview Upload does), and asks before an
  * unusually large upload or one holding likely secrets. A flagged file is never uploaded without the user choosing
- * so; `simcloud.upload.preview` only decides whether the preview document opens too. Undefined: the user cancelled.
+ * so; `simcloud.upload.preview` only decides whether the Preview Upload panel opens too. Undefined: the user cancelled.
  */
 export class UploadPreflight {
   constructor(
@@ -93,7 +93,9 @@ export class UploadPreflight {
     if (choice === addToIgnore) {
       await appendIgnoreLines(path.join(folder.uri.fsPath, '.simcloudignore'), lines);
       this.log.info(`Added ${lines.length} likely secrets to ${folder.name}/.simcloudignore.`);
-      return { extraExcludes: lines }; // also for this upload, whatever the listing cache thinks of the file's stamp
+      // Nothing extra: the scan reads the changed file (its stamp changed), and the upload's fingerprint stays the one
+      // later submissions of the same files will have, so the next unchanged submission reuses this upload.
+      return { extraExcludes: [] };
     }
     if (choice === uploadAnyway) {
       this.log.warn(`Uploading ${secrets.length} files flagged as likely secrets from ${folder.name}, as the user chose.`);
