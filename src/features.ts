@@ -27,6 +27,7 @@ import { registerCybernetic } from './ui/cybernetic/registerCybernetic';
 import { registerSimulacra } from './ui/simulacra/registerSimulacra';
 import { registerSimulacrum } from './ui/simulacrum/registerSimulacrum';
 import { registerSimulix } from './ui/simulix/registerSimulix';
+import { registerUploadPreview } from './ui/upload/registerUploadPreview';
 import { languageModelTools } from './ui/lm/registerLanguageModelTools';
 import { fillLazyContributions } from './ui/activation/lazyContributions';
 import { WorkspaceSpecs } from './ui/lm/WorkspaceSpecs';
@@ -72,6 +73,7 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   const simulacrum = registerSimulacrum({
     context, accounts, clients, store, tree, view: treeView, jobCommands, logChannels, notifier, redactor, log, resumer,
     origins, specs: specs.submitters, saveSpec: async (spec, folder) => void (await specs.commands.saveSpec(spec, folder)),
+    preflight: registerUploadPreview(context, log),
     packager: createWorkspacePackager({ workerPath: path.join(context.extensionPath, 'dist', 'zipWorker.js'), settings: (root) => uploadSettings(root) }),
   });
   specs.specFromResource.set('simulacrum', (resource) => (resource.kind === 'job' ? specFromJobRecord(resource.raw as Record<string, unknown>) : undefined));

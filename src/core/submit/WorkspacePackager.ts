@@ -5,9 +5,10 @@ export interface WorkspacePackager {
   /**
    * Lists what would go into the zip and fingerprints it (paths, sizes, mtimes), without reading file contents.
    * `zipFollows`: the caller will zip whatever the scan finds (nothing to compare it with), so the packager may get
-   * the zip ready meanwhile.
+   * the zip ready meanwhile. `extraExcludes`: gitignore patterns (relative to the root) left out of this scan only, on
+   * top of the upload-excludes setting; they change the fingerprint, so such an upload is never mistaken for another.
    */
-  scan(root: string, signal: AbortSignal, hints?: { readonly zipFollows?: boolean }): Promise<WorkspaceScan>;
+  scan(root: string, signal: AbortSignal, hints?: { readonly zipFollows?: boolean; readonly extraExcludes?: readonly string[] }): Promise<WorkspaceScan>;
   /**
    * Zips the scanned files to a temp file, hands its path to `use`, and removes it afterwards whatever happens. The
    * archive's base64 MD5 comes from the zip stage (hashed while written), so the upload need not read the zip to hash it.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_UPLOAD_EXCLUDES } from '../archive/archiveDefaults';
 import { WarmZipWorker, withTempZip } from '../archive/createZip';
 import { WorkspaceScanner, type ScanResult } from '../archive/scanWorkspace';
 import type { WorkspacePackager, WorkspaceScan } from './WorkspacePackager';
@@ -44,7 +45,9 @@ export function createWorkspacePackager(options: WorkspacePackagerOptions): Disp
       if (hints?.zipFollows) warm = new WarmZipWorker(options.workerPath);
       try {
         const settings = options.settings(root);
-        const result = await scanner.scan({ root, excludes: settings.excludes, signal });
+        const extra = hints?.extraExcludes ?? [];
+        const excludes = extra.length > 0 ? [...(settings.excludes ?? DEFAULT_UPLOAD_EXCLUDES), ...extra] : settings.excludes;
+        const result = await scanner.scan({ root, excludes, signal });
         return { root, fingerprint: result.fingerprint, fileCount: result.fileCount, totalBytes: result.totalBytes, listing: result };
       } catch (error) {
         await dropWarm();

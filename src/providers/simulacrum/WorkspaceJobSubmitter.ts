@@ -24,6 +24,8 @@ export interface WorkspaceTarget {
   readonly accountId: string;
   /** Reuse the last upload when nothing that goes into the zip changed. */
   readonly reuseUnchanged: boolean;
+  /** Patterns left out of this upload only (the submit flow's "Exclude and Continue"). */
+  readonly extraExcludes?: readonly string[];
 }
 
 export interface ProjectUpload {
@@ -71,7 +73,7 @@ export class WorkspaceJobSubmitter {
     report({ stage: 'scanning' });
     const last = this.records.get(target.accountId, target.root);
     const comparable = !force && target.reuseUnchanged && last !== undefined;
-    const scan = await this.packager.scan(target.root, signal, { zipFollows: !comparable });
+    const scan = await this.packager.scan(target.root, signal, { zipFollows: !comparable, extraExcludes: target.extraExcludes });
     if (comparable && last.fingerprint === scan.fingerprint) {
       this.logger.info(`Workspace unchanged since ${last.uploadedAt} (${scan.fileCount} files): reusing project ${last.projectId}, nothing uploaded.`);
       return { projectId: last.projectId, reused: true, fileCount: scan.fileCount };

@@ -11,3 +11,11 @@ export function uploadSettings(root: string): UploadSettings {
     storedExtensions: Array.isArray(stored) ? stored.map((e) => String(e).replace(/^\./, '').toLowerCase()) : undefined,
   };
 }
+
+/** True when no scope (user, workspace, folder, language) sets `simcloud.upload.exclude`: its default applies. */
+export function excludeSettingIsDefault(root: string): boolean {
+  const inspected = vscode.workspace.getConfiguration('simcloud.upload', vscode.Uri.file(root)).inspect<string[]>('exclude');
+  if (!inspected) return true;
+  const { globalValue, workspaceValue, workspaceFolderValue, globalLanguageValue, workspaceLanguageValue, workspaceFolderLanguageValue } = inspected;
+  return [globalValue, workspaceValue, workspaceFolderValue, globalLanguageValue, workspaceLanguageValue, workspaceFolderLanguageValue].every((value) => value === undefined);
+}

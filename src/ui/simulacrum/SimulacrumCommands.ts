@@ -30,6 +30,7 @@ import { SpecProblemsError } from '../../core/spec/parseSpec';
 import { renderFormFromSpec, renderJobSpec, sweepFormFromSpec, sweepSpec } from './simulacrumSpecs';
 import { formatBytes, formatRate } from '../format';
 import type { SimulacrumConnection, SimulacrumSession } from './SimulacrumSession';
+import type { UploadPreflight } from '../upload/UploadPreflight';
 
 export interface SimulacrumCommandDeps {
   readonly session: SimulacrumSession;
@@ -45,6 +46,8 @@ export interface SimulacrumCommandDeps {
   /** For SAS URLs: no credential, no provider rate limit. */
   readonly storageHttp: HttpClient;
   readonly origins: JobOrigins;
+  /** Asks before an upload holding likely secrets or unusually large; undefined when the user cancelled. */
+  readonly preflight: Pick<UploadPreflight, 'check'>;
   reveal(resource: Resource): Thenable<void>;
   /** Writes a spec file for a request and opens it (src/ui/spec). */
   saveSpec(spec: SimulacrumJobSpec, folder: vscode.WorkspaceFolder): Promise<void>;
@@ -307,6 +310,8 @@ export class SimulacrumCommands {
   private async runSubmission<T>(connected: SimulacrumConnection, folder: vscode.WorkspaceFolder, forceUpload: boolean, title: string, send: (projectId: string, signal: AbortSignal) => Promise<T>) {
     const submitter = new WorkspaceJobSubmitter(connected.api, this.deps.packager, this.deps.uploader, this.deps.records, this.deps.log);
     const reuseUnchanged = !forceUpload && vscode.workspace.getConfiguration('simcloud.upload', folder).get<boolean>('reuseUnchangedWorkspace', true);
+    const plan = await this.deps.preflight.check(folder);
+    if (!plan) throw new vscode.CancellationError();
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const onCancel = token.onCancellationRequested(() => controller.abort(new vscode.CancellationError()));
@@ -328,7 +333,7 @@ export class SimulacrumCommands {
       });
       try {
         return await submitter.submit(
-          { root: folder.uri.fsPath, projectName: folder.name, accountId: connected.accountId, reuseUnchanged },
+          { root: folder.uri.fsPath, projectName: folder.name, accountId: connected.accountId, reuseUnchanged, extraExcludes: plan.extraExcludes },
           controller.signal,
           (update) => reporter.report(update),
           async (projectId) => {

@@ -25,6 +25,7 @@ import { MetricsCache } from '../../core/metrics/MetricsCache';
 import { fetchMetrics } from '../../core/metrics/fetchMetrics';
 import type { Resource } from '../../core/jobs/Resource';
 import { resourceDescription } from '../tree/resourceTreeItem';
+import type { UploadPreflight } from '../upload/UploadPreflight';
 
 export interface SimulacrumFeatureDeps {
   readonly context: vscode.ExtensionContext;
@@ -42,6 +43,8 @@ export interface SimulacrumFeatureDeps {
   readonly resumer: InFlightResumer;
   readonly origins: JobOrigins;
   readonly specs: SpecSubmitters;
+  /** Preview and warnings (size, likely secrets) before a workspace is uploaded. */
+  readonly preflight: UploadPreflight;
   saveSpec(spec: SimulacrumJobSpec, folder: vscode.WorkspaceFolder): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export function registerSimulacrum(deps: SimulacrumFeatureDeps): SimulacrumSessi
     journal: deps.resumer.journal,
     storageHttp,
     origins: deps.origins,
+    preflight: deps.preflight,
     saveSpec: (spec, folder) => deps.saveSpec(spec, folder),
     reveal: (resource) => revealResource(deps.view, deps.tree, resource, deps.log),
   });

@@ -13,6 +13,9 @@ export const UPLOADING_COMMANDS: ReadonlySet<string> = new Set([
   // Zips a USD folder or uploads a stage, images or video from the workspace.
   'simcloud.cybernetic.uploadEnvironmentVersion',
   'simcloud.cybernetic.reconstruct',
+  // Lists (and reads .npmrc-like files to flag tokens in) what an upload would send: nothing is prepared for an upload
+  // from a workspace that is not trusted.
+  'simcloud.upload.preview',
   // Submits a *.simjob.json through its provider, which uploads what that provider's form would (the workspace folder).
   'simcloud.spec.submit',
 ]);

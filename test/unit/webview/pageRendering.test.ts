@@ -25,6 +25,7 @@ const BUNDLES = {
   cyberneticViewer: 'webview/cyberneticViewer/main.ts',
   cyberneticBudget: 'webview/cyberneticBudget/main.ts',
   simulixResults: 'webview/simulixResults/main.ts',
+  uploadPreview: 'webview/uploadPreview/main.ts',
 };
 
 /** Marks a payload would leave, and elements one would make. */
@@ -138,6 +139,57 @@ describe('webview pages in Chromium', { skip: skipWithoutChromium }, () => {
     await send({ type: 'gone', runId: img, message: `${svg} is gone` });
     await page.getByText(`${svg} is gone`).waitFor();
     assert.equal((await traces(page)).planted, 0);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('the upload preview shows hostile paths and patterns as text, sorts, filters, and opens a rule by its row index', async () => {
+    const { page, problems, send, posted } = await open('uploadPreview');
+    const [script, img] = payloads;
+    const rule = (pattern: string) => ({ source: '.gitignore', location: 'sub/.gitignore:3', pattern, openable: true });
+    await send({
+      type: 'show',
+      data: {
+        folderName: hostile,
+        sent: [{ path: 'big.bin', size: 5000 }, { path: img, size: 40 }, { path: 'a.txt', size: 3 }],
+        sentCount: 3,
+        totalBytes: 5043,
+        maxArchiveBytes: 5600,
+        excluded: [
+          { path: 'node_modules', kind: 'directory', bytes: 1750, files: 3, complete: true, rule: rule('node_modules/') },
+          { path: script, kind: 'file', bytes: 10, files: 1, complete: true, rule: rule(script) },
+          { path: '.git', kind: 'directory', bytes: 0, files: 0, complete: false, rule: { source: 'builtin', pattern: '.git', detail: 'never uploaded', openable: false } },
+        ],
+        excludedCount: 3,
+        secrets: [{ path: `.env${img}`, kind: 'env-file' }],
+        excludes: ['/sim-results/'],
+        excludesAreDefault: true,
+      },
+    });
+    await page.locator('h1', { hasText: hostile }).waitFor();
+    const column = (table: string, n: number) => page.locator(`table.${table} tbody tr td:nth-child(${n})`).allTextContents();
+    assert.deepEqual(await column('sent', 2), ['big.bin', img, 'a.txt'], 'largest first');
+    assert.deepEqual(await column('excluded', 4), ['sub/.gitignore:3 node_modules/', `sub/.gitignore:3 ${script}`, 'built-in: .git never uploaded']);
+    assert.deepEqual(await column('excluded', 3), ['folder, 3 files', 'file', 'folder, more than 0 files (not counted further)']);
+    assert.match((await page.locator('.secrets').textContent()) ?? '', /A file that likely holds secrets would be sent/);
+
+    await page.locator('table.sent th button.sort', { hasText: 'Path' }).click();
+    assert.deepEqual(await column('sent', 2), [img, 'a.txt', 'big.bin'], 'by path, ascending');
+    assert.equal(await page.locator('table.sent th[aria-sort="ascending"]').count(), 1);
+    await page.keyboard.press('Enter'); // the header button keeps focus: Enter sorts again, the other way round
+    assert.deepEqual(await column('sent', 2), ['big.bin', 'a.txt', img]);
+
+    await page.locator('vscode-textfield input').fill('node_');
+    assert.deepEqual(await column('excluded', 2), ['node_modules/']);
+    assert.equal(await page.locator('table.sent').count(), 0);
+    assert.match((await page.locator('section').first().textContent()) ?? '', /No sent file matches the filter/);
+    await page.locator('vscode-textfield input').fill('');
+    await page.locator('button.rule', { hasText: script }).click();
+    await page.waitForFunction('window.__posted.some((m) => m.type === "openRule")');
+    assert.deepEqual((await posted()).filter((m) => m.type === 'openRule'), [{ type: 'openRule', index: 1 }], 'the index as the host sent the rows, whatever the sort');
+
+    const seen = await traces(page);
+    assert.deepEqual({ marker: seen.marker, planted: seen.planted, handlers: seen.handlers }, { marker: null, planted: 0, handlers: 0 });
     assert.deepEqual(problems, []);
     await page.close();
   });

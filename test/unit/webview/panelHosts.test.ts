@@ -77,6 +77,8 @@ describe('webview panel hosts (all seven)', () => {
     const { BudgetHostMessage } = await import('../../../src/shared/cyberneticBudgetProtocol.js');
     const { SweepComparisonPanel } = await import('../../../src/ui/simulacrum/SweepComparisonPanel.js');
     const { SweepHostMessage } = await import('../../../src/shared/sweepComparisonProtocol.js');
+    const { UploadPreviewPanel } = await import('../../../src/ui/upload/UploadPreviewPanel.js');
+    const { UploadPreviewHostMessage } = await import('../../../src/shared/uploadPreviewProtocol.js');
     const { resultsData } = await import('./simulixResultsFixture.js');
     const uri = extensionUri as never;
     const noStore = { get: () => undefined, onDidChangeResources: () => ({ dispose() {} }) };
@@ -200,6 +202,28 @@ describe('webview panel hosts (all seven)', () => {
         },
         valid: { message: { type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'min' }, call: 'download' },
         malformed: [{ type: 'downloadBest', requestId: 'r1', metric: 'loss:last', direction: 'sideways' }, { type: 'downloadVariant', id: 'sweep_1-v0' }, { type: 'downloadBest', requestId: 'r1' }, { type: 'retryMetrics', all: 'yes' }],
+      },
+      {
+        name: 'Upload preview',
+        bundle: 'uploadPreview',
+        hostMessages: UploadPreviewHostMessage,
+        hostSchemaName: 'UploadPreviewHostMessage',
+        open: (log, calls) => {
+          const panel = UploadPreviewPanel.open(uri, `/ws/${hostile}`, log, () => calls.push('refresh'));
+          panel.show({
+            root: `/ws/${hostile}`,
+            sent: [{ relPath: hostile, size: 3 }],
+            totalBytes: 3,
+            maxArchiveBytes: 200,
+            excluded: [{ relPath: `${hostile}dir`, kind: 'directory', bytes: 0, files: 0, complete: true, reason: { source: '.gitignore', file: '.gitignore', line: 1, pattern: hostile } }],
+            secrets: [{ relPath: `.env${hostile}`, kind: 'env-file' }],
+            excludes: [hostile],
+            excludesAreDefault: false,
+          });
+        },
+        valid: { message: { type: 'refresh' }, call: 'refresh' },
+        // The page names rows by index only: a path, a negative or fractional index, or an unknown list is dropped.
+        malformed: [{ type: 'openRule', index: -1 }, { type: 'openRule', index: 0.5 }, { type: 'openFile', list: 'sent', path: '/etc/passwd' }, { type: 'openFile', list: 'secrets', index: 0 }],
       },
     );
   });
