@@ -3,7 +3,7 @@
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
-const { undiciUnusedStubs, vscodeApiOnce, zodEnglishOnly, zodWithoutFromJsonSchema } = require('./scripts/bundlePlugins.cjs');
+const { hyparquetSibling, undiciUnusedStubs, vscodeApiOnce, zodEnglishOnly, zodWithoutFromJsonSchema } = require('./scripts/bundlePlugins.cjs');
 const { featuresUseRootModules, rootExportsShared } = require('./scripts/splitBundle.cjs');
 
 const production = process.argv.includes('--production');
@@ -82,7 +82,15 @@ const configs = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [...common.plugins, featuresUseRootModules],
+    plugins: [...common.plugins, featuresUseRootModules, hyparquetSibling],
+  },
+  {
+    ...common,
+    entryPoints: { parquet: 'scripts/parquetBundle.mjs' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     // The zip worker (src/core/archive/createZip.ts starts it from `dist/zipWorker.js`): our zip writer runs only

@@ -28,6 +28,23 @@ const vscodeApiOnce = {
   },
 };
 
+/**
+ * hyparquet (≈ 68 KB minified) reads Parquet artifacts in the Simulacra preview: few sessions ever load it, and
+ * esbuild's CommonJS output would inline its `import()` into dist/features.js, which every activated window evaluates.
+ * It is built as its own sibling bundle, dist/parquet.js (esbuild.js), and features.js requires that file on first use.
+ * @type {import('esbuild').Plugin}
+ */
+const hyparquetSibling = {
+  name: 'hyparquet-sibling',
+  setup(build) {
+    build.onResolve({ filter: /^hyparquet$/ }, () => ({ path: 'hyparquet', namespace: 'hyparquet-sibling' }));
+    build.onLoad({ filter: /.*/, namespace: 'hyparquet-sibling' }, () => ({
+      contents: "module.exports = require(require('node:path').join(__dirname, 'parquet.js'));\n",
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {import('esbuild').Plugin} */
 const zodEnglishOnly = {
   name: 'zod-english-only',
@@ -157,4 +174,4 @@ const undiciUnusedStubs = {
   },
 };
 
-module.exports = { zodEnglishOnly, zodWithoutFromJsonSchema, undiciUnusedStubs, vscodeApiOnce, UNDICI_UNUSED };
+module.exports = { hyparquetSibling, zodEnglishOnly, zodWithoutFromJsonSchema, undiciUnusedStubs, vscodeApiOnce, UNDICI_UNUSED };

@@ -19,7 +19,7 @@ const rootConfig = configs[0];
 const loaderConfig = configs[1];
 const featuresConfig = configs[2];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { undiciUnusedStubs, zodEnglishOnly } = require(path.join(repoRoot, 'scripts/bundlePlugins.cjs')) as { undiciUnusedStubs: Plugin; zodEnglishOnly: Plugin };
+const { hyparquetSibling, undiciUnusedStubs, zodEnglishOnly } = require(path.join(repoRoot, 'scripts/bundlePlugins.cjs')) as { hyparquetSibling: Plugin; undiciUnusedStubs: Plugin; zodEnglishOnly: Plugin };
 
 /** The issue's budget for the extension host's code: dist/extension.js, root.js and features.js (decimal megabyte). */
 const EXTENSION_BUNDLE_LIMIT = 1_000_000;
@@ -40,7 +40,7 @@ function staticallyReachable(metafile: Metafile, entry: string): Set<string> {
 }
 
 /** Bundles `source` (a TypeScript module in the repo root's resolution) with the production plugins and loads it. */
-async function loadTrimmed<T>(name: string, source: string): Promise<T> {
+async function loadTrimmed<T>(name: string, source: string, extraPlugins: Plugin[] = []): Promise<T> {
   const result = await build({
     stdin: { contents: source, resolveDir: repoRoot, loader: 'ts', sourcefile: `${name}.ts` },
     bundle: true,
@@ -50,7 +50,7 @@ async function loadTrimmed<T>(name: string, source: string): Promise<T> {
     target: 'node20',
     write: false,
     logLevel: 'silent',
-    plugins: [zodEnglishOnly, undiciUnusedStubs],
+    plugins: [zodEnglishOnly, undiciUnusedStubs, ...extraPlugins],
   });
   const file = path.join(scratch, `${name}.js`);
   writeFileSync(file, result.outputFiles[0].contents);
@@ -201,5 +201,28 @@ import { registerVscodeStandIn } from '../support/registerVscodeStandIn';
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('Parquet is read through dist/parquet.js, a sibling bundle features.js requires on first use, as from sources', async () => {
+    const parquetConfig = configs.find((config) => Object.keys(config.entryPoints as Record<string, string>).includes('parquet'));
+    assert.ok(parquetConfig, 'esbuild.js builds dist/parquet.js');
+    const features = await buildShipped(featuresConfig);
+    assert.ok(!bundledFiles(features.metafile).some((input) => input.includes('node_modules/hyparquet/')), 'hyparquet is not inside dist/features.js');
+    const sibling = await buildShipped(parquetConfig);
+    writeFileSync(path.join(scratch, 'parquet.js'), sibling.outputFiles.find((file) => file.path.endsWith('.js'))!.contents);
+    type Reader = { rows: (file: string) => Promise<unknown[]> };
+    const reader = await loadTrimmed<Reader>(
+      'parquetUse',
+      `export async function rows(file: string) {
+         const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+         return parquetReadObjects({ file: await asyncBufferFromFile(file), rowEnd: 3 });
+       }`,
+      [hyparquetSibling],
+    );
+    const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+    const fixture = path.join(repoRoot, 'test/fixtures/simulacra/seed.parquet');
+    const fromSources = await parquetReadObjects({ file: await asyncBufferFromFile(fixture), rowEnd: 3 });
+    assert.deepEqual(await reader.rows(fixture), fromSources);
+    assert.equal(fromSources.length, 3);
   });
 });
