@@ -1,0 +1,240 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JobStore } from '../../core/jobs/JobStore';
+import type { Resource } from '../../core/jobs/Resource';
+import type { Logger } from '../../core/log/Logger';
+import { cleanLogLine } from '../../core/logs/cleanLogLine';
+import { followLimits } from '../../core/logs/followWindow';
+import { followLog } from '../../core/logs/followLog';
+import { LogFile } from '../../core/logs/LogFile';
+import type { FetchLogPage, LogPage } from '../../core/logs/LogTail';
+import { PROVIDER_IDS, type ProviderId } from '../../core/providers/providerCatalog';
+import type { Clock } from '../../core/util/clock';
+import { LOG_SCHEME } from '../activation/lazyLogDocuments';
+
+const FOLLOWED_KEY = 'simcloud.followedLogs';
+
+export interface FollowedLogsDeps {
+  readonly store: JobStore;
+  /** The job's log endpoint, page by page; undefined when its provider has none. */
+  readonly logReader: (resource: Resource) => ((offset: number, signal: AbortSignal) => Promise<LogPage | undefined>) | undefined;
+  /** Which logs this workspace follows, so a reloaded window picks them up again. */
+  readonly state: vscode.Memento;
+  /** Root folder of the followed logs' files (the extension's workspace storage). */
+  readonly storageDir: string;
+  readonly redact: (text: string) => string;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+interface FollowedEntry {
+  readonly provider: ProviderId;
+  readonly id: string;
+}
+
+/**
+ * Logs followed as read-only `simcloud-log:` documents, each backed by a file in the extension's storage (LogFile):
+ * editor search, folding and copy work on them, and a reloaded window reopens them where they stopped. A document
+ * scrolls to its new end only in editors that showed the end before the lines came, so a user who scrolled up stays.
+ */
+export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changes = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changes.event;
+  /** One LogFile per followed log, shared by its document and its follower (a second instance would go stale). */
+  private readonly files = new Map<string, Promise<LogFile | undefined>>();
+  private readonly loaded = new Map<string, LogFile>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly reveals = new Map<string, vscode.Disposable>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: FollowedLogsDeps) {
+    this.subscriptions.push(
+      this.changes,
+      deps.store.onDidChangeResources((change) => {
+        // A followed log whose job was not listed yet (right after a reload) starts once its job is.
+        for (const resource of change.changed) if (this.isFollowed(resource.provider, resource.id) && !this.running.has(key(resource.provider, resource.id))) this.start(resource);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        const entry = entryOf(document.uri);
+        if (entry) void this.unfollow(entry);
+      }),
+    );
+  }
+
+  /** Opens the job's log as a document that follows the log; false when the job's provider has no log endpoint. */
+  async follow(resource: Resource): Promise<boolean> {
+    if (!this.deps.logReader(resource)) return false;
+    const entries = this.entries();
+    if (!entries.some((entry) => entry.provider === resource.provider && entry.id === resource.id)) {
+      await this.deps.state.update(FOLLOWED_KEY, [...entries, { provider: resource.provider, id: resource.id }]);
+    }
+    this.start(resource);
+    // The `.log` path gives the document the log language; setTextDocumentLanguage would close and reopen it.
+    const document = await vscode.workspace.openTextDocument(logUri(resource.provider, resource.id));
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    revealEnd(editor);
+    return true;
+  }
+
+  /** After a reload: every log this workspace followed carries on from its file's offset, once its job is listed. */
+  resume(): void {
+    for (const entry of this.entries()) {
+      const resource = this.deps.store.get(entry.provider, entry.id);
+      if (resource) this.start(resource);
+    }
+  }
+
+  /** The lines of a followed log as far as they are loaded (a failure excerpt reuses them). */
+  lines(provider: ProviderId, id: string): readonly string[] | undefined {
+    return this.loaded.get(key(provider, id))?.lines;
+  }
+
+  /** Copies the active followed log's whole text (what the document holds, not only what is on screen). */
+  async copyActive(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const text = editor && editor.document.uri.scheme === LOG_SCHEME ? editor.document.getText() : undefined;
+    if (text === undefined) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a followed log (Follow Log on a job) to copy it.'));
+      return;
+    }
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0} lines of the log', editor?.document.lineCount ?? 0), 3000);
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const entry = entryOf(uri);
+    if (!entry) return '';
+    const file = this.loaded.get(key(entry.provider, entry.id)) ?? (await this.load(entry));
+    return file ? render(file) : vscode.l10n.t('[Sim Cloud] Waiting for the first lines of {0}…', entry.id);
+  }
+
+  private start(resource: Resource): void {
+    const id = key(resource.provider, resource.id);
+    const read = this.deps.logReader(resource);
+    if (this.running.has(id) || !read) return;
+    const abort = new AbortController();
+    this.running.set(id, abort);
+    const fetchPage: FetchLogPage = async (offset, signal) => {
+      const page = await read(offset, signal);
+      if (!page) throw new Error(vscode.l10n.t('{0} has no log to follow.', resource.id));
+      return page;
+    };
+    const limits = followLimits(vscode.workspace.getConfiguration('simcloud.logs').get('initialLines'), vscode.workspace.getConfiguration('simcloud.logs').get('maxLines'));
+    const uri = logUri(resource.provider, resource.id);
+    void this.load(resource)
+      .then((existing) =>
+        followLog({
+          existing,
+          fetchPage,
+          dir: this.dir(resource),
+          clock: this.deps.clock,
+          signal: abort.signal,
+          ...limits,
+          clean: (line) => cleanLogLine(line, this.deps.redact),
+          logger: this.deps.log,
+          onAppend: (file) => {
+            this.loaded.set(id, file);
+            this.files.set(id, Promise.resolve(file));
+            this.changed(uri);
+          },
+        }),
+      )
+      .catch((error: unknown) => ({ kind: 'failed' as const, error }))
+      .then((outcome) => {
+        if (this.running.get(id) === abort) this.running.delete(id);
+        if (outcome.kind === 'failed') this.deps.log.warn(`Following the log of ${resource.id} stopped; run Follow Log to resume.`, outcome.error);
+        else if (outcome.kind === 'complete') this.deps.log.info(`Log of ${resource.id} complete.`);
+      });
+  }
+
+  /** Fires the change, then scrolls the editors that showed the end before it to the new end. */
+  private changed(uri: vscode.Uri): void {
+    const followers = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === uri.toString() && showsEnd(editor));
+    this.reveals.get(uri.toString())?.dispose();
+    if (followers.length > 0) {
+      const subscription = vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.uri.toString() !== uri.toString()) return;
+        subscription.dispose();
+        for (const editor of followers) revealEnd(editor);
+      });
+      this.reveals.set(uri.toString(), subscription);
+    }
+    this.changes.fire(uri);
+  }
+
+  private async unfollow(entry: FollowedEntry): Promise<void> {
+    const id = key(entry.provider, entry.id);
+    this.running.get(id)?.abort();
+    this.running.delete(id);
+    this.files.delete(id);
+    this.loaded.delete(id);
+    await this.deps.state.update(
+      FOLLOWED_KEY,
+      this.entries().filter((other) => key(other.provider, other.id) !== id),
+    );
+  }
+
+  private load(entry: FollowedEntry): Promise<LogFile | undefined> {
+    const id = key(entry.provider, entry.id);
+    let file = this.files.get(id);
+    if (!file) {
+      file = LogFile.open(this.dir(entry)).then((opened) => {
+        if (opened && !this.loaded.has(id)) this.loaded.set(id, opened);
+        return this.loaded.get(id);
+      });
+      this.files.set(id, file);
+    }
+    return file;
+  }
+
+  private isFollowed(provider: ProviderId, id: string): boolean {
+    return this.entries().some((entry) => entry.provider === provider && entry.id === id);
+  }
+
+  private entries(): FollowedEntry[] {
+    const stored = this.deps.state.get<unknown>(FOLLOWED_KEY);
+    return Array.isArray(stored) ? stored.filter((entry): entry is FollowedEntry => PROVIDER_IDS.includes(entry?.provider) && typeof entry?.id === 'string') : [];
+  }
+
+  /** The prefix keeps an id such as `..` from naming a folder outside the storage. */
+  private dir(entry: FollowedEntry): string {
+    return path.join(this.deps.storageDir, 'logs', entry.provider, `job-${encodeURIComponent(entry.id)}`);
+  }
+
+  dispose(): void {
+    for (const abort of this.running.values()) abort.abort();
+    for (const reveal of this.reveals.values()) reveal.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+export function logUri(provider: ProviderId, id: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: LOG_SCHEME, path: `/${provider}/${encodeURIComponent(id)}.log` });
+}
+
+function entryOf(uri: vscode.Uri): FollowedEntry | undefined {
+  if (uri.scheme !== LOG_SCHEME) return undefined;
+  const match = /^\/([^/]+)\/([^/]+)\.log$/.exec(uri.path);
+  if (!match || !PROVIDER_IDS.includes(match[1] as ProviderId)) return undefined;
+  return { provider: match[1] as ProviderId, id: decodeURIComponent(match[2]) };
+}
+
+function key(provider: ProviderId, id: string): string {
+  return `${provider}:${id}`;
+}
+
+function render(file: LogFile): string {
+  const header = file.base > 0 ? `${vscode.l10n.t('[Sim Cloud] {0} earlier lines are not shown (settings simcloud.logs.initialLines and simcloud.logs.maxLines).', file.base.toLocaleString())}\n` : '';
+  return header + file.lines.join('\n');
+}
+
+/** The last line is on screen: the user is reading the end, so new lines may scroll into view. */
+function showsEnd(editor: vscode.TextEditor): boolean {
+  const last = editor.document.lineCount - 1;
+  return editor.visibleRanges.some((range) => range.end.line >= last - 1);
+}
+
+function revealEnd(editor: vscode.TextEditor): void {
+  const last = editor.document.lineCount - 1;
+  editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
+}
