@@ -13,6 +13,8 @@ import type { Clock } from '../../core/util/clock';
 import { LOG_SCHEME } from '../activation/lazyLogDocuments';
 
 const FOLLOWED_KEY = 'simcloud.followedLogs';
+/** How many lines of context past a revealed line an editor may show. */
+const ECHO_SLACK_LINES = 12;
 
 export interface FollowedLogsDeps {
   readonly store: JobStore;
@@ -45,6 +47,13 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
   private readonly loaded = new Map<string, LogFile>();
   private readonly running = new Map<string, AbortController>();
   private readonly reveals = new Map<string, vscode.Disposable>();
+  /**
+   * Where each editor's visible end was and went when we scrolled it. VS Code tells the extension host about visible
+   * ranges after the fact, so a range change that lands on one of these is an echo of our own scrolling (or of the
+   * editor opening), not the user's: only a scroll to anywhere else stops (or, at the end, restarts) the following.
+   */
+  private readonly echoes = new WeakMap<vscode.TextEditor, number[]>();
+  private readonly following = new WeakMap<vscode.TextEditor, boolean>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly deps: FollowedLogsDeps) {
@@ -53,6 +62,15 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
       deps.store.onDidChangeResources((change) => {
         // A followed log whose job was not listed yet (right after a reload) starts once its job is.
         for (const resource of change.changed) if (this.isFollowed(resource.provider, resource.id) && !this.running.has(key(resource.provider, resource.id))) this.start(resource);
+      }),
+      vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor, visibleRanges }) => {
+        if (textEditor.document.uri.scheme !== LOG_SCHEME) return;
+        const end = Math.max(-1, ...visibleRanges.map((range) => range.end.line));
+        const echoes = this.echoes.get(textEditor) ?? [];
+        // At (or below) the line we last scrolled to, or at the end: following. Just around an earlier stop (an editor
+        // reveals a few lines of context): an echo, no decision. Anywhere else: the user scrolled away.
+        if (end >= textEditor.document.lineCount - 2 || end >= (echoes.at(-1) ?? Infinity) - 2) this.following.set(textEditor, true);
+        else if (!echoes.some((echo) => end >= echo - 2 && end <= echo + ECHO_SLACK_LINES)) this.following.set(textEditor, false);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         const entry = entryOf(document.uri);
@@ -72,13 +90,24 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
     // The `.log` path gives the document the log language; setTextDocumentLanguage would close and reopen it.
     const document = await vscode.workspace.openTextDocument(logUri(resource.provider, resource.id));
     const editor = await vscode.window.showTextDocument(document, { preview: false });
-    revealEnd(editor);
+    this.revealEnd(editor);
     return true;
   }
 
-  /** After a reload: every log this workspace followed carries on from its file's offset, once its job is listed. */
+  /**
+   * After a reload: every log this workspace followed is shown again (VS Code does not restore editors of a content
+   * provider's documents) and carries on from its file's offset, once its job is listed.
+   */
   resume(): void {
+    const open = new Set(vscode.window.tabGroups.all.flatMap((group) => group.tabs.flatMap((tab) => (tab.input instanceof vscode.TabInputText ? [tab.input.uri.toString()] : []))));
     for (const entry of this.entries()) {
+      const uri = logUri(entry.provider, entry.id);
+      if (!open.has(uri.toString())) {
+        void Promise.resolve(vscode.workspace.openTextDocument(uri))
+          .then((document) => vscode.window.showTextDocument(document, { preview: false, preserveFocus: true }))
+          .then((editor) => this.revealEnd(editor))
+          .catch((error: unknown) => this.deps.log.warn(`Could not reopen the followed log of ${entry.id}`, error));
+      }
       const resource = this.deps.store.get(entry.provider, entry.id);
       if (resource) this.start(resource);
     }
@@ -149,17 +178,25 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
 
   /** Fires the change, then scrolls the editors that showed the end before it to the new end. */
   private changed(uri: vscode.Uri): void {
-    const followers = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === uri.toString() && showsEnd(editor));
+    const followers = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === uri.toString() && (this.following.get(editor) ?? showsEnd(editor)));
     this.reveals.get(uri.toString())?.dispose();
     if (followers.length > 0) {
       const subscription = vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.uri.toString() !== uri.toString()) return;
         subscription.dispose();
-        for (const editor of followers) revealEnd(editor);
+        for (const editor of followers) this.revealEnd(editor);
       });
       this.reveals.set(uri.toString(), subscription);
     }
     this.changes.fire(uri);
+  }
+
+  private revealEnd(editor: vscode.TextEditor): void {
+    const last = editor.document.lineCount - 1;
+    const before = Math.max(-1, ...editor.visibleRanges.map((range) => range.end.line));
+    this.echoes.set(editor, [...(this.echoes.get(editor) ?? []), before, last].slice(-16));
+    this.following.set(editor, true);
+    editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
   }
 
   private async unfollow(entry: FollowedEntry): Promise<void> {
@@ -234,7 +271,4 @@ function showsEnd(editor: vscode.TextEditor): boolean {
   return editor.visibleRanges.some((range) => range.end.line >= last - 1);
 }
 
-function revealEnd(editor: vscode.TextEditor): void {
-  const last = editor.document.lineCount - 1;
-  editor.revealRange(new vscode.Range(last, 0, last, 0), vscode.TextEditorRevealType.Default);
-}
+
