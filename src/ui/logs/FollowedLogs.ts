@@ -46,7 +46,6 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
   private readonly files = new Map<string, Promise<LogFile | undefined>>();
   private readonly loaded = new Map<string, LogFile>();
   private readonly running = new Map<string, AbortController>();
-  private readonly reveals = new Map<string, vscode.Disposable>();
   /**
    * Where each editor's visible end was and went when we scrolled it. VS Code tells the extension host about visible
    * ranges after the fact, so a range change that lands on one of these is an echo of our own scrolling (or of the
@@ -71,6 +70,13 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
         // reveals a few lines of context): an echo, no decision. Anywhere else: the user scrolled away.
         if (end >= textEditor.document.lineCount - 2 || end >= (echoes.at(-1) ?? Infinity) - 2) this.following.set(textEditor, true);
         else if (!echoes.some((echo) => end >= echo - 2 && end <= echo + ECHO_SLACK_LINES)) this.following.set(textEditor, false);
+      }),
+      // Every time new lines land: scroll the editors that follow (showed the end and were not scrolled away since) to
+      // the new end. Judged when the document has changed, not when its change was fired: VS Code may fold several
+      // fired changes into one.
+      vscode.workspace.onDidChangeTextDocument(({ document }) => {
+        if (document.uri.scheme !== LOG_SCHEME) return;
+        for (const editor of vscode.window.visibleTextEditors) if (editor.document === document && this.following.get(editor)) this.revealEnd(editor);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => {
         const entry = entryOf(document.uri);
@@ -164,7 +170,7 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
           onAppend: (file) => {
             this.loaded.set(id, file);
             this.files.set(id, Promise.resolve(file));
-            this.changed(uri);
+            this.changes.fire(uri);
           },
         }),
       )
@@ -174,21 +180,6 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
         if (outcome.kind === 'failed') this.deps.log.warn(`Following the log of ${resource.id} stopped; run Follow Log to resume.`, outcome.error);
         else if (outcome.kind === 'complete') this.deps.log.info(`Log of ${resource.id} complete.`);
       });
-  }
-
-  /** Fires the change, then scrolls the editors that showed the end before it to the new end. */
-  private changed(uri: vscode.Uri): void {
-    const followers = vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === uri.toString() && (this.following.get(editor) ?? showsEnd(editor)));
-    this.reveals.get(uri.toString())?.dispose();
-    if (followers.length > 0) {
-      const subscription = vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.document.uri.toString() !== uri.toString()) return;
-        subscription.dispose();
-        for (const editor of followers) this.revealEnd(editor);
-      });
-      this.reveals.set(uri.toString(), subscription);
-    }
-    this.changes.fire(uri);
   }
 
   private revealEnd(editor: vscode.TextEditor): void {
@@ -240,7 +231,6 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
 
   dispose(): void {
     for (const abort of this.running.values()) abort.abort();
-    for (const reveal of this.reveals.values()) reveal.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }
@@ -265,10 +255,5 @@ function render(file: LogFile): string {
   return header + file.lines.join('\n');
 }
 
-/** The last line is on screen: the user is reading the end, so new lines may scroll into view. */
-function showsEnd(editor: vscode.TextEditor): boolean {
-  const last = editor.document.lineCount - 1;
-  return editor.visibleRanges.some((range) => range.end.line >= last - 1);
-}
 
 
