@@ -11,6 +11,7 @@ import { JobStore } from './core/jobs/JobStore';
 import { Redactor } from './core/log/Redactor';
 import { lazyCredentialRepository } from './ui/activation/lazyCredentialRepository';
 import { registerLazyContributions } from './ui/activation/lazyContributions';
+import { registerLazyLogDocuments } from './ui/activation/lazyLogDocuments';
 import { registerSerializerProxy, restorableViewTypes } from './ui/activation/lazySerializers';
 import { registerCommand, registerLazyCommand } from './ui/commands/registerCommand';
 import { ContextKeys } from './ui/ContextKeys';
@@ -72,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       (packageJSON.contributes?.languageModelTools ?? []).map((tool) => tool.name),
       () => loadFeatures.load(),
     ),
+    ...registerLazyLogDocuments(() => loadFeatures.load()),
   );
 
   const syncContextKeys = () => {

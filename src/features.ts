@@ -20,6 +20,9 @@ import { DETAILS_SCHEME, JobCommands } from './ui/jobs/JobCommands';
 import { JobLogChannels } from './ui/jobs/JobLogChannels';
 import { JobNotifier } from './ui/jobs/JobNotifier';
 import { windowAttention } from './ui/session/WindowAttention';
+import { fillLazyLogDocuments } from './ui/activation/lazyLogDocuments';
+import { EXCERPT_SCHEME, FailureExcerpts } from './ui/logs/FailureExcerpts';
+import { FollowedLogs } from './ui/logs/FollowedLogs';
 import { translateSharedStrings } from './ui/l10n/translateSharedStrings';
 import type { OutputLog } from './ui/logging/OutputLog';
 import { uploadSettings } from './ui/settings/uploadSettings';
@@ -64,8 +67,27 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
   const notifier = new JobNotifier(store, context.globalState, {
     download: (resource) => vscode.commands.executeCommand('simcloud.job.downloadResults', tree.resourceNode(resource.provider, resource.id)),
     showLog: (resource) => vscode.commands.executeCommand('simcloud.job.showLog', tree.resourceNode(resource.provider, resource.id)),
+    showFailureExcerpt: (resource) => vscode.commands.executeCommand('simcloud.job.showFailureExcerpt', tree.resourceNode(resource.provider, resource.id)),
   }, (resource) => windowAttention().admit(resource));
   context.subscriptions.push(windowAttention(), windowAttention().watchView(view as vscode.TreeView<unknown>), logChannels, notifier, vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, jobCommands));
+  // Followed logs live in the workspace's storage: a reloaded window of this workspace resumes them.
+  const followedLogs = new FollowedLogs({
+    store,
+    logReader: (resource) => jobCommands.logPageReader(resource),
+    state: context.workspaceState,
+    storageDir: (context.storageUri ?? context.globalStorageUri).fsPath,
+    redact: (text) => redactor.redact(text),
+    clock: systemClock,
+    log,
+  });
+  const excerpts = new FailureExcerpts({
+    logReader: (resource) => jobCommands.logPageReader(resource),
+    followedLines: (resource) => followedLogs.lines(resource.provider, resource.id),
+    history: (resource) => logChannels.history(resource.provider, resource.id),
+    redact: (text) => redactor.redact(text),
+  });
+  jobCommands.logViews = { follow: (resource) => followedLogs.follow(resource), showFailureExcerpt: (resource) => excerpts.show(resource) };
+  context.subscriptions.push(followedLogs, excerpts, fillLazyLogDocuments(followedLogs), vscode.workspace.registerTextDocumentContentProvider(EXCERPT_SCHEME, excerpts));
   const treeView = view as vscode.TreeView<unknown>;
   const resumer = new InFlightResumer(new InFlightOperations(context.globalState), log);
   const specs = registerSpecFiles({ context, store, log });
@@ -132,10 +154,15 @@ export function registerFeatures({ context, log, redactor, accounts, store, orig
     registerCommand('simcloud.job.downloadResults', log, (node) => jobCommands.download(node)),
     registerCommand('simcloud.job.showDetails', log, (node) => jobCommands.showDetails(node)),
     registerCommand('simcloud.job.showLog', log, (node) => jobCommands.showLog(node)),
+    registerCommand('simcloud.job.followLog', log, (node) => jobCommands.followLog(node)),
+    registerCommand('simcloud.job.showFailureExcerpt', log, (node) => jobCommands.showFailureExcerpt(node)),
+    registerCommand('simcloud.logs.copy', log, () => followedLogs.copyActive()),
     registerCommand('simcloud.job.copyId', log, (node) => jobCommands.copyId(node)),
   );
-  // Once every provider has registered its handlers: what the last window had in flight is resumed or reported.
+  // Once every provider has registered its handlers: what the last window had in flight is resumed or reported, and
+  // the logs this workspace followed carry on (each as soon as its job is listed).
   void resumer.resumeInterrupted();
+  followedLogs.resume();
 }
 
 async function pickAnyProvider(): Promise<ProviderId | undefined> {

@@ -14,6 +14,8 @@ export interface LogPage {
   readonly nextOffset: number;
   /** The log is complete (the job ended and every line was served): tailing stops after this page. */
   readonly done: boolean;
+  /** Lines the log holds in all, when the endpoint says: lets a follower start at the last N lines without reading the rest. */
+  readonly total?: number;
 }
 
 /** A provider's log endpoint adapted to offsets; must honour the signal. */

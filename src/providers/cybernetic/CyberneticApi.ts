@@ -431,7 +431,7 @@ export class CyberneticApi {
     // `complete` may stay false for a failed run: a final status with every line read ends the tail as well.
     const drained = typeof body.total === 'number' ? nextOffset >= body.total : raw.length === 0;
     const done = body.done === true || body.complete === true || (typeof body.status === 'string' && LOG_FINAL_STATUSES.has(body.status) && drained);
-    return { lines: raw, nextOffset, done };
+    return { lines: raw, nextOffset, done, ...(typeof body.total === 'number' ? { total: body.total } : {}) };
   }
 
   // --- Budget ---

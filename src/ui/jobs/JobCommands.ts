@@ -26,6 +26,13 @@ export interface ResourceOperations {
   readLogPage?(resource: Resource, offset: number, signal: AbortSignal): Promise<LogPage | undefined>;
 }
 
+/** Followed log documents and failure excerpts (src/ui/logs), set once they are built. */
+export interface JobLogViews {
+  /** Opens the log as a followed document; false when the job has no log endpoint. */
+  follow(resource: Resource): Promise<boolean>;
+  showFailureExcerpt(resource: Resource): Promise<void>;
+}
+
 export interface CancelOptions {
   readonly confirmed?: boolean;
 }
@@ -36,6 +43,7 @@ export interface CancelOptions {
  */
 export class JobCommands implements vscode.TextDocumentContentProvider {
   private readonly operations = new Map<ProviderId, ResourceOperations>();
+  logViews?: JobLogViews;
 
   constructor(
     private readonly store: JobStore,
@@ -81,7 +89,28 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
 
   async showLog(arg: unknown): Promise<void> {
     const resource = await this.resolve(arg, 'log', vscode.l10n.t('Show the log of which job?'));
+    if (resource) await this.showLogOf(resource);
+  }
+
+  /**
+   * Follows the job's log live: as a document (simcloud.logs.openIn `document`, the default) where the provider has a
+   * log endpoint, otherwise in its output channel, which streams the log where there is one and shows the status history.
+   */
+  async followLog(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'log', vscode.l10n.t('Follow the log of which job?'));
     if (!resource) return;
+    walkthroughStepDone('openedJob');
+    const inDocument = vscode.workspace.getConfiguration('simcloud.logs').get<string>('openIn', 'document') !== 'outputChannel';
+    if (inDocument && (await this.logViews?.follow(resource))) return;
+    await this.showLogOf(resource);
+  }
+
+  async showFailureExcerpt(arg: unknown): Promise<void> {
+    const resource = await this.resolve(arg, 'log', vscode.l10n.t('Show the failure excerpt of which job?'), (candidate) => candidate.status === 'failed');
+    if (resource) await this.logViews?.showFailureExcerpt(resource);
+  }
+
+  private async showLogOf(resource: Resource): Promise<void> {
     walkthroughStepDone('openedJob');
     const showLog = this.operations.get(resource.provider)?.showLog;
     if (showLog) await showLog(resource);
@@ -116,9 +145,9 @@ export class JobCommands implements vscode.TextDocumentContentProvider {
     return `${header}${JSON.stringify(resource.raw, null, 2)}\n`;
   }
 
-  private async resolve(arg: unknown, action: ResourceAction, placeHolder: string): Promise<Resource | undefined> {
+  private async resolve(arg: unknown, action: ResourceAction, placeHolder: string, accept: (resource: Resource) => boolean = () => true): Promise<Resource | undefined> {
     if (isResourceNode(arg)) return this.store.get(arg.provider, arg.id);
-    const candidates = PROVIDER_IDS.flatMap((provider) => this.store.list(provider)).filter((resource) => resource.actions.includes(action));
+    const candidates = PROVIDER_IDS.flatMap((provider) => this.store.list(provider)).filter((resource) => resource.actions.includes(action) && accept(resource));
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No job in the Sim Cloud view allows this right now.'));
       return undefined;

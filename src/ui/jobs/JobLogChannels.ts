@@ -14,6 +14,8 @@ import { statusWord } from '../tree/resourceTreeItem';
 export class JobLogChannels implements vscode.Disposable {
   private readonly channels = new Map<string, OutputLog>();
   private readonly lastLine = new Map<string, string>();
+  /** The last status lines of each job that changed while this window watched it: a failure excerpt's fallback. */
+  private readonly recent = new Map<string, string[]>();
   private readonly closeListeners = new Set<(provider: ProviderId, id: string) => void>();
   private readonly subscription: { dispose(): void };
 
@@ -22,9 +24,15 @@ export class JobLogChannels implements vscode.Disposable {
     private readonly redactor: Redactor,
   ) {
     this.subscription = store.onDidChangeResources((change) => {
-      for (const resource of change.changed) this.record(resource);
+      for (const resource of change.changed) {
+        this.remember(resource);
+        this.record(resource);
+      }
       // A job that left the view (signed out, or no longer listed) takes its channel with it.
-      for (const id of change.removed) this.close(`${change.provider}:${id}`);
+      for (const id of change.removed) {
+        this.close(`${change.provider}:${id}`);
+        this.recent.delete(`${change.provider}:${id}`);
+      }
     });
   }
 
@@ -73,6 +81,21 @@ export class JobLogChannels implements vscode.Disposable {
     for (const listener of this.closeListeners) listener(key.slice(0, split) as ProviderId, key.slice(split + 1));
   }
 
+  /** The job's status history as this window saw it (timestamped, redacted), oldest first. */
+  history(provider: ProviderId, id: string): readonly string[] {
+    return this.recent.get(`${provider}:${id}`) ?? [];
+  }
+
+  private remember(resource: Resource): void {
+    const key = `${resource.provider}:${resource.id}`;
+    const lines = this.recent.get(key) ?? [];
+    const line = this.redactor.redact(describe(resource));
+    if (lines.at(-1)?.endsWith(line)) return;
+    lines.push(`${new Date().toISOString()} ${line}`);
+    if (lines.length > HISTORY_LINES) lines.splice(0, lines.length - HISTORY_LINES);
+    this.recent.set(key, lines);
+  }
+
   private record(resource: Resource): void {
     const key = `${resource.provider}:${resource.id}`;
     const log = this.channels.get(key);
@@ -90,6 +113,8 @@ export class JobLogChannels implements vscode.Disposable {
     this.channels.clear();
   }
 }
+
+const HISTORY_LINES = 20;
 
 function describe(resource: Resource): string {
   const parts = [`${resource.id}: ${statusWord(resource)}${resource.rawStatus && resource.rawStatus !== statusWord(resource) ? ` (${resource.rawStatus})` : ''}`];

@@ -10,10 +10,12 @@ const WATCHED_KEY = 'simcloud.watchedJobs';
 export interface JobNotificationActions {
   download(resource: Resource): unknown;
   showLog(resource: Resource): unknown;
+  showFailureExcerpt(resource: Resource): unknown;
 }
 
 /**
- * Tells the user when a job they submitted reaches a terminal state, once, with Download / Show Log. The watched set
+ * Tells the user when a job they submitted reaches a terminal state, once, with Download / Show Log (and Show Failure
+ * Excerpt when it failed, whatever the provider). The watched set
  * lives in global state so a job submitted before a reload is still announced after it.
  */
 export class JobNotifier implements vscode.Disposable {
@@ -64,6 +66,7 @@ export class JobNotifier implements vscode.Disposable {
     );
     const download = vscode.l10n.t('Download Results');
     const showLog = vscode.l10n.t('Show Log');
+    const excerpt = vscode.l10n.t('Show Failure Excerpt');
     const name = notificationText(resource.displayName);
     let choice: string | undefined;
     if (resource.status === 'succeeded') {
@@ -71,12 +74,13 @@ export class JobNotifier implements vscode.Disposable {
       choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} completed.', name), ...buttons);
     } else if (resource.status === 'failed') {
       const reason = resource.details.find(([label]) => /error|reason/i.test(label))?.[1];
-      choice = await vscode.window.showErrorMessage(reason ? vscode.l10n.t('{0} failed: {1}', name, notificationText(reason)) : vscode.l10n.t('{0} failed.', name), showLog);
+      choice = await vscode.window.showErrorMessage(reason ? vscode.l10n.t('{0} failed: {1}', name, notificationText(reason)) : vscode.l10n.t('{0} failed.', name), excerpt, showLog);
     } else {
       choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} was cancelled.', name), showLog);
     }
     if (choice === download) this.actions.download(resource);
     else if (choice === showLog) this.actions.showLog(resource);
+    else if (choice === excerpt) this.actions.showFailureExcerpt(resource);
   }
 
   dispose(): void {

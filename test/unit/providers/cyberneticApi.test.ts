@@ -102,7 +102,7 @@ describe('CyberneticApi requests', () => {
 
   it('ends the log when a failed run has been read to the end, even without complete', async () => {
     answer('GET', '/v1/eureka/runs/eureka_2/logs?offset=5', 200, { jobId: 'eureka_2', status: 'failed', offset: 5, nextOffset: 6, total: 6, lines: ['boom'], complete: false });
-    assert.deepEqual(await api().getEurekaLogPage('eureka_2', 5, signal()), { lines: ['boom'], nextOffset: 6, done: true });
+    assert.deepEqual(await api().getEurekaLogPage('eureka_2', 5, signal()), { lines: ['boom'], nextOffset: 6, done: true, total: 6 });
     answer('GET', '/v1/eureka/runs/eureka_2/logs?offset=0', 200, { status: 'failed', offset: 0, nextOffset: 3, total: 6, lines: ['a', 'b', 'c'], complete: false });
     assert.equal((await api().getEurekaLogPage('eureka_2', 0, signal())).done, false);
   });
