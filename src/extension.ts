@@ -5,7 +5,7 @@
 // first call (scripts/splitBundle.cjs; test/unit/extensionBundle.test.ts keeps this honest).
 
 import * as vscode from 'vscode';
-import { AccountsModel } from './core/accounts/AccountsModel';
+import { AccountsModel, providerOfSecretKey } from './core/accounts/AccountsModel';
 import { JobOrigins } from './core/jobs/JobOrigins';
 import { JobStore } from './core/jobs/JobStore';
 import { Redactor } from './core/log/Redactor';
@@ -89,7 +89,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerCommand(CLEAR_FILTER_COMMAND, log, () => viewCommands.clear()),
     registerCommand('simcloud.openSettings', log, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:simcloud.sim-cloud')),
     // Another window (or the OS keychain) may change a secret; settings changes may move a provider to another host.
-    context.secrets.onDidChange(() => void accounts.refresh()),
+    // A new key for the account in use leaves its status as it was, yet connections must move to it (`notify`): a window
+    // left on an old key would also poll as a second leader beside the windows that moved.
+    context.secrets.onDidChange((event) => {
+      const provider = providerOfSecretKey(event.key);
+      void (provider ? accounts.refresh([provider], { notify: true }) : accounts.refresh());
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('simcloud')) void accounts.refresh();
     }),

@@ -234,6 +234,12 @@ function resolveActive(index: AccountIndex, envPresent: boolean): string | undef
   return envPresent ? ENVIRONMENT_ACCOUNT_ID : undefined;
 }
 
+/** The provider a SecretStorage key belongs to (a credential or an account list), if it is one of ours. */
+export function providerOfSecretKey(key: string): ProviderId | undefined {
+  const provider = /^simcloud\.(?:credential|accounts)\.([a-z]+)\./.exec(key)?.[1];
+  return PROVIDER_IDS.find((id) => id === provider);
+}
+
 function sameStatus(a: AccountStatus, b: AccountStatus): boolean {
   return (
     a.state === b.state &&

@@ -120,7 +120,16 @@ async function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<boo
   }
 }
 
+/** Thrown from a FetchLogPage when asking again cannot help (the lines could not be stored): the tail stops with it. */
+export class FatalLogError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FatalLogError';
+  }
+}
+
 function isRetryable(error: unknown): boolean {
+  if (error instanceof FatalLogError) return false;
   if (ApiError.is(error)) return error.retryable || error.kind === 'network' || error.kind === 'timeout' || error.kind === 'invalid-response';
   return true;
 }

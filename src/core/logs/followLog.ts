@@ -2,7 +2,7 @@ import type { Logger } from '../log/Logger';
 import type { Clock } from '../util/clock';
 import { initialOffset } from './followWindow';
 import { LogFile } from './LogFile';
-import { tailLog, type FetchLogPage } from './LogTail';
+import { FatalLogError, tailLog, type FetchLogPage } from './LogTail';
 
 export interface FollowLogOptions {
   /** Any provider's log endpoint adapted to offsets. */
@@ -68,8 +68,14 @@ export async function followLog(options: FollowLogOptions): Promise<FollowOutcom
     }
     // Lines land on disk in the batches the endpoint served: the tail asks for the next page only after handing out every
     // line of the last one, so writing what is pending before each request keeps the file exactly at the tail's offset.
+    // A failed write (disk full, no permission) stops the follow rather than being retried like a failed fetch: the
+    // batch is gone from memory, and the file — the truth after a reload — resumes right after its last whole line.
     const fetchPage: FetchLogPage = async (offset, pageSignal) => {
-      await flush();
+      try {
+        await flush();
+      } catch (error) {
+        throw new FatalLogError(`The followed log could not be written: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
       return options.fetchPage(offset, pageSignal);
     };
     for await (const line of tailLog({ fetchPage, clock: options.clock, signal, startOffset: file.offset, minIntervalMs: options.minIntervalMs, maxIntervalMs: options.maxIntervalMs })) {

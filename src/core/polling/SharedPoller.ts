@@ -215,6 +215,9 @@ export class SharedPoller implements Disposable {
   }
 
   private handleRole(role: PeerRole): void {
+    // Followers tell a new leader their attention when they connect; what an earlier term heard is stale (a step-down
+    // drops its followers without a leave event), and would keep the pace fast with nobody looking.
+    this.followerAttention.clear();
     if (role === 'leader') {
       for (const key of this.announced) this.grantedKeys.add(key);
       // Claims sent to a leader that went away: this window decides them now.

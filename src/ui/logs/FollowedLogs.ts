@@ -61,6 +61,12 @@ export class FollowedLogs implements vscode.TextDocumentContentProvider, vscode.
       deps.store.onDidChangeResources((change) => {
         // A followed log whose job was not listed yet (right after a reload) starts once its job is.
         for (const resource of change.changed) if (this.isFollowed(resource.provider, resource.id) && !this.running.has(key(resource.provider, resource.id))) this.start(resource);
+        // A job that left the view (its account was switched away or signed out) stops being read with whichever key is
+        // in use now; it stays followed and carries on from its file if it is listed again.
+        for (const id of change.removed) {
+          this.running.get(key(change.provider, id))?.abort();
+          this.running.delete(key(change.provider, id));
+        }
       }),
       vscode.window.onDidChangeTextEditorVisibleRanges(({ textEditor, visibleRanges }) => {
         if (textEditor.document.uri.scheme !== LOG_SCHEME) return;

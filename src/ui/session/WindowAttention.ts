@@ -47,7 +47,9 @@ class WindowAttention implements vscode.Disposable {
 
   /** Whether this window shows the notification for `resource` (now or once focused); see AnnouncementGate. */
   admit(resource: Resource): Promise<boolean> {
-    return this.gate.admit(`${resource.provider}:${resource.id}`, this.claims.get(resource.provider) ?? (() => Promise.resolve(true)));
+    // The claim is looked up when the notification is released, not when it is held: the account's poller may have
+    // been replaced meanwhile (an account switch), and a disposed poller's claim answers false — the toast would be lost.
+    return this.gate.admit(`${resource.provider}:${resource.id}`, (key) => (this.claims.get(resource.provider) ?? (() => Promise.resolve(true)))(key));
   }
 
   dispose(): void {

@@ -106,6 +106,9 @@ export class SweepComparisonPanel implements vscode.Disposable {
     if (this.host.isDisposed) return;
     const sweep = this.deps.store.get(PROVIDER, this.sweepId);
     if (!sweep) {
+      // The sweep left the view (another account is in use, or signed out): variants still queued are not fetched with
+      // whichever key is in use now; they queue again if the sweep comes back.
+      for (const jobId of this.queue.splice(0)) this.metrics.delete(jobId);
       this.view = undefined;
       this.host.post({ type: 'missing', sweepId: this.sweepId });
       return;

@@ -91,7 +91,8 @@ export class UploadPreviewPanel implements vscode.Disposable {
         };
       }),
       excludedCount: preview.excluded.length,
-      secrets: preview.secrets.map((s) => ({ path: s.relPath, kind: s.kind })),
+      // The page lists at most 1,000 (the protocol's bound); the question before any upload names them all.
+      secrets: preview.secrets.slice(0, 1000).map((s) => ({ path: s.relPath, kind: s.kind })),
       excludes: [...preview.excludes],
       excludesAreDefault: preview.excludesAreDefault,
       largeLimitBytes: extras.largeLimitBytes,

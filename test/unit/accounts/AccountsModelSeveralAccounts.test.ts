@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AccountsModel } from '../../../src/core/accounts/AccountsModel';
+import { AccountsModel, providerOfSecretKey } from '../../../src/core/accounts/AccountsModel';
 import { CredentialRepository, type SecretStore } from '../../../src/core/accounts/CredentialRepository';
 import type { Environment } from '../../../src/core/providers/endpoints';
 
@@ -161,5 +161,15 @@ describe('AccountsModel: several accounts per provider', () => {
     secrets.values.set(`simcloud.accounts.simulix.${ORIGIN}`, '{broken');
     await model.refresh();
     assert.deepEqual(listed(model), [['default', undefined, 'secretStorage', 'active']]);
+  });
+});
+
+describe('secret keys another window changed', () => {
+  it('name the provider whose credential or account list they hold, and nothing else', () => {
+    assert.equal(providerOfSecretKey(CredentialRepository.secretKey('simulacrum', 'http://127.0.0.1:4010', 'team')), 'simulacrum');
+    assert.equal(providerOfSecretKey(CredentialRepository.secretKey('simulix', 'https://api.simulix.com')), 'simulix');
+    assert.equal(providerOfSecretKey('simcloud.accounts.cybernetic.https://api.cyberneticphysics.com'), 'cybernetic');
+    assert.equal(providerOfSecretKey('simcloud.credential.nope.https://x'), undefined);
+    assert.equal(providerOfSecretKey('simcloud.simulix.signingSecret.sim_1'), undefined);
   });
 });

@@ -98,6 +98,30 @@ describe('locateStart', () => {
 });
 
 describe('followLog', () => {
+  it('stops when a batch cannot be written (disk full) instead of following on without it; a resume has no gap', async () => {
+    const lines = full(3_000);
+    const { fetchPage } = endpoint(lines, { page: 500, visible: 3_000, grow: 0, total: true });
+    const dir = freshDir();
+    const append = LogFile.prototype.append;
+    let writes = 0;
+    LogFile.prototype.append = function (this: LogFile, ...args: Parameters<LogFile['append']>) {
+      writes += 1;
+      return writes === 3 ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : append.apply(this, args);
+    };
+    try {
+      const outcome = await follow(fetchPage, dir, 3_000, 50_000);
+      assert.equal(outcome.kind, 'failed');
+      assert.match(outcome.kind === 'failed' ? String(outcome.error) : '', /could not be written: ENOSPC/);
+    } finally {
+      LogFile.prototype.append = append;
+    }
+    const resumed = await follow(fetchPage, dir, 3_000, 50_000);
+    assert.equal(resumed.kind, 'complete');
+    const file = await LogFile.open(dir);
+    assert.equal(file?.base, 0);
+    assert.deepEqual(file?.lines, lines, 'every line once, in order, after the resume');
+  });
+
   it('opens on the last N lines, follows to the end, and marks the file complete', async () => {
     const lines = full(5_000);
     const { fetchPage, asked } = endpoint(lines, { page: 1_000, visible: 3_000, grow: 500, total: true });
