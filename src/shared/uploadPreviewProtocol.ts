@@ -5,6 +5,7 @@
  */
 import * as l10n from '@vscode/l10n';
 import { z } from 'zod';
+import { formatBytes } from './formatBytes';
 
 export const UPLOAD_PREVIEW_VIEW_TYPE = 'simcloud.upload.preview';
 
@@ -129,15 +130,5 @@ export function ruleText(rule: PreviewRule): string {
   }
 }
 
-/** "12.3 MB": decimal units, the same as the host's notifications (src/ui/format.ts), which pages cannot import. */
-export function sizeText(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1000) return `${Math.max(0, Math.round(bytes || 0))} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = -1;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
+/** "12.3 MB": decimal units, the same as the host's notifications. */
+export const sizeText = formatBytes;

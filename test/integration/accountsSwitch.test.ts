@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
 import { AccountsModel } from '../../src/core/accounts/AccountsModel';
-import { CredentialRepository, type SecretStore } from '../../src/core/accounts/CredentialRepository';
+import { CredentialRepository } from '../../src/core/accounts/CredentialRepository';
 import { JobStore } from '../../src/core/jobs/JobStore';
 import type { Logger } from '../../src/core/log/Logger';
 import { Redactor } from '../../src/core/log/Redactor';
@@ -13,22 +13,10 @@ import { ProviderClientFactory } from '../../src/providers/ProviderClientFactory
 import { SimulacrumApi } from '../../src/providers/simulacrum/SimulacrumApi';
 import { SimulacrumJobSource } from '../../src/providers/simulacrum/SimulacrumJobSource';
 import { SimulacrumSweepRecords } from '../../src/providers/simulacrum/SimulacrumSweepRecords';
+import { MemorySecrets } from '../support/MemorySecrets';
 
 const DEV_KEY = 'sim_live_sandbox_dev_key';
 const OTHER_TENANT_KEY = 'sim_live_sandbox_other_key';
-
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 const quiet: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, redact: (text) => text };
 

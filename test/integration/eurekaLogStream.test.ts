@@ -4,28 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import * as dev from '../../sandbox/config/devCredentials';
-import { HttpClient } from '../../src/core/http/HttpClient';
 import { LogStreamer } from '../../src/core/logs/LogStreamer';
-import { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
+import type { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
+import { apiFor, dev } from './cyberneticApiSupport';
 import { runLogSink, type RawLineChannel } from '../../src/ui/cybernetic/eureka/runLogSink';
 
 const BURST = 5_000;
 let sb: Sandbox;
 
-function api(): CyberneticApi {
-  const key = dev.CYBERNETIC_DEV_API_KEY;
-  return new CyberneticApi(
-    new HttpClient({
-      baseUrl: sb.urls.cybernetic,
-      credential: { id: `cybernetic:${key}`, origin: sb.urls.cybernetic, authorization: async () => `Bearer ${key}` },
-      clock: sb.clock,
-      random: () => 0,
-      provider: 'cybernetic',
-      serviceName: 'Cybernetic Physics',
-    }),
-  );
-}
+const api = (): CyberneticApi => apiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
 
 /** The channel as the sink sees it: raw lines in one list, our own notes in another. */
 function capturingChannel(): RawLineChannel & { raw: string[]; notes: string[] } {

@@ -7,30 +7,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSandbox, type Sandbox } from '../../sandbox/index';
-import * as dev from '../../sandbox/config/devCredentials';
-import { HttpClient } from '../../src/core/http/HttpClient';
 import { Redactor } from '../../src/core/log/Redactor';
 import { cleanLogLine } from '../../src/core/logs/cleanLogLine';
 import { followLog } from '../../src/core/logs/followLog';
 import { LogFile } from '../../src/core/logs/LogFile';
-import { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
+import type { CyberneticApi } from '../../src/providers/cybernetic/CyberneticApi';
+import { apiFor, dev } from './cyberneticApiSupport';
 
 let sb: Sandbox;
 const root = mkdtempSync(path.join(tmpdir(), 'simcloud-follow-it-'));
 
-function api(): CyberneticApi {
-  const key = dev.CYBERNETIC_DEV_API_KEY;
-  return new CyberneticApi(
-    new HttpClient({
-      baseUrl: sb.urls.cybernetic,
-      credential: { id: `cybernetic:${key}`, origin: sb.urls.cybernetic, authorization: async () => `Bearer ${key}` },
-      clock: sb.clock,
-      random: () => 0,
-      provider: 'cybernetic',
-      serviceName: 'Cybernetic Physics',
-    }),
-  );
-}
+const api = (): CyberneticApi => apiFor(sb, dev.CYBERNETIC_DEV_API_KEY);
 
 async function startRun(client: CyberneticApi): Promise<string> {
   const run = await client.createEurekaRun({ taskId: 'Isaac-Cartpole-v0', rlLibrary: 'rl_games', maxTrainingIterations: 1, numParallelRuns: 1 }, AbortSignal.timeout(10_000));

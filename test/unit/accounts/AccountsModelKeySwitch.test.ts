@@ -1,20 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountsModel } from '../../../src/core/accounts/AccountsModel';
-import { CredentialRepository, type SecretStore } from '../../../src/core/accounts/CredentialRepository';
-
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
+import { CredentialRepository } from '../../../src/core/accounts/CredentialRepository';
+import { MemorySecrets } from '../../support/MemorySecrets';
 
 describe('AccountsModel: a new key while signed in', () => {
   it('tells listeners, so connections switch to the new key (the status itself stays "signed in")', async () => {

@@ -1,21 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccountsModel, providerOfSecretKey } from '../../../src/core/accounts/AccountsModel';
-import { CredentialRepository, type SecretStore } from '../../../src/core/accounts/CredentialRepository';
+import { CredentialRepository } from '../../../src/core/accounts/CredentialRepository';
 import type { Environment } from '../../../src/core/providers/endpoints';
-
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
+import { MemorySecrets } from '../../support/MemorySecrets';
 
 const ORIGIN = 'https://api.simulix.com';
 const LEGACY_KEY = `simcloud.credential.simulix.${ORIGIN}`;

@@ -2,22 +2,9 @@
 // POST without one, a regenerated one becomes current with the old kept for deliveries already signed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SecretStore } from '../../../src/core/accounts/CredentialRepository';
 import { Redactor } from '../../../src/core/log/Redactor';
 import { SimulixSigningSecretRepository } from '../../../src/providers/simulix/SimulixSigningSecretRepository';
-
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
+import { MemorySecrets } from '../../support/MemorySecrets';
 
 const ORIGIN = 'https://api.simulix.com';
 

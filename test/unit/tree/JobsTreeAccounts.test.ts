@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { AccountsModel } from '../../../src/core/accounts/AccountsModel';
-import { CredentialRepository, type SecretStore } from '../../../src/core/accounts/CredentialRepository';
+import { CredentialRepository } from '../../../src/core/accounts/CredentialRepository';
 import { JobStore } from '../../../src/core/jobs/JobStore';
 import { simulacrumJob } from '../../support/jobsFixture';
 import { registerVscodeStandIn } from '../../support/registerVscodeStandIn';
+import { MemorySecrets } from '../../support/MemorySecrets';
 
 type TreeModule = typeof import('../../../src/ui/tree/JobsTreeDataProvider');
 let JobsTreeDataProvider: TreeModule['JobsTreeDataProvider'];
@@ -15,19 +16,6 @@ before(async () => {
   registerVscodeStandIn();
   ({ JobsTreeDataProvider } = await import('../../../src/ui/tree/JobsTreeDataProvider.js'));
 });
-
-class MemorySecrets implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string) {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string) {
-    this.values.set(key, value);
-  }
-  async delete(key: string) {
-    this.values.delete(key);
-  }
-}
 
 async function setup() {
   let next = 0;

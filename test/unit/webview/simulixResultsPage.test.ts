@@ -4,14 +4,12 @@
 // Screenshots (dark theme) land in test-results/screenshots/simulix-results-*.png.
 // Skipped where no Chromium is installed (the e2e setup installs /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import type http from 'node:http';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { hostile, resultsData, viewOf } from './simulixResultsFixture';
-import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
-import { buildBundles, launchChromium, listen, openPage, root, serveAsset, skipWithoutChromium, type OpenedPage } from './support/pageHarness';
+import { launchChromium, openPage, root, serveDarkPanel, skipWithoutChromium, type DarkPanelServer, type OpenedPage } from './support/pageHarness';
 
 const screenshots = path.join(root, 'test-results/screenshots');
 
@@ -30,44 +28,21 @@ const DARK_THEME = `
   body { background: var(--vscode-editor-background); }`;
 
 describe('Simulix results page in Chromium', { skip: skipWithoutChromium }, () => {
-  let dir: string;
-  let server: http.Server;
+  let panel: DarkPanelServer;
   let browser: Browser;
   let base: string;
   const big = viewOf(resultsData(10_000));
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dir = await buildBundles('simcloud-simulix-results-', { simulixResults: 'webview/simulixResults/main.ts' });
-    ({ server, origin: base } = await listen((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/') {
-        res.setHeader('content-type', 'text/html');
-        res.end(
-          renderWebviewHtml({
-            cspSource: base,
-            nonce: createNonce(),
-            scriptUri: `${base}/js/simulixResults.js`,
-            styleUris: [`${base}/theme/dark.css`, `${base}/media/webview/common.css`, `${base}/media/webview/simulixResults.css`],
-            title: 'results',
-          }).replace('<body>', '<body class="vscode-dark">'),
-        );
-        return;
-      }
-      if (url.pathname === '/theme/dark.css') {
-        res.setHeader('content-type', 'text/css');
-        res.end(DARK_THEME);
-        return;
-      }
-      serveAsset(dir, url, res);
-    }));
+    panel = await serveDarkPanel('simulixResults', 'results', DARK_THEME);
+    base = panel.base;
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    panel?.close();
   });
 
   const open = (state?: unknown): Promise<OpenedPage> =>

@@ -3,14 +3,12 @@
 // naming the metric and direction (never a variant id), hostile names shown as text, and the partial and missing
 // states. Screenshots (dark theme) land in test-results/screenshots/sweep-comparison-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
-import type http from 'node:http';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { SweepView, VariantRow } from '../../../src/shared/sweepComparisonProtocol';
-import { createNonce, renderWebviewHtml } from '../../../src/ui/webview/webviewHtml';
-import { buildBundles, launchChromium, listen, openPage, root, serveAsset, skipWithoutChromium, type OpenedPage } from './support/pageHarness';
+import { launchChromium, openPage, root, serveDarkPanel, skipWithoutChromium, type DarkPanelServer, type OpenedPage } from './support/pageHarness';
 
 const screenshots = path.join(root, 'test-results/screenshots');
 
@@ -53,43 +51,20 @@ function view(rows: VariantRow[], extra: Partial<SweepView> = {}): SweepView {
 }
 
 describe('Sweep comparison page in Chromium', { skip: skipWithoutChromium }, () => {
-  let dir: string;
-  let server: http.Server;
+  let panel: DarkPanelServer;
   let browser: Browser;
   let base: string;
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dir = await buildBundles('simcloud-sweep-comparison-', { sweepComparison: 'webview/sweepComparison/main.ts' });
-    ({ server, origin: base } = await listen((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/') {
-        res.setHeader('content-type', 'text/html');
-        res.end(
-          renderWebviewHtml({
-            cspSource: base,
-            nonce: createNonce(),
-            scriptUri: `${base}/js/sweepComparison.js`,
-            styleUris: [`${base}/theme/dark.css`, `${base}/media/webview/common.css`, `${base}/media/webview/sweepComparison.css`],
-            title: 'sweep',
-          }).replace('<body>', '<body class="vscode-dark">'),
-        );
-        return;
-      }
-      if (url.pathname === '/theme/dark.css') {
-        res.setHeader('content-type', 'text/css');
-        res.end(DARK_THEME);
-        return;
-      }
-      serveAsset(dir, url, res);
-    }));
+    panel = await serveDarkPanel('sweepComparison', 'sweep', DARK_THEME);
+    base = panel.base;
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    panel?.close();
   });
 
   const open = (state?: unknown): Promise<OpenedPage> => openPage(browser, `${base}/`, { viewport: { width: 1200, height: 1000 }, initPrefix: `window.__state = ${JSON.stringify(state ?? null)}; `, sendAsJson: true });

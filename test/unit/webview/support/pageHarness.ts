@@ -2,12 +2,13 @@
 // esbuild (as esbuild.js builds it), a loopback server for the bundle and media/webview, the browser, and a page with a
 // stand-in for acquireVsCodeApi that collects console errors, page errors and dialogs.
 import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createNonce, renderWebviewHtml } from '../../../../src/ui/webview/webviewHtml';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const root = path.resolve(__dirname, '../../../..');
@@ -39,6 +40,48 @@ export async function listen(handler: http.RequestListener): Promise<{ server: h
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A panel's bundle served as the host would frame it: VS Code's webview HTML (real CSP), a dark theme, its CSS. */
+export interface DarkPanelServer {
+  readonly server: http.Server;
+  readonly base: string;
+  close(): void;
+}
+
+/** Builds `webview/<bundle>/main.ts` and serves it at `/` in a dark-themed shell with `theme` as the theme's CSS. */
+export async function serveDarkPanel(bundle: string, title: string, theme: string): Promise<DarkPanelServer> {
+  const dir = await buildBundles(`simcloud-${bundle}-`, { [bundle]: `webview/${bundle}/main.ts` });
+  const { server, origin } = await listen((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') {
+      res.setHeader('content-type', 'text/html');
+      res.end(
+        renderWebviewHtml({
+          cspSource: origin,
+          nonce: createNonce(),
+          scriptUri: `${origin}/js/${bundle}.js`,
+          styleUris: [`${origin}/theme/dark.css`, `${origin}/media/webview/common.css`, `${origin}/media/webview/${bundle}.css`],
+          title,
+        }).replace('<body>', '<body class="vscode-dark">'),
+      );
+      return;
+    }
+    if (url.pathname === '/theme/dark.css') {
+      res.setHeader('content-type', 'text/css');
+      res.end(theme);
+      return;
+    }
+    serveAsset(dir, url, res);
+  });
+  return {
+    server,
+    base: origin,
+    close: () => {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function launchChromium(): Promise<Browser> {
