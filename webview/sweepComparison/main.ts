@@ -93,12 +93,13 @@ connection.start((message) => {
 /** Choices that no longer fit the data (a reload, a metric that vanished) fall back to the first that does. */
 function fitChoices(view: SweepView): void {
   const metrics = metricColumns(view).map((c) => c.key);
-  if (!model.chartMetric || !metrics.includes(model.chartMetric)) {
+  // Metrics arrive after the first view (a restored panel reads them from the cache): until a view has some, the
+  // user's choices are kept rather than reset, or a reload would lose them.
+  if (metrics.length > 0 && (!model.chartMetric || !metrics.includes(model.chartMetric))) {
     model.chartMetric = metrics.find((key) => key.endsWith(':last')) ?? metrics[0];
     model.direction = undefined;
   }
-  if (!model.chartParameter || !view.parameters.includes(model.chartParameter)) model.chartParameter = view.parameters[0];
-  if (!columns(view).some((c) => c.key === model.sort.column)) model.sort = { column: 'variant', descending: false };
+  if (view.parameters.length > 0 && (!model.chartParameter || !view.parameters.includes(model.chartParameter))) model.chartParameter = view.parameters[0];
 }
 
 function metricColumns(view: SweepView): Column[] {
@@ -297,19 +298,21 @@ function renderDownloadStatus(): void {
 function renderTable(view: SweepView): void {
   const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.sortKey;
   const cols = columns(view);
-  const rows = sortRows(view.rows, model.sort.column, model.sort.descending);
+  // The sort the user chose, kept even while its column is missing (metrics not read yet): meanwhile by variant.
+  const sort = cols.some((c) => c.key === model.sort.column) ? model.sort : { column: 'variant', descending: false };
+  const rows = sortRows(view.rows, sort.column, sort.descending);
   const best = model.chartMetric ? pickBest(view.rows, model.chartMetric, currentDirection(view)) : undefined;
   const header = el(
     'tr',
     {},
     ...cols.map((column) => {
-      const active = model.sort.column === column.key;
+      const active = sort.column === column.key;
       const button = el('button', {
         className: 'sort-button',
         attrs: { type: 'button', 'data-sort-key': column.key, title: l10n.t('Sort by {0}', column.label) },
         on: { click: () => sortBy(column.key) },
-      }, el('span', { text: column.label }), el('span', { className: `sort-mark${active ? '' : ' inactive'}`, attrs: { 'aria-hidden': 'true' }, text: active ? (model.sort.descending ? '▼' : '▲') : '↕' }));
-      return el('th', { className: column.numeric ? 'number' : '', attrs: { scope: 'col', 'aria-sort': active ? (model.sort.descending ? 'descending' : 'ascending') : 'none' } }, button);
+      }, el('span', { text: column.label }), el('span', { className: `sort-mark${active ? '' : ' inactive'}`, attrs: { 'aria-hidden': 'true' }, text: active ? (sort.descending ? '▼' : '▲') : '↕' }));
+      return el('th', { className: column.numeric ? 'number' : '', attrs: { scope: 'col', 'aria-sort': active ? (sort.descending ? 'descending' : 'ascending') : 'none' } }, button);
     }),
   );
   const body = el(
@@ -405,7 +408,8 @@ function drawChart(): void {
   if (!view) return;
   series = chartSeries(view);
   const points = series.datasets.reduce((sum, d) => sum + d.points.length, 0);
-  if (!model.chartMetric || !model.chartParameter) chartCaption.textContent = view.parameters.length === 0 ? l10n.t('The variants name no parameters to chart against.') : l10n.t('The chart appears when a finished variant has metrics.');
+  const metricKnown = model.chartMetric !== undefined && metricColumns(view).some((c) => c.key === model.chartMetric);
+  if (!metricKnown || !model.chartParameter) chartCaption.textContent = view.parameters.length === 0 ? l10n.t('The variants name no parameters to chart against.') : l10n.t('The chart appears when a finished variant has metrics.');
   else if (points === 0) chartCaption.textContent = l10n.t('No finished variant has a value for {0} yet.', series.metric);
   else chartCaption.textContent = points === 1 ? l10n.t('{0} against {1}: 1 variant.', series.metric, series.parameter) : l10n.t('{0} against {1}: {2} variants.', series.metric, series.parameter, points);
   chartBox.hidden = points === 0;

@@ -117,6 +117,19 @@ describe('Sweep comparison page in Chromium', { skip: skipWithoutChromium }, () 
     assert.deepEqual(problems, []);
   });
 
+  it('a restored panel keeps the sort the user left on a metric column while the first views have no metrics yet', async () => {
+    const { page, problems, send } = await open({ sweepId: 'sweep-7', sort: { column: 'loss:last', descending: true }, chartMetric: 'loss:last' });
+    const loading = [0, 1, 2, 3, 4, 5].map((i) => row(i, { metrics: {}, metricsState: 'loading' }));
+    await send({ type: 'show', view: view(loading, { metrics: [] }) });
+    await page.locator('table.variants tbody tr').nth(5).waitFor();
+    assert.deepEqual(await firstColumn(page), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5'], 'by variant while loss is not known');
+    await send({ type: 'show', view: view([0, 1, 2, 3, 4, 5].map((i) => row(i))) });
+    await page.locator('tr[data-variant="sweep-7-v3"] td', { hasText: 'metrics.json' }).waitFor();
+    assert.deepEqual(await firstColumn(page), ['v5', 'v2', 'v0', 'v1', 'v4', 'v3best'], 'by final loss, highest first, as left');
+    assert.match((await page.locator('.chart-caption').textContent()) ?? '', /loss \(last\)/);
+    assert.deepEqual(problems, []);
+  });
+
   it('shows partial states plainly: running variants, a failed one, metrics still loading or missing, costs unknown', async () => {
     const { page, problems, send } = await open();
     const rows = [
